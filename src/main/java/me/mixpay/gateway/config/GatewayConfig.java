@@ -1,0 +1,100 @@
+package me.mixpay.gateway.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Everything the gateway reads from configuration, under the {@code gateway} prefix.
+ * <p>
+ * Defaults are the production ones: the real MixPay API, verified TLS, no simulator. Each property
+ * can be set from the environment with the usual MicroProfile mapping ({@code gateway.upstream.base-url}
+ * becomes {@code GATEWAY_UPSTREAM_BASE_URL}); the README lists them all.
+ */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    Upstream upstream();
+
+    Limits limits();
+
+    Simulator simulator();
+
+    interface Upstream {
+        /**
+         * The only host the gateway ever talks to. Its path, if any, is prepended to every forwarded path.
+         */
+        @WithDefault("https://api.mixpay.me")
+        URI baseUrl();
+
+        /** TCP (and TLS) connect timeout for one upstream connection. */
+        @WithDefault("2s")
+        Duration connectTimeout();
+
+        /**
+         * How long an upstream reply may stay silent before the attempt is abandoned. It is an idle
+         * timeout, so a slow but steadily streaming body is not cut.
+         */
+        @WithDefault("10s")
+        Duration readTimeout();
+
+        /** Upper bound of pooled connections to MixPay, per event loop. */
+        @WithDefault("64")
+        int maxConnections();
+
+        /**
+         * Only for tests against a self-signed upstream. Never disable it in front of the real MixPay:
+         * the gateway would then hand merchants' payment calls to whoever answers the TLS handshake.
+         */
+        @WithDefault("true")
+        boolean verifyTls();
+    }
+
+    interface Limits {
+        /** Largest request body a merchant may send. MixPay's API takes small forms and JSON documents. */
+        @WithDefault("1M")
+        MemorySize maxBodySize();
+
+        /**
+         * Largest reply the gateway buffers from MixPay. Replies are buffered whole because the retry
+         * decision depends on the envelope inside; a bigger one fails with 502 upstream_body_too_large.
+         */
+        @WithDefault("16M")
+        MemorySize maxUpstreamBodySize();
+
+        /**
+         * Largest body the envelope inspector decompresses. A gzip bomb stops here: past it the reply
+         * is still passed through, only classified as unparseable.
+         */
+        @WithDefault("1M")
+        MemorySize maxInspectedSize();
+    }
+
+    interface Simulator {
+        /** Starts the built-in MixPay simulator. On in dev mode, off in production. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Port of the simulator's own HTTP server (loopback only). */
+        @WithDefault("8089")
+        int port();
+
+        /** Answer every call with this MixPay code instead of a success (for demos and chaos runs). */
+        Optional<Integer> code();
+
+        /** Added latency for every simulated reply. */
+        @WithDefault("0ms")
+        Duration delay();
+
+        /** A fault applied to every reply: reset, garbage, truncate, empty, hang. */
+        Optional<String> fault();
+
+        /** Share of replies (0.0 to 1.0) that get {@link #code()} or {@link #fault()}; the rest succeed. */
+        @WithDefault("1.0")
+        double faultRatio();
+    }
+}

@@ -1,0 +1,56 @@
+package me.mixpay.gateway.envelope;
+
+/**
+ * Everything the gateway itself can answer instead of MixPay. Each carries the HTTP status and the
+ * MixPay code a merchant SDK already knows how to handle, so SDKs that read {@code code} keep working.
+ */
+public enum GatewayError {
+    /** The request is not one the gateway forwards (bad path, absolute URI, steering headers...). */
+    BAD_REQUEST(400, 1017),
+    /** CONNECT, TRACE: the gateway is not a general-purpose proxy. */
+    METHOD_NOT_ALLOWED(405, 1017),
+    /** A path the gateway does not serve. */
+    NOT_FOUND(404, 1017),
+    /** The merchant sent a body over {@code gateway.limits.max-body-size}. */
+    REQUEST_BODY_TOO_LARGE(413, 1017),
+    /** No connection to MixPay could be opened (refused, DNS, TLS): the request never left the gateway. */
+    UPSTREAM_UNREACHABLE(502, -1),
+    /** The connection broke after the request was sent; whether MixPay acted on it is unknown. */
+    UPSTREAM_RESET(502, -1),
+    /** MixPay's reply was bigger than the gateway buffers. */
+    UPSTREAM_BODY_TOO_LARGE(502, -1),
+    /** MixPay did not answer in time. */
+    UPSTREAM_TIMEOUT(504, -1),
+    /** The route group's circuit breaker is open: MixPay was not called. */
+    CIRCUIT_OPEN(503, -1),
+    /** The route group already has as many calls in flight and queued as it allows. */
+    BULKHEAD_FULL(503, -1),
+    /** The route group is over its rate limit, or MixPay asked it to back off. */
+    RATE_LIMITED(429, 1429),
+    /** The gateway is shutting down and takes no new requests. */
+    SHUTTING_DOWN(503, -1),
+    /** A bug in the gateway: answered, logged, never a stack trace to the caller. */
+    INTERNAL(500, -1);
+
+    private final int status;
+    private final int code;
+
+    GatewayError(int status, int code) {
+        this.status = status;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The MixPay code put in the envelope. */
+    public int code() {
+        return code;
+    }
+
+    /** The machine-readable name in the envelope's {@code gateway.error} field and in metrics. */
+    public String reason() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,73 @@
+package me.mixpay.gateway.proxy;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+
+/**
+ * One merchant request on its way through the gateway: what will be sent upstream (identical for every
+ * attempt) and what the attempts have found so far.
+ */
+public final class ProxyExchange {
+
+    private final String requestId;
+    private final HttpMethod method;
+    private final String pathAndQuery;
+    private final MultiMap upstreamHeaders;
+    private final Buffer body;
+    private final long startNanos;
+    private final AtomicInteger attempts = new AtomicInteger();
+
+    public ProxyExchange(String requestId, HttpMethod method, String pathAndQuery, MultiMap upstreamHeaders,
+            Buffer body, long startNanos) {
+        this.requestId = requestId;
+        this.method = method;
+        this.pathAndQuery = pathAndQuery;
+        this.upstreamHeaders = upstreamHeaders;
+        this.body = body;
+        this.startNanos = startNanos;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public HttpMethod method() {
+        return method;
+    }
+
+    /** The request target as the merchant sent it, already screened: {@code /v1/...?query}. */
+    public String pathAndQuery() {
+        return pathAndQuery;
+    }
+
+    /** The path without the query string, which may carry secrets and is never logged. */
+    public String path() {
+        int query = pathAndQuery.indexOf('?');
+        return query < 0 ? pathAndQuery : pathAndQuery.substring(0, query);
+    }
+
+    MultiMap upstreamHeaders() {
+        return upstreamHeaders;
+    }
+
+    /** The request body, or null when the merchant sent none. */
+    Buffer body() {
+        return body;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** Counts one more upstream attempt and returns its number, starting at 1. */
+    public int nextAttempt() {
+        return attempts.incrementAndGet();
+    }
+
+    public int attempts() {
+        return attempts.get();
+    }
+}

@@ -1,0 +1,174 @@
+package me.mixpay.gateway.proxy;
+
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import me.mixpay.gateway.config.GatewayConfig;
+import me.mixpay.gateway.envelope.GatewayError;
+import me.mixpay.gateway.envelope.GatewayException;
+
+/**
+ * The proxy path: every {@code /v1/**} request is screened, read, forwarded to MixPay and answered,
+ * without blocking an event-loop thread.
+ * <p>
+ * It is a plain Vert.x route rather than a JAX-RS resource because a proxy must see the request as it
+ * arrived (raw target, every header, any method) and write the reply byte for byte.
+ */
+@ApplicationScoped
+public class ProxyRoute {
+
+    private static final Logger LOG = Logger.getLogger(ProxyRoute.class);
+
+    /** Codings the envelope inspector can read; a merchant asking for others gets identity. */
+    private static final java.util.Set<String> READABLE_CODINGS = java.util.Set.of("gzip", "x-gzip", "deflate", "identity");
+
+    private final Forwarder forwarder;
+    private final long maxBodyBytes;
+
+    ProxyRoute(Forwarder forwarder, GatewayConfig config) {
+        this.forwarder = forwarder;
+        this.maxBodyBytes = config.limits().maxBodySize().asLongValue();
+    }
+
+    void register(@Observes Router router) {
+        // Ahead of every other route, the management and admin ones included: no path is reachable
+        // through an absolute-form target or a tunnel.
+        router.route().order(-100).handler(this::screenTarget);
+        router.route("/v1/*").handler(this::forward);
+        // Vert.x answers an authority-form target (CONNECT host:port) with 404 before any route runs;
+        // this turns that, and any other unrouted request, into an envelope.
+        router.errorHandler(404, this::notFound);
+    }
+
+    private void notFound(RoutingContext rc) {
+        String requestId = RequestIds.of(rc.request().getHeader(RequestIds.HEADER));
+        Refusal refusal = RequestScreen.screenTarget(rc.request());
+        if (refusal == null) {
+            refusal = new Refusal(GatewayError.NOT_FOUND, "no such path on the gateway; MixPay calls go to /v1/...");
+        }
+        refuse(rc, requestId, refusal);
+    }
+
+    private void screenTarget(RoutingContext rc) {
+        Refusal refusal = RequestScreen.screenTarget(rc.request());
+        if (refusal == null) {
+            rc.next();
+            return;
+        }
+        refuse(rc, RequestIds.of(rc.request().getHeader(RequestIds.HEADER)), refusal);
+    }
+
+    private void forward(RoutingContext rc) {
+        long start = System.nanoTime();
+        HttpServerRequest request = rc.request();
+        String requestId = RequestIds.of(request.getHeader(RequestIds.HEADER));
+        Refusal refusal = RequestScreen.screenForward(request);
+        if (refusal != null) {
+            refuse(rc, requestId, refusal);
+            return;
+        }
+        Context context = Vertx.currentContext();
+        RequestBodyReader.read(request, maxBodyBytes).onComplete(read -> {
+            if (read.failed()) {
+                GatewayException failure = read.cause() instanceof RequestBodyReader.TooLarge
+                        ? new GatewayException(GatewayError.REQUEST_BODY_TOO_LARGE,
+                                "the request body is larger than " + maxBodyBytes + " bytes")
+                        : new GatewayException(GatewayError.BAD_REQUEST, "the request body could not be read");
+                ReplyWriter.fail(rc.response().setStatusCode(failure.error().status()), requestId, failure,
+                        MultiMap.caseInsensitiveMultiMap());
+                // Stop reading a body we will not use; the connection cannot be reused after a partial body.
+                if (!request.isEnded()) {
+                    request.connection().close();
+                }
+                return;
+            }
+            ProxyExchange exchange = new ProxyExchange(requestId, request.method(), request.uri(),
+                    upstreamHeaders(request, requestId), read.result(), start);
+            Uni<Forwarded> forwarded;
+            try {
+                forwarded = forwarder.forward(exchange);
+            } catch (RuntimeException bug) {
+                forwarded = Uni.createFrom().failure(bug);
+            }
+            forwarded.emitOn(task -> context.runOnContext(ignored -> task.run()))
+                    .subscribe().with(
+                            result -> answer(rc, exchange, result),
+                            failure -> answer(rc, exchange, Forwarded.failed(exchange, asGatewayException(failure))));
+        });
+    }
+
+    private static void answer(RoutingContext rc, ProxyExchange exchange, Forwarded result) {
+        if (rc.response().closed()) {
+            // The merchant went away; MixPay's answer (which may be a created payment) is still logged.
+            LOG.warnf("merchant disconnected before the reply; request %s ended as %s",
+                    exchange.requestId(), result.describe());
+            return;
+        }
+        if (result.reply() != null) {
+            ReplyWriter.relay(rc.response(), exchange.method(), exchange.requestId(), result.reply(), result.headers());
+        } else {
+            ReplyWriter.fail(rc.response(), exchange.requestId(), result.failure(), result.headers());
+        }
+    }
+
+    private static GatewayException asGatewayException(Throwable failure) {
+        if (failure instanceof GatewayException known) {
+            return known;
+        }
+        LOG.error("unexpected failure while forwarding", failure);
+        return new GatewayException(GatewayError.INTERNAL, "the gateway failed unexpectedly; see its log");
+    }
+
+    private static void refuse(RoutingContext rc, String requestId, Refusal refusal) {
+        ReplyWriter.fail(rc.response(), requestId, new GatewayException(refusal.error(), refusal.detail()),
+                MultiMap.caseInsensitiveMultiMap());
+    }
+
+    /** The merchant's headers as MixPay should see them. */
+    static MultiMap upstreamHeaders(HttpServerRequest request, String requestId) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+        HopByHopHeaders.strip(headers);
+        // The target is the configured upstream whatever the merchant's Host said; lengths are
+        // recomputed for the bytes actually sent; 100-continue was already handled with the merchant.
+        headers.remove(HttpHeaders.HOST);
+        headers.remove(HttpHeaders.CONTENT_LENGTH);
+        headers.remove(HttpHeaders.EXPECT);
+        headers.remove("Forwarded");
+        headers.remove("X-Forwarded-Host");
+        String acceptEncoding = headers.get(HttpHeaders.ACCEPT_ENCODING);
+        if (acceptEncoding != null) {
+            String readable = readableCodings(acceptEncoding);
+            if (readable.isEmpty()) {
+                headers.remove(HttpHeaders.ACCEPT_ENCODING);
+            } else {
+                headers.set(HttpHeaders.ACCEPT_ENCODING, readable);
+            }
+        }
+        headers.set(RequestIds.HEADER, requestId);
+        return headers;
+    }
+
+    private static String readableCodings(String acceptEncoding) {
+        StringBuilder kept = new StringBuilder();
+        for (String coding : acceptEncoding.split(",")) {
+            String name = coding.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+            if (READABLE_CODINGS.contains(name)) {
+                kept.append(kept.length() == 0 ? "" : ", ").append(coding.trim());
+            }
+        }
+        return kept.toString();
+    }
+}

@@ -1,0 +1,7 @@
+package me.mixpay.gateway.proxy;
+
+import me.mixpay.gateway.envelope.GatewayError;
+
+/** Why the gateway refuses to forward a request, before anything is sent upstream. */
+record Refusal(GatewayError error, String detail) {
+}

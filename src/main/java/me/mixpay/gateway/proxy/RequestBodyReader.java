@@ -1,0 +1,61 @@
+package me.mixpay.gateway.proxy;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Reads a merchant's request body whole, refusing it as soon as it passes the size limit. The body is
+ * kept because a retried attempt must send exactly the same bytes.
+ */
+final class RequestBodyReader {
+
+    /** The body was over the limit; carries nothing about the body itself. */
+    static final class TooLarge extends RuntimeException {
+        TooLarge() {
+            super("request body over the limit", null, false, false);
+        }
+    }
+
+    private RequestBodyReader() {
+    }
+
+    /** Completes with the body, or with null when the request carries none. */
+    static Future<Buffer> read(HttpServerRequest request, long maxBytes) {
+        String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (declared != null && parseLength(declared) > maxBytes) {
+            return Future.failedFuture(new TooLarge());
+        }
+        boolean hasBody = declared != null ? parseLength(declared) > 0 : request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+        if (request.isEnded()) {
+            return Future.succeededFuture(null);
+        }
+        Promise<Buffer> result = Promise.promise();
+        Buffer body = Buffer.buffer();
+        request.handler(chunk -> {
+            if (result.future().isComplete()) {
+                return;
+            }
+            if (body.length() + (long) chunk.length() > maxBytes) {
+                result.tryFail(new TooLarge());
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(result::tryFail);
+        request.endHandler(done -> result.tryComplete(hasBody || body.length() > 0 ? body : null));
+        request.resume();
+        return result.future();
+    }
+
+    private static long parseLength(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException malformed) {
+            // Netty already refuses a malformed Content-Length; treat a surprise as "too large" to be safe.
+            return Long.MAX_VALUE;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package me.mixpay.gateway.proxy;
+
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLException;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.ext.web.client.HttpRequest;
+import io.vertx.mutiny.ext.web.client.HttpResponse;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import io.vertx.mutiny.ext.web.codec.BodyCodec;
+
+import me.mixpay.gateway.catalog.ErrorCatalog;
+import me.mixpay.gateway.config.GatewayConfig;
+import me.mixpay.gateway.envelope.EnvelopeInspector;
+import me.mixpay.gateway.envelope.GatewayError;
+
+/**
+ * Sends one attempt of an exchange to MixPay and returns the complete, inspected reply.
+ * <p>
+ * The target host, port and scheme are fixed when the client is built, from
+ * {@code gateway.upstream.base-url}; a request only contributes its (screened) path and query.
+ * Redirects are never followed, since a redirect is MixPay's answer to the merchant, not an
+ * instruction to the gateway to call someone else.
+ */
+@ApplicationScoped
+public class UpstreamClient {
+
+    private final WebClient client;
+    private final String host;
+    private final int port;
+    private final boolean ssl;
+    private final String basePath;
+    private final long readTimeoutMillis;
+    private final long maxBodyBytes;
+    private final EnvelopeInspector inspector;
+
+    UpstreamClient(Vertx vertx, GatewayConfig config) {
+        GatewayConfig.Upstream upstream = config.upstream();
+        URI base = upstream.baseUrl();
+        this.ssl = "https".equalsIgnoreCase(base.getScheme());
+        if (!ssl && !"http".equalsIgnoreCase(base.getScheme())) {
+            throw new IllegalArgumentException("gateway.upstream.base-url must be an http or https URL, got " + base);
+        }
+        this.host = base.getHost();
+        this.port = base.getPort() > 0 ? base.getPort() : (ssl ? 443 : 80);
+        String path = base.getRawPath() == null ? "" : base.getRawPath();
+        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.readTimeoutMillis = upstream.readTimeout().toMillis();
+        this.maxBodyBytes = config.limits().maxUpstreamBodySize().asLongValue();
+        this.inspector = new EnvelopeInspector(ErrorCatalog.mixpay(),
+                (int) Math.min(Integer.MAX_VALUE - 8, config.limits().maxInspectedSize().asLongValue()));
+
+        WebClientOptions options = new WebClientOptions()
+                .setConnectTimeout((int) upstream.connectTimeout().toMillis())
+                .setMaxPoolSize(upstream.maxConnections())
+                .setKeepAlive(true)
+                .setFollowRedirects(false)
+                .setUserAgentEnabled(false)
+                .setDecompressionSupported(false)
+                .setSsl(ssl)
+                .setTrustAll(!upstream.verifyTls())
+                .setVerifyHost(upstream.verifyTls())
+                .setForceSni(ssl);
+        this.client = WebClient.create(vertx, options);
+    }
+
+    /** The upstream as operators configured it, for logs and the admin API (no credentials in it). */
+    public String target() {
+        return (ssl ? "https://" : "http://") + host + ":" + port + basePath;
+    }
+
+    /**
+     * Sends the exchange once. Fails with {@link UpstreamFailure} when MixPay gave no complete reply;
+     * any reply MixPay did give, error code or not, is a successful item.
+     */
+    public Uni<UpstreamReply> send(ProxyExchange exchange) {
+        RequestOptions target = new RequestOptions()
+                .setHost(host)
+                .setPort(port)
+                .setSsl(ssl)
+                .setURI(basePath + exchange.pathAndQuery());
+        HttpRequest<io.vertx.core.buffer.Buffer> request = client.request(
+                io.vertx.core.http.HttpMethod.valueOf(exchange.method().name()), target)
+                .putHeaders(io.vertx.mutiny.core.MultiMap.newInstance(exchange.upstreamHeaders()))
+                .timeout(readTimeoutMillis)
+                .as(BodyCodec.newInstance(new BoundedBodyCodec(maxBodyBytes)));
+        Uni<HttpResponse<io.vertx.core.buffer.Buffer>> sent = exchange.body() == null
+                ? request.send()
+                : request.sendBuffer(io.vertx.mutiny.core.buffer.Buffer.newInstance(exchange.body()));
+        return sent.onItem().transform(this::toReply)
+                .onFailure().transform(UpstreamClient::toFailure);
+    }
+
+    private UpstreamReply toReply(HttpResponse<io.vertx.core.buffer.Buffer> response) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(response.headers().getDelegate());
+        HopByHopHeaders.strip(headers);
+        io.vertx.core.buffer.Buffer body = response.body() == null ? io.vertx.core.buffer.Buffer.buffer() : response.body();
+        return new UpstreamReply(response.statusCode(), headers, body,
+                inspector.inspect(body.getBytes(), headers.get("Content-Encoding")));
+    }
+
+    /** Maps a transport failure to what the gateway reports, and whether MixPay may have seen the request. */
+    static Throwable toFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof UpstreamFailure known) {
+                return known;
+            }
+            if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
+                return new UpstreamFailure(GatewayError.UPSTREAM_UNREACHABLE, false,
+                        "no connection to MixPay could be opened", failure);
+            }
+            if (cause instanceof SSLException) {
+                // The handshake comes before any request byte: nothing reached MixPay.
+                return new UpstreamFailure(GatewayError.UPSTREAM_UNREACHABLE, false,
+                        "the TLS handshake with MixPay failed", failure);
+            }
+            if (cause instanceof TimeoutException) {
+                return new UpstreamFailure(GatewayError.UPSTREAM_TIMEOUT, true,
+                        "MixPay did not answer in time", failure);
+            }
+            if (cause instanceof HttpClosedException) {
+                break;
+            }
+        }
+        return new UpstreamFailure(GatewayError.UPSTREAM_RESET, true,
+                "the connection to MixPay broke before a complete reply", failure);
+    }
+
+    @PreDestroy
+    void close() {
+        client.close();
+    }
+}
