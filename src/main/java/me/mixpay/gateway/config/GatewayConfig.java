@@ -2,6 +2,7 @@ package me.mixpay.gateway.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import io.quarkus.runtime.configuration.MemorySize;
@@ -23,6 +24,22 @@ public interface GatewayConfig {
     Limits limits();
 
     Simulator simulator();
+
+    /**
+     * Route groups by name. A request belongs to the group whose {@code match} pattern fits it most
+     * specifically; {@code default} catches the rest. Shipped groups are in application.properties.
+     */
+    Map<String, RouteGroupConfig> routes();
+
+    Admin admin();
+
+    interface Admin {
+        /**
+         * Token for the admin API's write operations (forcing a breaker), sent as {@code X-Admin-Token}.
+         * Unset means those operations are off.
+         */
+        Optional<String> token();
+    }
 
     interface Upstream {
         /**

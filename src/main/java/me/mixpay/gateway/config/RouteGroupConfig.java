@@ -1,0 +1,139 @@
+package me.mixpay.gateway.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import io.smallrye.config.WithDefault;
+
+import me.mixpay.gateway.catalog.Category;
+
+/**
+ * The policy of one route group. Every default here is the safe one for a group nobody described:
+ * not idempotent (so nothing is ever resent after it reached MixPay), breaker on, bounded everything.
+ */
+public interface RouteGroupConfig {
+
+    /**
+     * Patterns {@code "METHOD /path"}: METHOD may be {@code *}; a path ending in {@code /**} matches
+     * everything below it. Absent only for the {@code default} group, which matches the rest.
+     */
+    Optional<List<String>> match();
+
+    /**
+     * True when sending the request twice is harmless (read-only look-ups). Only then are failures
+     * after the request reached MixPay retried.
+     */
+    @WithDefault("false")
+    boolean idempotent();
+
+    Retry retry();
+
+    CircuitBreaker circuitBreaker();
+
+    Timeout timeout();
+
+    Bulkhead bulkhead();
+
+    RateLimit rateLimit();
+
+    interface Retry {
+        /** Attempts in all, the first included; 1 turns retries off. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** First back-off; it doubles on each retry up to {@link #maxDelay()}. */
+        @WithDefault("100ms")
+        Duration initialDelay();
+
+        @WithDefault("2s")
+        Duration maxDelay();
+
+        /** Up to this much random time is added to each back-off, so replicas do not retry in step. */
+        @WithDefault("100ms")
+        Duration jitter();
+
+        /** No retry starts after this long since the first attempt. */
+        @WithDefault("10s")
+        Duration maxDuration();
+
+        /** Reply categories worth a retry (for idempotent groups). */
+        @WithDefault("TRANSIENT,RATE_LIMITED")
+        Set<Category> on();
+
+        /** HTTP statuses worth a retry when the body says nothing (for idempotent groups). */
+        @WithDefault("502,503,504")
+        Set<Integer> onStatus();
+
+        /** How long the group stays away from MixPay after a 1429 that says nothing about how long. */
+        @WithDefault("1s")
+        Duration rateLimitedPause();
+
+        /** A Retry-After longer than this is handed to the caller instead of waited out. */
+        @WithDefault("2s")
+        Duration maxRetryAfter();
+
+        /** Retries may add at most this fraction of the group's requests over the budget window. */
+        @WithDefault("0.2")
+        double budgetRatio();
+
+        /** Retries always allowed per second whatever the traffic, so a quiet group can still retry. */
+        @WithDefault("2")
+        int budgetMinPerSecond();
+    }
+
+    interface CircuitBreaker {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Share of failures in the rolling window that opens the breaker. */
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** Size of the rolling window: no verdict before this many calls. */
+        @WithDefault("20")
+        int requestVolume();
+
+        /** Time open before trial calls are let through. */
+        @WithDefault("10s")
+        Duration delay();
+
+        /** Successful trial calls needed to close again. */
+        @WithDefault("2")
+        int successThreshold();
+
+        /** Time a maintenance code (10008, 10009, 40011) keeps the group's breaker open. */
+        @WithDefault("30s")
+        Duration maintenanceDelay();
+    }
+
+    interface Timeout {
+        /** One attempt, from sending to the last byte of the reply. */
+        @WithDefault("10s")
+        Duration attempt();
+
+        /** The whole request, retries and back-offs included. */
+        @WithDefault("25s")
+        Duration overall();
+    }
+
+    interface Bulkhead {
+        /** Upstream calls of this group in flight at once. */
+        @WithDefault("64")
+        int maxConcurrent();
+
+        /** Calls waiting for a slot; beyond it, 503 bulkhead_full at once. */
+        @WithDefault("64")
+        int queue();
+    }
+
+    interface RateLimit {
+        /** Calls per window sent to MixPay; beyond, the gateway answers MixPay's own 1429. */
+        @WithDefault("200")
+        int limit();
+
+        @WithDefault("1s")
+        Duration window();
+    }
+}

@@ -1,0 +1,152 @@
+package me.mixpay.gateway.resilience;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+import io.smallrye.faulttolerance.api.RateLimitException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+
+import me.mixpay.gateway.catalog.Category;
+import me.mixpay.gateway.envelope.GatewayError;
+import me.mixpay.gateway.envelope.GatewayException;
+import me.mixpay.gateway.proxy.Forwarded;
+import me.mixpay.gateway.proxy.Forwarder;
+import me.mixpay.gateway.proxy.ProxyExchange;
+import me.mixpay.gateway.proxy.UpstreamClient;
+import me.mixpay.gateway.proxy.UpstreamReply;
+
+/**
+ * Forwards a request under its route group's policy and tells the merchant what happened
+ * ({@code X-Gateway-Route}, {@code X-Gateway-Attempts}, {@code X-Gateway-Circuit}).
+ */
+@ApplicationScoped
+public class ResilientForwarder implements Forwarder {
+
+    static final String ROUTE = "X-Gateway-Route";
+    static final String ATTEMPTS = "X-Gateway-Attempts";
+    static final String CIRCUIT = "X-Gateway-Circuit";
+
+    private final RouteTable routes;
+    private final UpstreamClient upstream;
+
+    ResilientForwarder(RouteTable routes, UpstreamClient upstream) {
+        this.routes = routes;
+        this.upstream = upstream;
+    }
+
+    @Override
+    public Uni<Forwarded> forward(ProxyExchange exchange) {
+        RouteGroup group = routes.match(exchange.method().name(), exchange.path());
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().set(ROUTE, group.name());
+        if (group.forcedOpen()) {
+            return Uni.createFrom().item(circuitOpen(group, exchange, headers));
+        }
+        long paused = group.backoff().remainingMillis();
+        if (paused > 0) {
+            return Uni.createFrom().item(done(exchange, headers, Forwarded.failed(new GatewayException(GatewayError.RATE_LIMITED,
+                    "MixPay asked this route group to slow down; no call is sent before the time it asked",
+                    1429, null, seconds(paused), null), headers)));
+        }
+        return group.guard(() -> attempt(group, exchange))
+                .map(reply -> done(exchange, headers, Forwarded.replied(reply, headers)))
+                .onFailure().recoverWithItem(failure -> outcome(group, exchange, headers, failure));
+    }
+
+    private Uni<UpstreamReply> attempt(RouteGroup group, ProxyExchange exchange) {
+        return Uni.createFrom().deferred(() -> {
+            exchange.nextAttempt();
+            return upstream.send(exchange);
+        }).map(reply -> judge(group, reply));
+    }
+
+    /** Lets a good reply through; turns a reply the policies must act on into a {@link FailedReply}. */
+    private static UpstreamReply judge(RouteGroup group, UpstreamReply reply) {
+        Category category = reply.inspection().category();
+        long retryAfter = retryAfterMillis(reply);
+        if (category == Category.RATE_LIMITED || reply.status() == 429) {
+            group.backoff().pauseFor(retryAfter > 0 ? retryAfter : group.policy().retry().rateLimitedPause().toMillis());
+            throw new FailedReply(reply, retryAfter);
+        }
+        if (category == Category.MAINTENANCE) {
+            group.sawMaintenance(reply);
+            throw new FailedReply(reply, retryAfter);
+        }
+        boolean silentServerError = reply.status() >= 500
+                && (category == Category.UNPARSEABLE || category == Category.UNKNOWN);
+        if (category == Category.TRANSIENT || silentServerError) {
+            throw new FailedReply(reply, retryAfter);
+        }
+        return reply;
+    }
+
+    private static Forwarded outcome(RouteGroup group, ProxyExchange exchange, MultiMap headers, Throwable failure) {
+        if (failure instanceof FailedReply failed) {
+            // No retry left (or none allowed): the merchant gets MixPay's own last answer.
+            return done(exchange, headers, Forwarded.replied(failed.reply(), headers));
+        }
+        if (failure instanceof CircuitBreakerOpenException) {
+            return circuitOpen(group, exchange, headers);
+        }
+        GatewayException answer;
+        if (failure instanceof GatewayException known) {
+            answer = known;
+        } else if (failure instanceof BulkheadException) {
+            answer = new GatewayException(GatewayError.BULKHEAD_FULL,
+                    "route group " + group.name() + " has as many MixPay calls in flight and waiting as it allows");
+        } else if (failure instanceof RateLimitException) {
+            answer = new GatewayException(GatewayError.RATE_LIMITED, "route group " + group.name() + " is over its rate limit",
+                    1429, null, 1, null);
+        } else if (failure instanceof TimeoutException) {
+            answer = new GatewayException(GatewayError.UPSTREAM_TIMEOUT, "MixPay did not answer in time");
+        } else {
+            answer = new GatewayException(GatewayError.INTERNAL, "the gateway failed unexpectedly; see its log",
+                    -1, null, 0, failure);
+        }
+        return done(exchange, headers, Forwarded.failed(answer, headers));
+    }
+
+    /** A fast answer while the group's breaker is open, replaying MixPay's maintenance notice if that opened it. */
+    private static Forwarded circuitOpen(RouteGroup group, ProxyExchange exchange, MultiMap headers) {
+        headers.set(CIRCUIT, "open");
+        UpstreamReply maintenance = group.lastMaintenanceReply();
+        GatewayException answer;
+        if (group.maintenanceOpen() && maintenance != null) {
+            answer = new GatewayException(GatewayError.CIRCUIT_OPEN,
+                    "MixPay reported maintenance for route group " + group.name() + "; MixPay was not called",
+                    maintenance.inspection().code(), maintenance.inspection().message(),
+                    group.maintenanceRetryAfterSeconds(), null);
+        } else {
+            answer = new GatewayException(GatewayError.CIRCUIT_OPEN,
+                    "the circuit breaker of route group " + group.name() + " is open; MixPay was not called",
+                    -1, null, seconds(group.policy().circuitBreaker().delay().toMillis()), null);
+        }
+        return done(exchange, headers, Forwarded.failed(answer, headers));
+    }
+
+    private static Forwarded done(ProxyExchange exchange, MultiMap headers, Forwarded forwarded) {
+        headers.set(ATTEMPTS, Integer.toString(exchange.attempts()));
+        return forwarded;
+    }
+
+    private static long retryAfterMillis(UpstreamReply reply) {
+        String value = reply.headers().get(HttpHeaders.RETRY_AFTER);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(value.trim())) * 1000;
+        } catch (NumberFormatException httpDate) {
+            // MixPay sends seconds; an HTTP-date is honoured as a one-second pause rather than ignored.
+            return 1000;
+        }
+    }
+
+    private static long seconds(long millis) {
+        return Math.max(1, (millis + 999) / 1000);
+    }
+}

@@ -1,0 +1,45 @@
+package me.mixpay.gateway.resilience;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+import me.mixpay.gateway.config.RouteGroupConfig;
+import me.mixpay.gateway.proxy.UpstreamFailure;
+
+/**
+ * Whether a failed attempt may be tried again. The one rule that is never configurable: a request
+ * that may have reached MixPay is resent only in an idempotent group, so a payment is never created
+ * twice. A request that provably never left (no connection) may always be tried again.
+ */
+final class RetryDecision {
+
+    private final boolean idempotent;
+    private final RouteGroupConfig.Retry policy;
+    private final RetryBudget budget;
+
+    RetryDecision(boolean idempotent, RouteGroupConfig.Retry policy, RetryBudget budget) {
+        this.idempotent = idempotent;
+        this.policy = policy;
+        this.budget = budget;
+    }
+
+    boolean shouldRetry(Throwable failure) {
+        return isSafeAndWorthIt(failure) && budget.tryAcquire();
+    }
+
+    private boolean isSafeAndWorthIt(Throwable failure) {
+        if (failure instanceof UpstreamFailure transport) {
+            return !transport.requestSent() || idempotent;
+        }
+        if (failure instanceof TimeoutException) {
+            // SmallRye's per-attempt timeout: the request was sent.
+            return idempotent;
+        }
+        if (failure instanceof FailedReply reply && idempotent) {
+            if (reply.retryAfterMillis() > policy.maxRetryAfter().toMillis()) {
+                return false;
+            }
+            return policy.on().contains(reply.category()) || policy.onStatus().contains(reply.reply().status());
+        }
+        return false;
+    }
+}

@@ -1,0 +1,195 @@
+package me.mixpay.gateway.resilience;
+
+import static java.time.temporal.ChronoUnit.MILLIS;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.util.TypeLiteral;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.faulttolerance.api.TypedGuard;
+import io.smallrye.mutiny.Uni;
+
+import me.mixpay.gateway.catalog.Category;
+import me.mixpay.gateway.config.RouteGroupConfig;
+import me.mixpay.gateway.proxy.UpstreamFailure;
+import me.mixpay.gateway.proxy.UpstreamReply;
+
+/**
+ * One named route group: its policy and the SmallRye Fault Tolerance guards built from it.
+ * <p>
+ * Two guards, nested. The inner one is the group's policy: retry (with {@link RetryDecision} and
+ * {@link ExponentialJitterBackoff}), a failure-ratio circuit breaker, rate limit, per-attempt timeout
+ * and bulkhead. The outer one holds the maintenance breaker, a SmallRye breaker with a rolling window
+ * of one call, so a single maintenance code opens it at once and a single good trial closes it; and the
+ * overall timeout.
+ */
+public final class RouteGroup {
+
+    private static final TypeLiteral<Uni<UpstreamReply>> REPLY = new TypeLiteral<>() {
+    };
+
+    private final String name;
+    private final RouteGroupConfig policy;
+    private final List<RoutePattern> patterns;
+    private final RetryBudget budget;
+    private final MixPayBackoff backoff = new MixPayBackoff();
+    private final TypedGuard<Uni<UpstreamReply>> policyGuard;
+    private final TypedGuard<Uni<UpstreamReply>> maintenanceGuard;
+    private final AtomicReference<CircuitBreakerState> breaker = new AtomicReference<>(CircuitBreakerState.CLOSED);
+    private final AtomicReference<CircuitBreakerState> maintenanceBreaker = new AtomicReference<>(CircuitBreakerState.CLOSED);
+    private final AtomicLong lastTransitionMillis = new AtomicLong(System.currentTimeMillis());
+    private final AtomicLong maintenanceOpenedMillis = new AtomicLong();
+    private final AtomicReference<UpstreamReply> lastMaintenanceReply = new AtomicReference<>();
+    private final AtomicBoolean forcedOpen = new AtomicBoolean();
+
+    RouteGroup(String name, RouteGroupConfig policy) {
+        this.name = name;
+        this.policy = policy;
+        this.patterns = policy.match().orElse(List.of()).stream().map(RoutePattern::parse).toList();
+        RouteGroupConfig.Retry retry = policy.retry();
+        this.budget = new RetryBudget(retry.budgetRatio(), retry.budgetMinPerSecond());
+        RetryDecision decision = new RetryDecision(policy.idempotent(), retry, budget);
+
+        TypedGuard.Builder<Uni<UpstreamReply>> inner = TypedGuard.create(REPLY).withDescription("route-" + name);
+        if (retry.maxAttempts() > 1) {
+            inner.withRetry()
+                    .maxRetries(retry.maxAttempts() - 1)
+                    .maxDuration(retry.maxDuration().toMillis(), MILLIS)
+                    .whenException(decision::shouldRetry)
+                    .withCustomBackoff().strategy(() -> new ExponentialJitterBackoff(retry)).done()
+                    .done();
+        }
+        RouteGroupConfig.CircuitBreaker cb = policy.circuitBreaker();
+        if (cb.enabled()) {
+            inner.withCircuitBreaker()
+                    .name("route-" + name)
+                    .failureRatio(cb.failureRatio())
+                    .requestVolumeThreshold(cb.requestVolume())
+                    .delay(cb.delay().toMillis(), MILLIS)
+                    .successThreshold(cb.successThreshold())
+                    .when(RouteGroup::isMixPayFailure)
+                    .onStateChange(state -> transition(breaker, state))
+                    .done();
+        }
+        inner.withRateLimit()
+                .limit(policy.rateLimit().limit())
+                .window(policy.rateLimit().window().toMillis(), MILLIS)
+                .done()
+                .withTimeout().duration(policy.timeout().attempt().toMillis(), MILLIS).done()
+                .withBulkhead().limit(policy.bulkhead().maxConcurrent()).queueSize(policy.bulkhead().queue()).done();
+        this.policyGuard = inner.build();
+
+        TypedGuard.Builder<Uni<UpstreamReply>> outer = TypedGuard.create(REPLY).withDescription("route-" + name + "-overall");
+        if (cb.enabled()) {
+            outer.withCircuitBreaker()
+                    .name("route-" + name + "-maintenance")
+                    .failureRatio(1.0)
+                    .requestVolumeThreshold(1)
+                    .delay(cb.maintenanceDelay().toMillis(), MILLIS)
+                    .successThreshold(1)
+                    .when(failure -> failure instanceof FailedReply reply && reply.category() == Category.MAINTENANCE)
+                    .onStateChange(state -> {
+                        if (state == CircuitBreakerState.OPEN) {
+                            maintenanceOpenedMillis.set(System.currentTimeMillis());
+                        }
+                        transition(maintenanceBreaker, state);
+                    })
+                    .done();
+        }
+        this.maintenanceGuard = outer.withTimeout().duration(policy.timeout().overall().toMillis(), MILLIS).done().build();
+    }
+
+    /** Runs the attempts of one request under the group's policy. */
+    Uni<UpstreamReply> guard(Supplier<Uni<UpstreamReply>> attempt) {
+        budget.recordRequest();
+        return maintenanceGuard.get(() -> policyGuard.get(attempt));
+    }
+
+    /** What counts against MixPay's health; the caller's own mistakes and rate limits never do. */
+    static boolean isMixPayFailure(Throwable failure) {
+        if (failure instanceof FailedReply reply) {
+            return reply.category() != Category.RATE_LIMITED;
+        }
+        return failure instanceof UpstreamFailure || failure instanceof TimeoutException;
+    }
+
+    /** Remembers the maintenance reply that the open breaker will replay to callers. */
+    void sawMaintenance(UpstreamReply reply) {
+        lastMaintenanceReply.set(reply);
+    }
+
+    private void transition(AtomicReference<CircuitBreakerState> which, CircuitBreakerState state) {
+        which.set(state);
+        lastTransitionMillis.set(System.currentTimeMillis());
+    }
+
+    boolean matches(String method, String path) {
+        return patterns.stream().anyMatch(p -> p.matches(method, path));
+    }
+
+    int specificity(String method, String path) {
+        return patterns.stream().filter(p -> p.matches(method, path)).mapToInt(RoutePattern::specificity).max().orElse(-1);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public RouteGroupConfig policy() {
+        return policy;
+    }
+
+    MixPayBackoff backoff() {
+        return backoff;
+    }
+
+    /** The group's breaker as operators see it: open if either breaker is open or it is forced open. */
+    public CircuitBreakerState breakerState() {
+        if (forcedOpen.get() || maintenanceBreaker.get() == CircuitBreakerState.OPEN || breaker.get() == CircuitBreakerState.OPEN) {
+            return CircuitBreakerState.OPEN;
+        }
+        if (maintenanceBreaker.get() == CircuitBreakerState.HALF_OPEN || breaker.get() == CircuitBreakerState.HALF_OPEN) {
+            return CircuitBreakerState.HALF_OPEN;
+        }
+        return CircuitBreakerState.CLOSED;
+    }
+
+    boolean maintenanceOpen() {
+        return maintenanceBreaker.get() == CircuitBreakerState.OPEN;
+    }
+
+    UpstreamReply lastMaintenanceReply() {
+        return lastMaintenanceReply.get();
+    }
+
+    /** Seconds until the maintenance breaker lets a trial call through. */
+    long maintenanceRetryAfterSeconds() {
+        long elapsed = System.currentTimeMillis() - maintenanceOpenedMillis.get();
+        long left = policy.circuitBreaker().maintenanceDelay().toMillis() - elapsed;
+        return Math.max(1, (left + 999) / 1000);
+    }
+
+    public long lastTransitionMillis() {
+        return lastTransitionMillis.get();
+    }
+
+    public int retryBudgetRemaining() {
+        return budget.remaining();
+    }
+
+    public boolean forcedOpen() {
+        return forcedOpen.get();
+    }
+
+    void forceOpen(boolean open) {
+        forcedOpen.set(open);
+        lastTransitionMillis.set(System.currentTimeMillis());
+    }
+}
