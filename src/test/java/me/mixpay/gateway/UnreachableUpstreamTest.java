@@ -33,6 +33,15 @@ class UnreachableUpstreamTest {
                 .body("gateway.error", equalTo("upstream_unreachable"));
     }
 
+    @Test
+    void paymentRefusedAtConnectIsRetriedBecauseItNeverLeft() {
+        // Nothing can have reached MixPay, so even a non-idempotent payment creation is tried again.
+        given().body("{\"orderId\":\"o-9\"}").post("/v1/payments").then().statusCode(502)
+                .header("X-Gateway-Route", "payments")
+                .header("X-Gateway-Attempts", "3")
+                .body("gateway.error", equalTo("upstream_unreachable"));
+    }
+
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
