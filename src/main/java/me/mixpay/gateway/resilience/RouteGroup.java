@@ -188,7 +188,18 @@ public final class RouteGroup {
         return forcedOpen.get();
     }
 
-    void forceOpen(boolean open) {
+    /** Names of the SmallRye breakers, for {@code CircuitBreakerMaintenance}. */
+    public List<String> breakerNames() {
+        return policy.circuitBreaker().enabled()
+                ? List.of("route-" + name, "route-" + name + "-maintenance")
+                : List.of();
+    }
+
+    public List<String> patterns() {
+        return policy.match().orElse(List.of("* (everything else)"));
+    }
+
+    public void forceOpen(boolean open) {
         forcedOpen.set(open);
         lastTransitionMillis.set(System.currentTimeMillis());
     }
