@@ -259,6 +259,30 @@ class ResilienceTest extends GatewayTestBase {
     }
 
     @Test
+    void attemptTimeoutKnobCutsEachAttemptAndIdempotentCallsRetry() {
+        String path = "/v1/test/timeout/slow";
+        upstream.stubFor(get(path).willReturn(aResponse().withFixedDelay(800).withBody(MixPayReplies.success("{}"))));
+
+        // timeout.attempt=250ms, well under the 1 s read timeout: two attempts, then 504.
+        given().get(path).then().statusCode(504)
+                .time(lessThan(780L), TimeUnit.MILLISECONDS)
+                .header("X-Gateway-Attempts", "2")
+                .body("gateway.error", equalTo("upstream_timeout"));
+        upstream.verify(2, getRequestedFor(urlEqualTo(path)));
+    }
+
+    @Test
+    void overallTimeoutKnobBoundsTheWholeRequest() {
+        String path = "/v1/test/overall/slow";
+        upstream.stubFor(get(path).willReturn(aResponse().withFixedDelay(800).withBody(MixPayReplies.success("{}"))));
+
+        // 5 attempts of 300 ms would take 1.5 s; timeout.overall=500ms ends it after the second.
+        given().get(path).then().statusCode(504)
+                .time(lessThan(900L), TimeUnit.MILLISECONDS)
+                .body("gateway.error", equalTo("upstream_timeout"));
+    }
+
+    @Test
     void everyReplySaysItsRoute() {
         upstream.stubFor(get("/v1/setting/payment_assets").willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.success("[]"))));
         upstream.stubFor(get(urlPathMatching("/v1/payments_result")).willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.success("{}"))));
