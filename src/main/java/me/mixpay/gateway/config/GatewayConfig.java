@@ -33,6 +33,14 @@ public interface GatewayConfig {
 
     Admin admin();
 
+    AccessLog accessLog();
+
+    interface AccessLog {
+        /** One line per request: {@code json} for log pipelines, {@code text} for people (dev mode). */
+        @WithDefault("json")
+        String format();
+    }
+
     interface Admin {
         /**
          * Token for the admin API's write operations (forcing a breaker), sent as {@code X-Admin-Token}.

@@ -19,6 +19,7 @@ public final class ProxyExchange {
     private final Buffer body;
     private final long startNanos;
     private final AtomicInteger attempts = new AtomicInteger();
+    private volatile String route = "none";
 
     public ProxyExchange(String requestId, HttpMethod method, String pathAndQuery, MultiMap upstreamHeaders,
             Buffer body, long startNanos) {
@@ -65,6 +66,15 @@ public final class ProxyExchange {
     /** Counts one more upstream attempt and returns its number, starting at 1. */
     public int nextAttempt() {
         return attempts.incrementAndGet();
+    }
+
+    /** The route group that handled the request, once the forwarder has chosen it. */
+    public String route() {
+        return route;
+    }
+
+    public void route(String name) {
+        this.route = name;
     }
 
     public int attempts() {

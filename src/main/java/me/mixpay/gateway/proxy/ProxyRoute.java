@@ -36,10 +36,12 @@ public class ProxyRoute {
     private static final java.util.Set<String> READABLE_CODINGS = java.util.Set.of("gzip", "x-gzip", "deflate", "identity");
 
     private final Forwarder forwarder;
+    private final java.util.List<ExchangeListener> listeners;
     private final long maxBodyBytes;
 
-    ProxyRoute(Forwarder forwarder, GatewayConfig config) {
+    ProxyRoute(Forwarder forwarder, jakarta.enterprise.inject.Instance<ExchangeListener> listeners, GatewayConfig config) {
         this.forwarder = forwarder;
+        this.listeners = listeners.stream().toList();
         this.maxBodyBytes = config.limits().maxBodySize().asLongValue();
     }
 
@@ -110,7 +112,16 @@ public class ProxyRoute {
         });
     }
 
-    private static void answer(RoutingContext rc, ProxyExchange exchange, Forwarded result) {
+    private void answer(RoutingContext rc, ProxyExchange exchange, Forwarded result) {
+        long duration = System.nanoTime() - exchange.startNanos();
+        for (ExchangeListener listener : listeners) {
+            try {
+                listener.finished(exchange, result, duration);
+            } catch (RuntimeException bug) {
+                // Observability must never cost the merchant the reply.
+                LOG.error("exchange listener failed", bug);
+            }
+        }
         if (rc.response().closed()) {
             // The merchant went away; MixPay's answer (which may be a created payment) is still logged.
             LOG.warnf("merchant disconnected before the reply; request %s ended as %s",

@@ -42,6 +42,7 @@ public class ResilientForwarder implements Forwarder {
     @Override
     public Uni<Forwarded> forward(ProxyExchange exchange) {
         RouteGroup group = routes.match(exchange.method().name(), exchange.path());
+        exchange.route(group.name());
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().set(ROUTE, group.name());
         if (group.forcedOpen()) {
             return Uni.createFrom().item(circuitOpen(group, exchange, headers));

@@ -15,15 +15,33 @@ final class RetryDecision {
     private final boolean idempotent;
     private final RouteGroupConfig.Retry policy;
     private final RetryBudget budget;
+    private final java.util.function.Consumer<String> granted;
 
-    RetryDecision(boolean idempotent, RouteGroupConfig.Retry policy, RetryBudget budget) {
+    RetryDecision(boolean idempotent, RouteGroupConfig.Retry policy, RetryBudget budget,
+            java.util.function.Consumer<String> granted) {
         this.idempotent = idempotent;
         this.policy = policy;
         this.budget = budget;
+        this.granted = granted;
     }
 
     boolean shouldRetry(Throwable failure) {
-        return isSafeAndWorthIt(failure) && budget.tryAcquire();
+        if (isSafeAndWorthIt(failure) && budget.tryAcquire()) {
+            granted.accept(reason(failure));
+            return true;
+        }
+        return false;
+    }
+
+    /** A bounded label: the reply category, or the transport failure. */
+    static String reason(Throwable failure) {
+        if (failure instanceof FailedReply reply) {
+            return reply.category().label();
+        }
+        if (failure instanceof UpstreamFailure transport) {
+            return transport.error().reason();
+        }
+        return failure instanceof TimeoutException ? "upstream_timeout" : "other";
     }
 
     private boolean isSafeAndWorthIt(Throwable failure) {

@@ -48,6 +48,8 @@ public final class RouteGroup {
     private final AtomicLong maintenanceOpenedMillis = new AtomicLong();
     private final AtomicReference<UpstreamReply> lastMaintenanceReply = new AtomicReference<>();
     private final AtomicBoolean forcedOpen = new AtomicBoolean();
+    private final List<java.util.function.Consumer<String>> transitionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<String>> retryListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RouteGroup(String name, RouteGroupConfig policy) {
         this.name = name;
@@ -55,7 +57,8 @@ public final class RouteGroup {
         this.patterns = policy.match().orElse(List.of()).stream().map(RoutePattern::parse).toList();
         RouteGroupConfig.Retry retry = policy.retry();
         this.budget = new RetryBudget(retry.budgetRatio(), retry.budgetMinPerSecond());
-        RetryDecision decision = new RetryDecision(policy.idempotent(), retry, budget);
+        RetryDecision decision = new RetryDecision(policy.idempotent(), retry, budget,
+                reason -> retryListeners.forEach(listener -> listener.accept(reason)));
 
         TypedGuard.Builder<Uni<UpstreamReply>> inner = TypedGuard.create(REPLY).withDescription("route-" + name);
         if (retry.maxAttempts() > 1) {
@@ -128,6 +131,18 @@ public final class RouteGroup {
     private void transition(AtomicReference<CircuitBreakerState> which, CircuitBreakerState state) {
         which.set(state);
         lastTransitionMillis.set(System.currentTimeMillis());
+        String label = state.name().toLowerCase(java.util.Locale.ROOT);
+        transitionListeners.forEach(listener -> listener.accept(label));
+    }
+
+    /** Called with the new state ("open", "half_open", "closed") on every breaker transition. */
+    public void onTransition(java.util.function.Consumer<String> listener) {
+        transitionListeners.add(listener);
+    }
+
+    /** Called with the reason (a category or transport error) for every retry granted. */
+    public void onRetry(java.util.function.Consumer<String> listener) {
+        retryListeners.add(listener);
     }
 
     boolean matches(String method, String path) {

@@ -1,0 +1,79 @@
+package me.mixpay.gateway.observe;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import me.mixpay.gateway.config.GatewayConfig;
+import me.mixpay.gateway.proxy.ExchangeListener;
+import me.mixpay.gateway.proxy.Forwarded;
+import me.mixpay.gateway.proxy.ProxyExchange;
+import me.mixpay.gateway.resilience.RouteTable;
+
+/**
+ * One line per request on the {@code mixpay.gateway.access} logger. It names what an on-call engineer
+ * needs to follow a request and nothing that could leak: the path without its query string (which may
+ * carry signatures), no headers, no bodies.
+ */
+@ApplicationScoped
+public class AccessLog implements ExchangeListener {
+
+    private static final Logger LOG = Logger.getLogger("mixpay.gateway.access");
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private final boolean json;
+    private final RouteTable routes;
+
+    AccessLog(GatewayConfig config, RouteTable routes) {
+        this.json = !"text".equalsIgnoreCase(config.accessLog().format());
+        this.routes = routes;
+    }
+
+    @Override
+    public void finished(ProxyExchange exchange, Forwarded forwarded, long durationNanos) {
+        if (LOG.isInfoEnabled()) {
+            LOG.info(render(exchange, forwarded, durationNanos));
+        }
+    }
+
+    String render(ProxyExchange exchange, Forwarded forwarded, long durationNanos) {
+        int status = forwarded.reply() != null ? forwarded.reply().status() : forwarded.failure().error().status();
+        String code = forwarded.reply() != null ? forwarded.reply().inspection().codeLabel()
+                : Long.toString(forwarded.failure().code());
+        String category = forwarded.reply() != null ? forwarded.reply().inspection().category().label()
+                : forwarded.failure().error().reason();
+        String breaker = routes.named(exchange.route()).map(g -> g.breakerState().name().toLowerCase()).orElse("none");
+        double latencyMs = durationNanos / 1_000_000.0;
+        if (!json) {
+            return String.format("%s %s %s route=%s status=%d code=%s category=%s attempts=%d latency=%.1fms breaker=%s",
+                    exchange.requestId(), exchange.method().name(), exchange.path(), exchange.route(), status, code,
+                    category, exchange.attempts(), latencyMs, breaker);
+        }
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator line = JSON.createGenerator(out)) {
+            line.writeStartObject();
+            line.writeStringField("requestId", exchange.requestId());
+            line.writeStringField("route", exchange.route());
+            line.writeStringField("method", exchange.method().name());
+            line.writeStringField("path", exchange.path());
+            line.writeNumberField("status", status);
+            line.writeStringField("mixpayCode", code);
+            line.writeStringField("category", category);
+            line.writeStringField("outcome", Outcome.of(forwarded).label());
+            line.writeNumberField("attempts", exchange.attempts());
+            line.writeNumberField("latencyMs", Math.round(latencyMs * 10) / 10.0);
+            line.writeStringField("breaker", breaker);
+            line.writeEndObject();
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+        return out.toString();
+    }
+}

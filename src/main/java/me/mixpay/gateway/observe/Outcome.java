@@ -1,0 +1,27 @@
+package me.mixpay.gateway.observe;
+
+import me.mixpay.gateway.catalog.Category;
+import me.mixpay.gateway.envelope.GatewayError;
+import me.mixpay.gateway.proxy.Forwarded;
+
+/** How one merchant request ended, as a bounded label for metrics and logs. */
+public enum Outcome {
+    SUCCESS, MIXPAY_ERROR, GATEWAY_ERROR, CIRCUIT_OPEN, RATE_LIMITED, BULKHEAD_FULL;
+
+    public static Outcome of(Forwarded forwarded) {
+        if (forwarded.reply() != null) {
+            return forwarded.reply().inspection().category() == Category.SUCCESS ? SUCCESS : MIXPAY_ERROR;
+        }
+        GatewayError error = forwarded.failure().error();
+        return switch (error) {
+            case CIRCUIT_OPEN -> CIRCUIT_OPEN;
+            case RATE_LIMITED -> RATE_LIMITED;
+            case BULKHEAD_FULL -> BULKHEAD_FULL;
+            default -> GATEWAY_ERROR;
+        };
+    }
+
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,120 @@
+package me.mixpay.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import me.mixpay.gateway.support.MixPayReplies;
+
+/** What the on-call engineer reads: /q/metrics after a scripted scenario, health while a breaker is open. */
+@QuarkusTest
+class ObservabilityTest extends GatewayTestBase {
+
+    @Test
+    void scriptedScenarioLeavesExactCountsAndStatesInMetricsAndHealthStaysUp() {
+        String base = "/v1/test/metrics/";
+        upstream.stubFor(get(base + "ok").willReturn(json(MixPayReplies.success("{}"))));
+        upstream.stubFor(get(base + "flaky").inScenario("m").whenScenarioStateIs(STARTED)
+                .willReturn(json(MixPayReplies.error(-1, "Server error"))).willSetStateTo("ok"));
+        upstream.stubFor(get(base + "flaky").inScenario("m").whenScenarioStateIs("ok")
+                .willReturn(json(MixPayReplies.success("{}"))));
+        upstream.stubFor(get(base + "limited").willReturn(json(MixPayReplies.error(1429, "slow down"))));
+        upstream.stubFor(get(base + "maint").willReturn(json(MixPayReplies.error(10008, "Payments are suspended"))));
+
+        given().get(base + "ok").then().statusCode(200);
+        given().get(base + "ok").then().statusCode(200);
+        given().get(base + "flaky").then().statusCode(200).header("X-Gateway-Attempts", "2");
+        given().get(base + "limited").then().statusCode(200).header("X-MixPay-Code", "1429");
+        given().get(base + "maint").then().statusCode(200).header("X-MixPay-Code", "10008");
+        given().get(base + "ok").then().statusCode(503).header("X-Gateway-Circuit", "open");
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(value(metrics, "mixpay_gateway_requests_total", "category=\"success\"", "method=\"GET\"",
+                "outcome=\"success\"", "route=\"t-metrics\"")).isEqualTo(3.0);
+        assertThat(value(metrics, "mixpay_gateway_requests_total", "category=\"rate_limited\"", "outcome=\"mixpay_error\"",
+                "route=\"t-metrics\"")).isEqualTo(1.0);
+        assertThat(value(metrics, "mixpay_gateway_requests_total", "category=\"maintenance\"", "outcome=\"mixpay_error\"",
+                "route=\"t-metrics\"")).isEqualTo(1.0);
+        assertThat(value(metrics, "mixpay_gateway_requests_total", "category=\"gateway\"", "outcome=\"circuit_open\"",
+                "route=\"t-metrics\"")).isEqualTo(1.0);
+        assertThat(value(metrics, "mixpay_gateway_retries_total", "reason=\"transient\"", "route=\"t-metrics\"")).isEqualTo(1.0);
+        assertThat(value(metrics, "mixpay_gateway_upstream_attempts_total", "route=\"t-metrics\"")).isEqualTo(6.0);
+        assertThat(value(metrics, "mixpay_gateway_circuit_state", "route=\"t-metrics\"")).isEqualTo(1.0);
+        assertThat(value(metrics, "mixpay_gateway_circuit_transitions_total", "route=\"t-metrics\"", "to=\"open\"")).isEqualTo(1.0);
+        assertThat(value(metrics, "mixpay_gateway_request_duration_seconds_count", "route=\"t-metrics\"")).isEqualTo(6.0);
+        assertThat(metrics).contains("mixpay_gateway_request_duration_seconds_bucket{route=\"t-metrics\"");
+        assertThat(metrics).contains("mixpay_gateway_mixpay_codes_total{code=\"10008\"}");
+        assertThat(metrics).contains("ft_");
+
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'route-groups' }.data.'breaker.t-metrics'", equalTo("open"));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    private static final int REQUESTS = Integer.getInteger("cardinality.requests", 10_000);
+
+    @Test
+    void randomCodesAndPathsCannotBlowUpCardinality() throws Exception {
+        upstream.stubFor(get(urlPathMatching("/v1/test/card/.*")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"code\":{{randomInt lower=100000 upper=99999999}},\"success\":false,\"message\":\"new\"}")
+                .withTransformers("response-template")));
+        // Warm up every series the route can have, then count.
+        given().get("/v1/test/card/warm").then().statusCode(200);
+        java.util.Set<String> before = series();
+
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Callable<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < REQUESTS; i++) {
+            String path = "/v1/test/card/" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+            calls.add(() -> given().get(path).then().extract().statusCode());
+        }
+        for (var done : pool.invokeAll(calls, 120, TimeUnit.SECONDS)) {
+            assertThat(done.get()).isEqualTo(200);
+        }
+        pool.shutdown();
+
+        // New series allowed: the "other" code and a handful of histogram or count lines, never one per code or path.
+        java.util.Set<String> added = series();
+        added.removeAll(before);
+        assertThat(added).as("series added by 10,000 random codes and paths").hasSizeLessThanOrEqualTo(10);
+        assertThat(given().get("/q/metrics").asString()).doesNotContain("/v1/test/card/");
+    }
+
+    /** Series identities (name and labels, without values). */
+    private java.util.Set<String> series() {
+        return given().get("/q/metrics").asString().lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+                .map(l -> l.substring(0, l.lastIndexOf(' '))).collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
+        return aResponse().withHeader("Content-Type", "application/json").withBody(body);
+    }
+
+    /** The sample value of the one series of {@code name} carrying all the given label pairs. */
+    private static double value(String metrics, String name, String... labels) {
+        List<String> lines = metrics.lines().filter(l -> l.startsWith(name + "{"))
+                .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains)).toList();
+        assertThat(lines).as(name + " " + String.join(",", labels)).hasSize(1);
+        String line = lines.get(0);
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+}
