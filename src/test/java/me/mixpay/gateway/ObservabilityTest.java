@@ -60,6 +60,8 @@ class ObservabilityTest extends GatewayTestBase {
         assertThat(value(metrics, "mixpay_gateway_circuit_transitions_total", "route=\"t-metrics\"", "to=\"open\"")).isEqualTo(1.0);
         assertThat(value(metrics, "mixpay_gateway_request_duration_seconds_count", "route=\"t-metrics\"")).isEqualTo(6.0);
         assertThat(metrics).contains("mixpay_gateway_request_duration_seconds_bucket{route=\"t-metrics\"");
+        assertThat(value(metrics, "mixpay_gateway_upstream_attempt_duration_seconds_count", "result=\"reply\"",
+                "route=\"t-metrics\"")).isEqualTo(6.0);
         assertThat(metrics).contains("mixpay_gateway_mixpay_codes_total{code=\"10008\"}");
         assertThat(metrics).contains("ft_");
 

@@ -6,6 +6,10 @@ import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.faulttolerance.api.RateLimitException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
@@ -33,10 +37,12 @@ public class ResilientForwarder implements Forwarder {
 
     private final RouteTable routes;
     private final UpstreamClient upstream;
+    private final MeterRegistry registry;
 
-    ResilientForwarder(RouteTable routes, UpstreamClient upstream) {
+    ResilientForwarder(RouteTable routes, UpstreamClient upstream, MeterRegistry registry) {
         this.routes = routes;
         this.upstream = upstream;
+        this.registry = registry;
     }
 
     @Override
@@ -61,7 +67,14 @@ public class ResilientForwarder implements Forwarder {
     private Uni<UpstreamReply> attempt(RouteGroup group, ProxyExchange exchange) {
         return Uni.createFrom().deferred(() -> {
             exchange.nextAttempt();
-            return upstream.send(exchange);
+            long start = System.nanoTime();
+            return upstream.send(exchange)
+                    .onItemOrFailure().invoke((reply, failure) -> Timer.builder("mixpay.gateway.upstream.attempt.duration")
+                            .description("One upstream attempt, connect to last byte")
+                            .tag("route", group.name())
+                            .tag("result", failure == null ? "reply" : "failure")
+                            .publishPercentileHistogram()
+                            .register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
         }).map(reply -> judge(group, reply));
     }
 
