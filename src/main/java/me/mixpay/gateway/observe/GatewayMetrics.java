@@ -5,6 +5,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
+import io.quarkus.runtime.Startup;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -21,6 +22,7 @@ import me.mixpay.gateway.resilience.RouteTable;
  * configuration, standard methods, outcomes, categories, catalog codes), so no request can create a
  * new series: an unknown code is {@code other}, an unknown method {@code other}.
  */
+@Startup // gauges and breaker listeners must exist before the first request, not after it
 @ApplicationScoped
 public class GatewayMetrics implements ExchangeListener {
 
