@@ -19,10 +19,6 @@ public record Forwarded(UpstreamReply reply, GatewayException failure, MultiMap 
         return new Forwarded(null, failure, headers);
     }
 
-    static Forwarded failed(ProxyExchange exchange, GatewayException failure) {
-        return failed(failure, MultiMap.caseInsensitiveMultiMap());
-    }
-
     String describe() {
         return reply != null
                 ? "HTTP " + reply.status() + " code " + reply.inspection().codeLabel()

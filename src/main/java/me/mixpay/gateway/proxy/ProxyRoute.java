@@ -89,8 +89,7 @@ public class ProxyRoute {
                         ? new GatewayException(GatewayError.REQUEST_BODY_TOO_LARGE,
                                 "the request body is larger than " + maxBodyBytes + " bytes")
                         : new GatewayException(GatewayError.BAD_REQUEST, "the request body could not be read");
-                ReplyWriter.fail(rc.response().setStatusCode(failure.error().status()), requestId, failure,
-                        MultiMap.caseInsensitiveMultiMap());
+                ReplyWriter.fail(rc.response(), requestId, failure, MultiMap.caseInsensitiveMultiMap());
                 // Stop reading a body we will not use; the connection cannot be reused after a partial body.
                 if (!request.isEnded()) {
                     request.connection().close();
@@ -108,7 +107,7 @@ public class ProxyRoute {
             forwarded.emitOn(task -> context.runOnContext(ignored -> task.run()))
                     .subscribe().with(
                             result -> answer(rc, exchange, result),
-                            failure -> answer(rc, exchange, Forwarded.failed(exchange, asGatewayException(failure))));
+                            failure -> answer(rc, exchange, Forwarded.failed(asGatewayException(failure), MultiMap.caseInsensitiveMultiMap())));
         });
     }
 

@@ -27,17 +27,7 @@ final class RetryBudget {
     /** Takes one retry from the budget; false when the budget is spent. */
     synchronized boolean tryAcquire() {
         long now = now();
-        slot(now);
-        int totalRequests = 0;
-        int totalRetries = 0;
-        for (int i = 0; i < WINDOW_SECONDS; i++) {
-            if (now - second[i] < WINDOW_SECONDS) {
-                totalRequests += requests[i];
-                totalRetries += retries[i];
-            }
-        }
-        double allowed = Math.max(minPerSecond * (double) WINDOW_SECONDS, ratio * totalRequests);
-        if (totalRetries + 1 > allowed) {
+        if (unspent(now) < 1) {
             return false;
         }
         retries[slot(now)]++;
@@ -46,7 +36,11 @@ final class RetryBudget {
 
     /** Retries still allowed now, for metrics and the admin API. */
     synchronized int remaining() {
-        long now = now();
+        return (int) Math.max(0, unspent(now()));
+    }
+
+    /** The allowance over the live window (ratio of requests, with a floor) less the retries already made. */
+    private double unspent(long now) {
         int totalRequests = 0;
         int totalRetries = 0;
         for (int i = 0; i < WINDOW_SECONDS; i++) {
@@ -55,7 +49,7 @@ final class RetryBudget {
                 totalRetries += retries[i];
             }
         }
-        return (int) Math.max(0, Math.max(minPerSecond * (double) WINDOW_SECONDS, ratio * totalRequests) - totalRetries);
+        return Math.max(minPerSecond * (double) WINDOW_SECONDS, ratio * totalRequests) - totalRetries;
     }
 
     private int slot(long now) {
