@@ -35,6 +35,8 @@ public class ProxyRoute {
     /** Codings the envelope inspector can read; a merchant asking for others gets identity. */
     private static final java.util.Set<String> READABLE_CODINGS = java.util.Set.of("gzip", "x-gzip", "deflate", "identity");
 
+    private static final long DRAIN_GRACE_MILLIS = 5_000;
+
     private final Forwarder forwarder;
     private final java.util.List<ExchangeListener> listeners;
     private final long maxBodyBytes;
@@ -90,9 +92,8 @@ public class ProxyRoute {
                                 "the request body is larger than " + maxBodyBytes + " bytes")
                         : new GatewayException(GatewayError.BAD_REQUEST, "the request body could not be read");
                 ReplyWriter.fail(rc.response(), requestId, failure, MultiMap.caseInsensitiveMultiMap());
-                // Stop reading a body we will not use; the connection cannot be reused after a partial body.
                 if (!request.isEnded()) {
-                    request.connection().close();
+                    drainThenClose(rc, request);
                 }
                 return;
             }
@@ -109,6 +110,20 @@ public class ProxyRoute {
                             result -> answer(rc, exchange, result),
                             failure -> answer(rc, exchange, Forwarded.failed(asGatewayException(failure), MultiMap.caseInsensitiveMultiMap())));
         });
+    }
+
+    /**
+     * Lingering close, as nginx does: a merchant still uploading an oversized body would otherwise hit a
+     * broken pipe and never read the 413. The rest of the body is discarded; a sender that keeps going
+     * past the grace time is cut off.
+     */
+    private static void drainThenClose(RoutingContext rc, HttpServerRequest request) {
+        long cutOff = rc.vertx().setTimer(DRAIN_GRACE_MILLIS, fired -> request.connection().close());
+        request.handler(discarded -> {
+        });
+        request.exceptionHandler(ignored -> rc.vertx().cancelTimer(cutOff));
+        request.endHandler(ended -> rc.vertx().cancelTimer(cutOff));
+        request.resume();
     }
 
     private void answer(RoutingContext rc, ProxyExchange exchange, Forwarded result) {
