@@ -6,10 +6,6 @@ import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
-import java.util.concurrent.TimeUnit;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.smallrye.faulttolerance.api.RateLimitException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
@@ -37,12 +33,10 @@ public class ResilientForwarder implements Forwarder {
 
     private final RouteTable routes;
     private final UpstreamClient upstream;
-    private final MeterRegistry registry;
 
-    ResilientForwarder(RouteTable routes, UpstreamClient upstream, MeterRegistry registry) {
+    ResilientForwarder(RouteTable routes, UpstreamClient upstream) {
         this.routes = routes;
         this.upstream = upstream;
-        this.registry = registry;
     }
 
     @Override
@@ -69,12 +63,7 @@ public class ResilientForwarder implements Forwarder {
             exchange.nextAttempt();
             long start = System.nanoTime();
             return upstream.send(exchange)
-                    .onItemOrFailure().invoke((reply, failure) -> Timer.builder("mixpay.gateway.upstream.attempt.duration")
-                            .description("One upstream attempt, connect to last byte")
-                            .tag("route", group.name())
-                            .tag("result", failure == null ? "reply" : "failure")
-                            .publishPercentileHistogram()
-                            .register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+                    .onItemOrFailure().invoke((reply, failure) -> group.attemptFinished(failure == null, System.nanoTime() - start));
         }).map(reply -> judge(group, reply));
     }
 

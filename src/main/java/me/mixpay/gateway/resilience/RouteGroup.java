@@ -50,6 +50,7 @@ public final class RouteGroup {
     private final AtomicBoolean forcedOpen = new AtomicBoolean();
     private final List<java.util.function.Consumer<String>> transitionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<String>> retryListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.ObjLongConsumer<Boolean>> attemptListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RouteGroup(String name, RouteGroupConfig policy) {
         this.name = name;
@@ -138,6 +139,15 @@ public final class RouteGroup {
     /** Called with the new state ("open", "half_open", "closed") on every breaker transition. */
     public void onTransition(java.util.function.Consumer<String> listener) {
         transitionListeners.add(listener);
+    }
+
+    /** Called after every upstream attempt: whether MixPay replied, and how long it took in nanoseconds. */
+    public void onAttempt(java.util.function.ObjLongConsumer<Boolean> listener) {
+        attemptListeners.add(listener);
+    }
+
+    void attemptFinished(boolean replied, long nanos) {
+        attemptListeners.forEach(listener -> listener.accept(replied, nanos));
     }
 
     /** Called with the reason (a category or transport error) for every retry granted. */
