@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static io.restassured.RestAssured.given;
+import static me.mixpay.gateway.support.MixPayReplies.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -105,10 +106,6 @@ class ObservabilityTest extends GatewayTestBase {
     private java.util.Set<String> series() {
         return given().get("/q/metrics").asString().lines().filter(l -> !l.startsWith("#") && !l.isBlank())
                 .map(l -> l.substring(0, l.lastIndexOf(' '))).collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
-    }
-
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
-        return aResponse().withHeader("Content-Type", "application/json").withBody(body);
     }
 
     /** The sample value of the one series of {@code name} carrying all the given label pairs. */

@@ -43,11 +43,11 @@ class ResilienceTest extends GatewayTestBase {
     void getFailingTwiceWithMinusOneThenSucceedingReturnsTheSuccessAfterThreeAttempts() {
         String path = "/v1/test/retry/assets";
         upstream.stubFor(get(path).inScenario("flaky").whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.error(-1, "Server error"))).willSetStateTo("second"));
+                .willReturn(MixPayReplies.json(MixPayReplies.error(-1, "Server error"))).willSetStateTo("second"));
         upstream.stubFor(get(path).inScenario("flaky").whenScenarioStateIs("second")
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.error(-1, "Server error"))).willSetStateTo("third"));
+                .willReturn(MixPayReplies.json(MixPayReplies.error(-1, "Server error"))).willSetStateTo("third"));
         upstream.stubFor(get(path).inScenario("flaky").whenScenarioStateIs("third")
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.success("[1]"))));
+                .willReturn(MixPayReplies.json(MixPayReplies.success("[1]"))));
 
         given().get(path).then().statusCode(200)
                 .header("X-Gateway-Attempts", "3")
@@ -60,7 +60,7 @@ class ResilienceTest extends GatewayTestBase {
 
     @Test
     void paymentCreationAnsweredWithMinusOneIsNotResent() {
-        upstream.stubFor(post("/v1/payments").willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.error(-1, "Server error"))));
+        upstream.stubFor(post("/v1/payments").willReturn(MixPayReplies.json(MixPayReplies.error(-1, "Server error"))));
 
         given().contentType("application/json").body("{\"orderId\":\"o-1\"}").post("/v1/payments").then()
                 .statusCode(200)
@@ -87,7 +87,7 @@ class ResilienceTest extends GatewayTestBase {
     @Test
     void maintenanceCodeOpensTheBreakerAtOnceAndATrialClosesIt() {
         String path = "/v1/test/maint/payments";
-        upstream.stubFor(get(path).willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.error(10008,
+        upstream.stubFor(get(path).willReturn(MixPayReplies.json(MixPayReplies.error(10008,
                 "Payments are suspended temporarily due to system maintenance."))));
 
         given().get(path).then().statusCode(200).header("X-MixPay-Code", "10008").header("X-Gateway-Attempts", "1");
@@ -102,7 +102,7 @@ class ResilienceTest extends GatewayTestBase {
                 .body("gateway.error", equalTo("circuit_open"));
         upstream.verify(1, getRequestedFor(urlEqualTo(path)));
 
-        upstream.stubFor(get(path).willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.success("{}"))));
+        upstream.stubFor(get(path).willReturn(MixPayReplies.json(MixPayReplies.success("{}"))));
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 given().get(path).then().statusCode(200).header("X-MixPay-Code", "0"));
         given().get(path).then().statusCode(200).header("X-Gateway-Circuit", org.hamcrest.Matchers.nullValue());
@@ -111,11 +111,11 @@ class ResilienceTest extends GatewayTestBase {
     @Test
     void parameterErrorsPassWithOneAttemptAndNeverOpenTheBreaker() {
         String path = "/v1/test/client/estimate";
-        upstream.stubFor(get(path).willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.error(1017, "Parameter error."))));
+        upstream.stubFor(get(path).willReturn(MixPayReplies.json(MixPayReplies.error(1017, "Parameter error."))));
         for (int i = 0; i < 10; i++) {
             given().get(path).then().statusCode(200).header("X-Gateway-Attempts", "1").header("X-MixPay-Code", "1017");
         }
-        upstream.stubFor(get(path).willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.error(10011, "Parameter error"))));
+        upstream.stubFor(get(path).willReturn(MixPayReplies.json(MixPayReplies.error(10011, "Parameter error"))));
         for (int i = 0; i < 10; i++) {
             given().get(path).then().statusCode(200).header("X-Gateway-Attempts", "1")
                     .header("X-Gateway-Circuit", org.hamcrest.Matchers.nullValue());
@@ -143,7 +143,7 @@ class ResilienceTest extends GatewayTestBase {
                         .withBody(MixPayReplies.error(1429, "Your request frequency is too high")))
                 .willSetStateTo("ok"));
         upstream.stubFor(get(path).inScenario("limited").whenScenarioStateIs("ok")
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.success("{}"))));
+                .willReturn(MixPayReplies.json(MixPayReplies.success("{}"))));
 
         long start = System.nanoTime();
         // Meanwhile, other requests of the group are held back by the gateway itself.
@@ -213,7 +213,7 @@ class ResilienceTest extends GatewayTestBase {
     @Test
     void retryBudgetCapsUpstreamCallsDuringAFullOutage() {
         String path = "/v1/test/budget/assets";
-        upstream.stubFor(get(urlPathMatching(path)).willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.error(-1, "Server error"))));
+        upstream.stubFor(get(urlPathMatching(path)).willReturn(MixPayReplies.json(MixPayReplies.error(-1, "Server error"))));
 
         int requests = 50;
         for (int i = 0; i < requests; i++) {
@@ -227,8 +227,8 @@ class ResilienceTest extends GatewayTestBase {
 
     @Test
     void maxAttemptsKnobChangesTheNumberOfAttempts() {
-        upstream.stubFor(get("/v1/test/knob/x").willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.error(-1, "e"))));
-        upstream.stubFor(get("/v1/test/retry/x").willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.error(-1, "e"))));
+        upstream.stubFor(get("/v1/test/knob/x").willReturn(MixPayReplies.json(MixPayReplies.error(-1, "e"))));
+        upstream.stubFor(get("/v1/test/retry/x").willReturn(MixPayReplies.json(MixPayReplies.error(-1, "e"))));
 
         // Same failure, two groups: t-knob has retry.max-attempts=5, t-retry the default 3.
         given().get("/v1/test/knob/x").then().header("X-Gateway-Attempts", "5");
@@ -239,7 +239,7 @@ class ResilienceTest extends GatewayTestBase {
 
     @Test
     void idempotentKnobDecidesWhetherMinusOneIsRetried() {
-        upstream.stubFor(get("/v1/test/maint/y").willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.error(-1, "e"))));
+        upstream.stubFor(get("/v1/test/maint/y").willReturn(MixPayReplies.json(MixPayReplies.error(-1, "e"))));
 
         // t-maint is not idempotent (the default): a -1 is handed back after one attempt.
         given().get("/v1/test/maint/y").then().header("X-Gateway-Attempts", "1");
@@ -249,7 +249,7 @@ class ResilienceTest extends GatewayTestBase {
     @Test
     void rateLimitKnobRefusesCallsBeyondTheLimitWithMixPaysOwn1429() {
         String path = "/v1/test/ratelimit/x";
-        upstream.stubFor(get(path).willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.success("{}"))));
+        upstream.stubFor(get(path).willReturn(MixPayReplies.json(MixPayReplies.success("{}"))));
         for (int i = 0; i < 3; i++) {
             given().get(path).then().statusCode(200);
         }
@@ -284,9 +284,9 @@ class ResilienceTest extends GatewayTestBase {
 
     @Test
     void everyReplySaysItsRoute() {
-        upstream.stubFor(get("/v1/setting/payment_assets").willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.success("[]"))));
-        upstream.stubFor(get(urlPathMatching("/v1/payments_result")).willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.success("{}"))));
-        upstream.stubFor(get("/v1/other").willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MixPayReplies.success("{}"))));
+        upstream.stubFor(get("/v1/setting/payment_assets").willReturn(MixPayReplies.json(MixPayReplies.success("[]"))));
+        upstream.stubFor(get(urlPathMatching("/v1/payments_result")).willReturn(MixPayReplies.json(MixPayReplies.success("{}"))));
+        upstream.stubFor(get("/v1/other").willReturn(MixPayReplies.json(MixPayReplies.success("{}"))));
 
         given().get("/v1/setting/payment_assets").then().header("X-Gateway-Route", "settings");
         given().get("/v1/payments_result?traceId=1").then().header("X-Gateway-Route", "payment-results");
