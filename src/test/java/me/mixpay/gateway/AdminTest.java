@@ -1,5 +1,6 @@
 package me.mixpay.gateway;
 
+import static me.mixpay.gateway.support.Management.management;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -19,7 +20,7 @@ class AdminTest extends GatewayTestBase {
 
     @Test
     void listsEveryGroupWithPolicyAndBreakerState() {
-        given().get("/admin/routes").then().statusCode(200)
+        management().get("/admin/routes").then().statusCode(200)
                 .body("name", hasItems("settings", "quotes", "payments", "payment-results", "withdrawals", "default"))
                 .body("find { it.name == 'payments' }.idempotent", equalTo(false))
                 .body("find { it.name == 'settings' }.idempotent", equalTo(true))
@@ -29,9 +30,9 @@ class AdminTest extends GatewayTestBase {
 
     @Test
     void forcingNeedsTheToken() {
-        given().post("/admin/routes/t-admin/circuit/open").then().statusCode(401).body("code", equalTo(2000));
-        given().header("X-Admin-Token", "wrong").post("/admin/routes/t-admin/circuit/open").then().statusCode(401);
-        given().header("X-Admin-Token", "test-admin-token").post("/admin/routes/nope/circuit/open").then().statusCode(404);
+        management().post("/admin/routes/t-admin/circuit/open").then().statusCode(401).body("code", equalTo(2000));
+        management().header("X-Admin-Token", "wrong").post("/admin/routes/t-admin/circuit/open").then().statusCode(401);
+        management().header("X-Admin-Token", "test-admin-token").post("/admin/routes/nope/circuit/open").then().statusCode(404);
     }
 
     @Test
@@ -40,12 +41,12 @@ class AdminTest extends GatewayTestBase {
         upstream.stubFor(get(path).willReturn(aResponse().withHeader("Content-Type", "application/json")
                 .withBody(MixPayReplies.success("{}"))));
 
-        given().header("X-Admin-Token", "test-admin-token").post("/admin/routes/t-admin/circuit/open")
+        management().header("X-Admin-Token", "test-admin-token").post("/admin/routes/t-admin/circuit/open")
                 .then().statusCode(200).body("breaker", equalTo("open")).body("forcedOpen", equalTo(true));
         given().get(path).then().statusCode(503).header("X-Gateway-Circuit", "open").body("gateway.error", equalTo("circuit_open"));
         upstream.verify(0, getRequestedFor(urlEqualTo(path)));
 
-        given().header("X-Admin-Token", "test-admin-token").post("/admin/routes/t-admin/circuit/close")
+        management().header("X-Admin-Token", "test-admin-token").post("/admin/routes/t-admin/circuit/close")
                 .then().statusCode(200).body("breaker", equalTo("closed"));
         given().get(path).then().statusCode(200);
         upstream.verify(1, getRequestedFor(urlEqualTo(path)));

@@ -1,5 +1,6 @@
 package me.mixpay.gateway;
 
+import static me.mixpay.gateway.support.Management.management;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
@@ -35,7 +36,7 @@ class MonitoringRulesTest extends GatewayTestBase {
                 .willReturn(aResponse().withBody(MixPayReplies.error(10008, "maintenance"))));
         given().get("/v1/test/alerts/x").then().statusCode(200).header("X-Gateway-Attempts", "2");
 
-        String exported = given().get("/q/metrics").asString();
+        String exported = management().get("/q/metrics").asString();
         Set<String> named = new TreeSet<>();
         for (Path file : new Path[] { Path.of("k8s/monitoring/prometheus-rules.yaml"), Path.of("k8s/monitoring/grafana-dashboard.json") }) {
             Matcher m = METRIC.matcher(Files.readString(file));

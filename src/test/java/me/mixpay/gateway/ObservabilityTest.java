@@ -1,5 +1,6 @@
 package me.mixpay.gateway;
 
+import static me.mixpay.gateway.support.Management.management;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -9,19 +10,17 @@ import static me.mixpay.gateway.support.MixPayReplies.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 
 import io.quarkus.test.junit.QuarkusTest;
 
+import io.restassured.RestAssured;
+
+import me.mixpay.gateway.support.LoadClient;
 import me.mixpay.gateway.support.MixPayReplies;
 
 /** What the on-call engineer reads: /q/metrics after a scripted scenario, health while a breaker is open. */
@@ -46,7 +45,7 @@ class ObservabilityTest extends GatewayTestBase {
         given().get(base + "maint").then().statusCode(200).header("X-MixPay-Code", "10008");
         given().get(base + "ok").then().statusCode(503).header("X-Gateway-Circuit", "open");
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = management().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(value(metrics, "mixpay_gateway_requests_total", "category=\"success\"", "method=\"GET\"",
                 "outcome=\"success\"", "route=\"t-metrics\"")).isEqualTo(3.0);
         assertThat(value(metrics, "mixpay_gateway_requests_total", "category=\"rate_limited\"", "outcome=\"mixpay_error\"",
@@ -66,10 +65,10 @@ class ObservabilityTest extends GatewayTestBase {
         assertThat(metrics).contains("mixpay_gateway_mixpay_codes_total{code=\"10008\"}");
         assertThat(metrics).contains("ft_");
 
-        given().get("/q/health/ready").then().statusCode(200)
+        management().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'route-groups' }.data.'breaker.t-metrics'", equalTo("open"));
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        management().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     private static final int REQUESTS = Integer.getInteger("cardinality.requests", 10_000);
@@ -84,27 +83,22 @@ class ObservabilityTest extends GatewayTestBase {
         given().get("/v1/test/card/warm").then().statusCode(200);
         java.util.Set<String> before = series();
 
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<Callable<Integer>> calls = new ArrayList<>();
-        for (int i = 0; i < REQUESTS; i++) {
-            String path = "/v1/test/card/" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-            calls.add(() -> given().get(path).then().extract().statusCode());
+        LoadClient load = new LoadClient(RestAssured.port);
+        for (var reply : load.run(REQUESTS, 16,
+                i -> load.to("/v1/test/card/" + Long.toHexString(ThreadLocalRandom.current().nextLong())))) {
+            assertThat(reply.statusCode()).isEqualTo(200);
         }
-        for (var done : pool.invokeAll(calls, 120, TimeUnit.SECONDS)) {
-            assertThat(done.get()).isEqualTo(200);
-        }
-        pool.shutdown();
 
         // New series allowed: the "other" code and a handful of histogram or count lines, never one per code or path.
         java.util.Set<String> added = series();
         added.removeAll(before);
         assertThat(added).as("series added by 10,000 random codes and paths").hasSizeLessThanOrEqualTo(10);
-        assertThat(given().get("/q/metrics").asString()).doesNotContain("/v1/test/card/");
+        assertThat(management().get("/q/metrics").asString()).doesNotContain("/v1/test/card/");
     }
 
     /** Series identities (name and labels, without values). */
     private java.util.Set<String> series() {
-        return given().get("/q/metrics").asString().lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+        return management().get("/q/metrics").asString().lines().filter(l -> !l.startsWith("#") && !l.isBlank())
                 .map(l -> l.substring(0, l.lastIndexOf(' '))).collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
     }
 

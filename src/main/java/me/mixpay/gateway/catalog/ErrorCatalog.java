@@ -184,6 +184,18 @@ public final class ErrorCatalog {
         return lookup(code).map(ErrorCode::message).orElse("Server error, please try again later.");
     }
 
+    /**
+     * A code as a label from a closed set: catalog codes and 0 as themselves, {@code none} when the reply
+     * had no code, {@code other} for anything else. Metrics and the status page key on it, so a new or
+     * hostile code can never add a series or a row.
+     */
+    public String boundedLabel(Long code) {
+        if (code == null) {
+            return "none";
+        }
+        return code == 0 || lookup(code).isPresent() ? Long.toString(code) : "other";
+    }
+
     /** Distinct reply codes, sorted: the bounded label set of code metrics. */
     public List<Integer> codes() {
         List<Integer> codes = new ArrayList<>(byCode.keySet());

@@ -85,7 +85,7 @@ public class GatewayMetrics implements ExchangeListener {
         if (forwarded.reply() != null) {
             Counter.builder("mixpay.gateway.mixpay.codes")
                     .description("MixPay codes seen in replies (catalog codes, 0, none or other)")
-                    .tag("code", codeLabel(forwarded.reply().inspection().code()))
+                    .tag("code", catalog.boundedLabel(forwarded.reply().inspection().code()))
                     .register(registry).increment();
         }
     }
@@ -105,13 +105,6 @@ public class GatewayMetrics implements ExchangeListener {
         return Timer.builder("mixpay.gateway.upstream.attempt.duration")
                 .description("One upstream attempt, connect to last byte")
                 .tag("route", route).tag("result", result).publishPercentileHistogram().register(registry);
-    }
-
-    private String codeLabel(Long code) {
-        if (code == null) {
-            return "none";
-        }
-        return code == 0 || catalog.lookup(code).isPresent() ? Long.toString(code) : "other";
     }
 
     private static String method(ProxyExchange exchange) {

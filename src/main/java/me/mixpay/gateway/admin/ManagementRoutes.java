@@ -1,0 +1,114 @@
+package me.mixpay.gateway.admin;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.vertx.http.ManagementInterface;
+import io.vertx.ext.web.RoutingContext;
+
+import me.mixpay.gateway.config.RouteGroupConfig;
+import me.mixpay.gateway.resilience.RouteGroup;
+import me.mixpay.gateway.resilience.RouteTable;
+import me.mixpay.gateway.status.StatusBoard;
+import me.mixpay.gateway.status.StatusPage;
+
+/**
+ * The operator's endpoints, served on the management interface (port 9000 beside health and metrics),
+ * never on the merchant port: the route list with each group's policy and breaker, forcing a breaker
+ * open or closed (which also needs {@code X-Admin-Token}), and the live status page.
+ */
+@ApplicationScoped
+public class ManagementRoutes {
+
+    private final RouteTable routes;
+    private final BreakerOverride override;
+    private final StatusBoard board;
+    private final ObjectMapper json;
+
+    ManagementRoutes(RouteTable routes, BreakerOverride override, StatusBoard board, ObjectMapper json) {
+        this.routes = routes;
+        this.override = override;
+        this.board = board;
+        this.json = json;
+    }
+
+    public record RouteView(String name, List<String> match, boolean idempotent, String breaker, boolean forcedOpen,
+            String lastTransition, int retryBudgetRemaining, Map<String, Object> policy) {
+    }
+
+    void register(@Observes ManagementInterface management) {
+        management.router().get("/admin/routes").handler(rc -> writeJson(rc, 200, routes.groups().stream().map(ManagementRoutes::view).toList()));
+        management.router().post("/admin/routes/:name/circuit/:action").handler(this::force);
+        management.router().get("/status").handler(rc -> rc.response()
+                .putHeader("Content-Type", "text/html; charset=utf-8")
+                .putHeader("Cache-Control", "no-store")
+                // The page is self-contained: nothing may load from elsewhere, and no script runs.
+                .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+                .end(StatusPage.render(board.snapshot(), System.currentTimeMillis())));
+    }
+
+    private void force(RoutingContext rc) {
+        if (!override.enabled()) {
+            refuse(rc, 403, "forcing breakers is off: set gateway.admin.token to enable it");
+            return;
+        }
+        if (!override.authorised(rc.request().getHeader("X-Admin-Token"))) {
+            refuse(rc, 401, "a valid X-Admin-Token is required");
+            return;
+        }
+        RouteGroup group = routes.named(rc.pathParam("name")).orElse(null);
+        if (group == null) {
+            refuse(rc, 404, "no route group of that name");
+            return;
+        }
+        switch (rc.pathParam("action")) {
+            case "open" -> override.open(group);
+            case "close" -> override.close(group);
+            default -> {
+                refuse(rc, 400, "action must be open or close");
+                return;
+            }
+        }
+        writeJson(rc, 200, view(group));
+    }
+
+    private void refuse(RoutingContext rc, int status, String detail) {
+        writeJson(rc, status, Map.of("code", 2000, "success", false, "message", "Insufficient permissions.",
+                "gateway", Map.of("error", "admin", "detail", detail)));
+    }
+
+    private void writeJson(RoutingContext rc, int status, Object body) {
+        try {
+            rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .end(json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            rc.fail(e);
+        }
+    }
+
+    private static RouteView view(RouteGroup group) {
+        RouteGroupConfig p = group.policy();
+        Map<String, Object> policy = Map.of(
+                "retry", Map.of("maxAttempts", p.retry().maxAttempts(), "initialDelay", p.retry().initialDelay().toString(),
+                        "maxDelay", p.retry().maxDelay().toString(), "jitter", p.retry().jitter().toString(),
+                        "maxDuration", p.retry().maxDuration().toString(), "on", p.retry().on(),
+                        "onStatus", p.retry().onStatus(), "budgetRatio", p.retry().budgetRatio()),
+                "circuitBreaker", Map.of("enabled", p.circuitBreaker().enabled(),
+                        "failureRatio", p.circuitBreaker().failureRatio(), "requestVolume", p.circuitBreaker().requestVolume(),
+                        "delay", p.circuitBreaker().delay().toString(), "successThreshold", p.circuitBreaker().successThreshold(),
+                        "maintenanceDelay", p.circuitBreaker().maintenanceDelay().toString()),
+                "timeout", Map.of("attempt", p.timeout().attempt().toString(), "overall", p.timeout().overall().toString()),
+                "bulkhead", Map.of("maxConcurrent", p.bulkhead().maxConcurrent(), "queue", p.bulkhead().queue()),
+                "rateLimit", Map.of("limit", p.rateLimit().limit(), "window", p.rateLimit().window().toString()));
+        return new RouteView(group.name(), group.patterns(), p.idempotent(), group.breakerState().name().toLowerCase(),
+                group.forcedOpen(), Instant.ofEpochMilli(group.lastTransitionMillis()).toString(),
+                group.retryBudgetRemaining(), policy);
+    }
+}

@@ -1,0 +1,104 @@
+package me.mixpay.gateway.status;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders the on-call status page: one self-contained HTML document (inline style, no script, no
+ * external resources) that reloads itself every few seconds. Rendering on the server keeps the page
+ * readable in any browser, curl included, and leaves nothing to load from a CDN.
+ */
+public final class StatusPage {
+
+    static final int REFRESH_SECONDS = 5;
+
+    private StatusPage() {
+    }
+
+    public static String render(List<GroupStatus> groups, long nowMillis) {
+        StringBuilder html = new StringBuilder(8192);
+        html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<meta http-equiv=\"refresh\" content=\"").append(REFRESH_SECONDS).append("\">")
+                .append("<title>mixpay-gateway status</title><style>")
+                .append("body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1d2330}")
+                .append("table{border-collapse:collapse;width:100%}th,td{padding:.45em .6em;border-bottom:1px solid #dde;")
+                .append("text-align:left;vertical-align:top}th{background:#f3f4f8}td.num{text-align:right;font-variant-numeric:tabular-nums}")
+                .append(".breaker{font-weight:600;padding:.1em .5em;border-radius:.3em}")
+                .append(".closed{background:#d8f3dc}.open{background:#ffccd0}.half_open{background:#fff1c2}")
+                .append("ul{margin:0;padding-left:1.1em}small{color:#667}")
+                .append("</style></head><body>")
+                .append("<h1>mixpay-gateway</h1><p><small>Rates and errors cover the last ").append(TrafficWindow.SECONDS)
+                .append(" s; latency is a sliding minute; codes count since start-up. Updated ")
+                .append(Instant.ofEpochMilli(nowMillis)).append(", reloads every ").append(REFRESH_SECONDS)
+                .append(" s.</small></p>")
+                .append("<table id=\"routes\"><thead><tr><th>Route group</th><th>Breaker</th><th>Requests/s</th>")
+                .append("<th>Errors by category</th><th>Retries</th><th>p50 ms</th><th>p99 ms</th>")
+                .append("<th>Most frequent MixPay codes</th></tr></thead><tbody>");
+        for (GroupStatus group : groups) {
+            row(html, group, nowMillis);
+        }
+        return html.append("</tbody></table></body></html>").toString();
+    }
+
+    private static void row(StringBuilder html, GroupStatus g, long nowMillis) {
+        html.append("<tr data-route=\"").append(escape(g.route())).append("\" data-breaker=\"").append(g.breaker()).append("\">")
+                .append("<td>").append(escape(g.route())).append("</td>")
+                .append("<td><span class=\"breaker ").append(g.breaker()).append("\">").append(g.breaker().replace('_', '-'))
+                .append(g.forcedOpen() ? " (forced)" : "").append("</span><br><small>for ")
+                .append(since(nowMillis - g.breakerSinceMs())).append("</small></td>")
+                .append("<td class=\"num\">").append(String.format(Locale.ROOT, "%.2f", g.requestsPerSecond())).append("</td><td>");
+        if (g.errorRates().isEmpty()) {
+            html.append("none");
+        } else {
+            html.append("<ul>");
+            for (Map.Entry<String, Double> rate : g.errorRates().entrySet()) {
+                html.append("<li data-kind=\"").append(rate.getKey()).append("\">").append(rate.getKey()).append(' ')
+                        .append(String.format(Locale.ROOT, "%.1f%%", rate.getValue() * 100)).append("</li>");
+            }
+            html.append("</ul>");
+        }
+        html.append("</td><td class=\"num\">").append(g.retries()).append("</td>")
+                .append("<td class=\"num\">").append(String.format(Locale.ROOT, "%.1f", g.p50Millis())).append("</td>")
+                .append("<td class=\"num\">").append(String.format(Locale.ROOT, "%.1f", g.p99Millis())).append("</td><td>");
+        if (g.topCodes().isEmpty()) {
+            html.append("none yet");
+        } else {
+            html.append("<ul>");
+            for (GroupStatus.CodeCount code : g.topCodes()) {
+                html.append("<li data-code=\"").append(escape(code.code())).append("\"><b>").append(escape(code.code()))
+                        .append("</b> ×").append(code.count()).append(" <small>").append(escape(code.message()))
+                        .append("</small></li>");
+            }
+            html.append("</ul>");
+        }
+        html.append("</td></tr>");
+    }
+
+    static String since(long millis) {
+        long seconds = Math.max(0, millis / 1000);
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        if (seconds < 3600) {
+            return seconds / 60 + "m " + seconds % 60 + "s";
+        }
+        return seconds / 3600 + "h " + seconds % 3600 / 60 + "m";
+    }
+
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
