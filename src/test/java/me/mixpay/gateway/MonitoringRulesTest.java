@@ -38,7 +38,7 @@ class MonitoringRulesTest extends GatewayTestBase {
 
         String exported = management().get("/q/metrics").asString();
         Set<String> named = new TreeSet<>();
-        for (Path file : new Path[] { Path.of("k8s/monitoring/prometheus-rules.yaml"), Path.of("k8s/monitoring/grafana-dashboard.json") }) {
+        for (Path file : new Path[] { Path.of("k8s/base/monitoring/prometheus-rules.yaml"), Path.of("k8s/base/monitoring/grafana-dashboard.json") }) {
             Matcher m = METRIC.matcher(Files.readString(file));
             while (m.find()) {
                 named.add(m.group(1));

@@ -1,11 +1,15 @@
 package me.mixpay.gateway.admin;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.ext.web.RoutingContext;
 
+import me.mixpay.gateway.config.GatewayConfig;
 import me.mixpay.gateway.config.RouteGroupConfig;
 import me.mixpay.gateway.resilience.RouteGroup;
 import me.mixpay.gateway.resilience.RouteTable;
@@ -21,7 +26,8 @@ import me.mixpay.gateway.status.StatusPage;
 
 /**
  * The operator's endpoints, served on the management interface (port 9000 beside health and metrics),
- * never on the merchant port: the route list with each group's policy and breaker, forcing a breaker
+ * never on the merchant port: the route list with each group's policy and breaker, the replica's other
+ * settings, forcing a breaker
  * open or closed (which also needs {@code X-Admin-Token}), and the live status page.
  */
 @ApplicationScoped
@@ -31,8 +37,11 @@ public class ManagementRoutes {
     private final BreakerOverride override;
     private final StatusBoard board;
     private final ObjectMapper json;
+    private final Map<String, Object> settings;
 
-    ManagementRoutes(RouteTable routes, BreakerOverride override, StatusBoard board, ObjectMapper json) {
+    ManagementRoutes(RouteTable routes, BreakerOverride override, StatusBoard board, ObjectMapper json,
+            GatewayConfig config, @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> shutdownTimeout) {
+        this.settings = settings(config, shutdownTimeout);
         this.routes = routes;
         this.override = override;
         this.board = board;
@@ -45,6 +54,7 @@ public class ManagementRoutes {
 
     void register(@Observes ManagementInterface management) {
         management.router().get("/admin/routes").handler(rc -> writeJson(rc, 200, routes.groups().stream().map(ManagementRoutes::view).toList()));
+        management.router().get("/admin/settings").handler(rc -> writeJson(rc, 200, settings));
         management.router().post("/admin/routes/:name/circuit/:action").handler(this::force);
         management.router().get("/status").handler(rc -> rc.response()
                 .putHeader("Content-Type", "text/html; charset=utf-8")
@@ -93,13 +103,34 @@ public class ManagementRoutes {
         }
     }
 
+    /** What this replica runs with beyond the route groups; the admin token is never shown. */
+    private static Map<String, Object> settings(GatewayConfig config, Optional<Duration> shutdownTimeout) {
+        GatewayConfig.Upstream upstream = config.upstream();
+        GatewayConfig.Limits limits = config.limits();
+        return Map.of(
+                "upstream", Map.of("baseUrl", upstream.baseUrl().toString(), "connectTimeout", upstream.connectTimeout().toString(),
+                        "readTimeout", upstream.readTimeout().toString(), "maxConnections", upstream.maxConnections(),
+                        "verifyTls", upstream.verifyTls()),
+                "limits", Map.of("maxBodySize", limits.maxBodySize().asLongValue(),
+                        "maxUpstreamBodySize", limits.maxUpstreamBodySize().asLongValue(),
+                        "maxInspectedSize", limits.maxInspectedSize().asLongValue()),
+                "accessLog", Map.of("format", config.accessLog().format()),
+                "shutdownTimeout", shutdownTimeout.map(Duration::toString).orElse("none"),
+                "adminTokenSet", config.admin().token().filter(t -> !t.isBlank()).isPresent());
+    }
+
     private static RouteView view(RouteGroup group) {
         RouteGroupConfig p = group.policy();
         Map<String, Object> policy = Map.of(
-                "retry", Map.of("maxAttempts", p.retry().maxAttempts(), "initialDelay", p.retry().initialDelay().toString(),
-                        "maxDelay", p.retry().maxDelay().toString(), "jitter", p.retry().jitter().toString(),
-                        "maxDuration", p.retry().maxDuration().toString(), "on", p.retry().on(),
-                        "onStatus", p.retry().onStatus(), "budgetRatio", p.retry().budgetRatio()),
+                "retry", Map.ofEntries(Map.entry("maxAttempts", p.retry().maxAttempts()),
+                        Map.entry("initialDelay", p.retry().initialDelay().toString()),
+                        Map.entry("maxDelay", p.retry().maxDelay().toString()), Map.entry("jitter", p.retry().jitter().toString()),
+                        Map.entry("maxDuration", p.retry().maxDuration().toString()), Map.entry("on", p.retry().on()),
+                        Map.entry("onStatus", p.retry().onStatus()),
+                        Map.entry("rateLimitedPause", p.retry().rateLimitedPause().toString()),
+                        Map.entry("maxRetryAfter", p.retry().maxRetryAfter().toString()),
+                        Map.entry("budgetRatio", p.retry().budgetRatio()),
+                        Map.entry("budgetMinPerSecond", p.retry().budgetMinPerSecond())),
                 "circuitBreaker", Map.of("enabled", p.circuitBreaker().enabled(),
                         "failureRatio", p.circuitBreaker().failureRatio(), "requestVolume", p.circuitBreaker().requestVolume(),
                         "delay", p.circuitBreaker().delay().toString(), "successThreshold", p.circuitBreaker().successThreshold(),

@@ -38,11 +38,14 @@ public class ProxyRoute {
     private static final long DRAIN_GRACE_MILLIS = 5_000;
 
     private final Forwarder forwarder;
+    private final DrainSwitch drain;
     private final java.util.List<ExchangeListener> listeners;
     private final long maxBodyBytes;
 
-    ProxyRoute(Forwarder forwarder, jakarta.enterprise.inject.Instance<ExchangeListener> listeners, GatewayConfig config) {
+    ProxyRoute(Forwarder forwarder, jakarta.enterprise.inject.Instance<ExchangeListener> listeners, GatewayConfig config,
+            DrainSwitch drain) {
         this.forwarder = forwarder;
+        this.drain = drain;
         this.listeners = listeners.stream().toList();
         this.maxBodyBytes = config.limits().maxBodySize().asLongValue();
     }
@@ -82,6 +85,12 @@ public class ProxyRoute {
         Refusal refusal = RequestScreen.screenForward(request);
         if (refusal != null) {
             refuse(rc, requestId, refusal);
+            return;
+        }
+        if (drain.draining()) {
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap().add(HttpHeaders.CONNECTION, "close").add(HttpHeaders.RETRY_AFTER, "1");
+            ReplyWriter.fail(rc.response(), requestId, new GatewayException(GatewayError.SHUTTING_DOWN,
+                    "this gateway replica is shutting down and forwarded nothing; send the request again"), headers);
             return;
         }
         Context context = Vertx.currentContext();
