@@ -107,11 +107,17 @@ public class ManagementRoutes {
     private static Map<String, Object> settings(GatewayConfig config, Optional<Duration> shutdownTimeout) {
         GatewayConfig.Upstream upstream = config.upstream();
         GatewayConfig.Limits limits = config.limits();
+        GatewayConfig.Auth auth = config.auth();
         return Map.of(
+                "auth", Map.of("enabled", auth.enabled(), "header", auth.header(),
+                        "keysFile", auth.keysFile().map(Object::toString).orElse("none"),
+                        "rateLimit", Map.of("limit", auth.rateLimit(), "window", auth.rateLimitWindow().toString())),
                 "upstream", Map.of("baseUrl", upstream.baseUrl().toString(), "connectTimeout", upstream.connectTimeout().toString(),
                         "readTimeout", upstream.readTimeout().toString(), "maxConnections", upstream.maxConnections(),
                         "verifyTls", upstream.verifyTls()),
-                "limits", Map.of("maxBodySize", limits.maxBodySize().asLongValue(),
+                "limits", Map.of("maxUriLength", limits.maxUriLength(), "maxHeaders", limits.maxHeaders(),
+                        "maxHeaderSize", limits.maxHeaderSize().asLongValue(), "bodyReadTimeout", limits.bodyReadTimeout().toString(),
+                        "maxBodySize", limits.maxBodySize().asLongValue(),
                         "maxUpstreamBodySize", limits.maxUpstreamBodySize().asLongValue(),
                         "maxInspectedSize", limits.maxInspectedSize().asLongValue()),
                 "accessLog", Map.of("format", config.accessLog().format()),

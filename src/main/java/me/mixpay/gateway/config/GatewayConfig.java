@@ -8,6 +8,7 @@ import java.util.Optional;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /**
  * Everything the gateway reads from configuration, under the {@code gateway} prefix.
@@ -33,12 +34,46 @@ public interface GatewayConfig {
 
     Admin admin();
 
+    /** Who may send traffic through the gateway. */
+    Auth auth();
+
     AccessLog accessLog();
 
     interface AccessLog {
         /** One line per request: {@code json} for log pipelines, {@code text} for people (dev mode). */
         @WithDefault("json")
         String format();
+    }
+
+    interface Auth {
+        /**
+         * Merchants must present a gateway API key. On by default: a gateway with no keys configured
+         * refuses everything rather than forwarding anyone's traffic.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Request header carrying the gateway API key; stripped before forwarding, never logged. */
+        @WithDefault("X-Gateway-Key")
+        String header();
+
+        /** Merchant id to the hex SHA-256 of its key, e.g. {@code gateway.auth.merchants.shop-eu=9f86...}. */
+        Map<String, String> merchants();
+
+        /**
+         * A file of {@code merchant-id:sha256-hex} lines (comments with #), typically a mounted Secret;
+         * merged with {@link #merchants()}.
+         */
+        Optional<java.nio.file.Path> keysFile();
+
+        /** Requests each merchant may make per window, on this replica. */
+        @WithName("rate-limit.limit")
+        @WithDefault("500")
+        int rateLimit();
+
+        @WithName("rate-limit.window")
+        @WithDefault("1s")
+        Duration rateLimitWindow();
     }
 
     interface Admin {
@@ -80,6 +115,22 @@ public interface GatewayConfig {
     }
 
     interface Limits {
+        /** Longest request target (path and query) accepted; longer gets 414. */
+        @WithDefault("4096")
+        int maxUriLength();
+
+        /** Most request headers accepted; more gets 431. */
+        @WithDefault("64")
+        int maxHeaders();
+
+        /** Most bytes of request headers (names and values) accepted; more gets 431. */
+        @WithDefault("16K")
+        MemorySize maxHeaderSize();
+
+        /** Time a merchant has to send the whole request body; slower gets 408 (slow-body attacks). */
+        @WithDefault("10s")
+        Duration bodyReadTimeout();
+
         /** Largest request body a merchant may send. MixPay's API takes small forms and JSON documents. */
         @WithDefault("1M")
         MemorySize maxBodySize();

@@ -11,6 +11,14 @@ public enum GatewayError {
     METHOD_NOT_ALLOWED(405, 1017),
     /** A path the gateway does not serve. */
     NOT_FOUND(404, 1017),
+    /** No gateway API key, or one the gateway does not know: nothing was forwarded. */
+    UNAUTHENTICATED(401, 2000),
+    /** The merchant took longer than {@code gateway.limits.body-read-timeout} to send its body. */
+    REQUEST_TIMEOUT(408, 1017),
+    /** The request target is longer than {@code gateway.limits.max-uri-length}. */
+    URI_TOO_LONG(414, 1017),
+    /** More headers, or more header bytes, than {@code gateway.limits.max-headers}/{@code max-header-size}. */
+    HEADERS_TOO_LARGE(431, 1017),
     /** The merchant sent a body over {@code gateway.limits.max-body-size}. */
     REQUEST_BODY_TOO_LARGE(413, 1017),
     /** No connection to MixPay could be opened (refused, DNS, TLS): the request never left the gateway. */
@@ -25,7 +33,7 @@ public enum GatewayError {
     CIRCUIT_OPEN(503, -1),
     /** The route group already has as many calls in flight and queued as it allows. */
     BULKHEAD_FULL(503, -1),
-    /** The route group is over its rate limit, or MixPay asked it to back off. */
+    /** The route group or the merchant is over its rate limit, or MixPay asked the group to back off. */
     RATE_LIMITED(429, 1429),
     /** The gateway is shutting down and takes no new requests. */
     SHUTTING_DOWN(503, -1),

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import me.mixpay.gateway.config.GatewayConfig;
+import me.mixpay.gateway.envelope.GatewayError;
 import me.mixpay.gateway.proxy.ExchangeListener;
 import me.mixpay.gateway.proxy.Forwarded;
 import me.mixpay.gateway.proxy.ProxyExchange;
@@ -43,6 +44,37 @@ public class AccessLog implements ExchangeListener {
         }
     }
 
+    @Override
+    public void refused(String requestId, String method, String path, GatewayError error, String merchant) {
+        if (LOG.isInfoEnabled()) {
+            LOG.info(renderRefusal(requestId, method, path, error, merchant));
+        }
+    }
+
+    String renderRefusal(String requestId, String method, String path, GatewayError error, String merchant) {
+        String who = merchant == null ? "unidentified" : merchant;
+        if (!json) {
+            return String.format("%s %s %s merchant=%s refused status=%d error=%s", requestId, method, path, who,
+                    error.status(), error.reason());
+        }
+        StringWriter out = new StringWriter(192);
+        try (JsonGenerator line = JSON.createGenerator(out)) {
+            line.writeStartObject();
+            line.writeStringField("requestId", requestId);
+            line.writeStringField("merchant", who);
+            line.writeStringField("method", method);
+            // Refused paths are attacker-chosen: cap what reaches the log.
+            line.writeStringField("path", path.length() > 256 ? path.substring(0, 256) + "…" : path);
+            line.writeNumberField("status", error.status());
+            line.writeStringField("outcome", "refused");
+            line.writeStringField("error", error.reason());
+            line.writeEndObject();
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+        return out.toString();
+    }
+
     String render(ProxyExchange exchange, Forwarded forwarded, long durationNanos) {
         int status = forwarded.reply() != null ? forwarded.reply().status() : forwarded.failure().error().status();
         String code = forwarded.reply() != null ? forwarded.reply().inspection().codeLabel()
@@ -52,14 +84,15 @@ public class AccessLog implements ExchangeListener {
         String breaker = routes.named(exchange.route()).map(g -> g.breakerState().name().toLowerCase()).orElse("none");
         double latencyMs = durationNanos / 1_000_000.0;
         if (!json) {
-            return String.format("%s %s %s route=%s status=%d code=%s category=%s attempts=%d latency=%.1fms breaker=%s",
-                    exchange.requestId(), exchange.method().name(), exchange.path(), exchange.route(), status, code,
-                    category, exchange.attempts(), latencyMs, breaker);
+            return String.format("%s %s %s merchant=%s route=%s status=%d code=%s category=%s attempts=%d latency=%.1fms breaker=%s",
+                    exchange.requestId(), exchange.method().name(), exchange.path(), exchange.merchant(), exchange.route(), status,
+                    code, category, exchange.attempts(), latencyMs, breaker);
         }
         StringWriter out = new StringWriter(256);
         try (JsonGenerator line = JSON.createGenerator(out)) {
             line.writeStartObject();
             line.writeStringField("requestId", exchange.requestId());
+            line.writeStringField("merchant", exchange.merchant());
             line.writeStringField("route", exchange.route());
             line.writeStringField("method", exchange.method().name());
             line.writeStringField("path", exchange.path());

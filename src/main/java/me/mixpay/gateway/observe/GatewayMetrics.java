@@ -13,7 +13,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 
+import me.mixpay.gateway.auth.MerchantGate;
 import me.mixpay.gateway.catalog.ErrorCatalog;
+import me.mixpay.gateway.envelope.GatewayError;
 import me.mixpay.gateway.proxy.ExchangeListener;
 import me.mixpay.gateway.proxy.Forwarded;
 import me.mixpay.gateway.proxy.ProxyExchange;
@@ -42,8 +44,11 @@ public class GatewayMetrics implements ExchangeListener {
     private record RouteMeters(Timer requestDuration, Counter attempts) {
     }
 
-    GatewayMetrics(MeterRegistry registry, RouteTable routes) {
+    private final Set<String> merchants;
+
+    GatewayMetrics(MeterRegistry registry, RouteTable routes, MerchantGate gate) {
         this.registry = registry;
+        this.merchants = gate.merchants();
         for (RouteGroup group : routes.groups()) {
             String route = group.name();
             byRoute.put(route, new RouteMeters(requestDuration(route), attempts(route)));
@@ -82,12 +87,33 @@ public class GatewayMetrics implements ExchangeListener {
         RouteMeters meters = byRoute.computeIfAbsent(route, r -> new RouteMeters(requestDuration(r), attempts(r)));
         meters.requestDuration().record(durationNanos, TimeUnit.NANOSECONDS);
         meters.attempts().increment(exchange.attempts());
+        countMerchant(exchange.merchant(), Outcome.of(forwarded).label());
         if (forwarded.reply() != null) {
             Counter.builder("mixpay.gateway.mixpay.codes")
                     .description("MixPay codes seen in replies (catalog codes, 0, none or other)")
                     .tag("code", catalog.boundedLabel(forwarded.reply().inspection().code()))
                     .register(registry).increment();
         }
+    }
+
+    @Override
+    public void refused(String requestId, String method, String path, GatewayError error, String merchant) {
+        Counter.builder("mixpay.gateway.refusals")
+                .description("Requests refused before any route group saw them, by reason")
+                .tag("reason", error.reason())
+                .register(registry).increment();
+        if (merchant != null) {
+            countMerchant(merchant, error.reason());
+        }
+    }
+
+    /** Merchants come from configuration; anything else (never expected) is "other", keeping the set closed. */
+    private void countMerchant(String merchant, String outcome) {
+        Counter.builder("mixpay.gateway.merchant.requests")
+                .description("Requests by authenticated merchant and outcome")
+                .tag("merchant", merchants.contains(merchant) ? merchant : "other")
+                .tag("outcome", outcome)
+                .register(registry).increment();
     }
 
     private Timer requestDuration(String route) {

@@ -20,6 +20,7 @@ public final class ProxyExchange {
     private final long startNanos;
     private final AtomicInteger attempts = new AtomicInteger();
     private volatile String route = "none";
+    private volatile String merchant = "anonymous";
 
     public ProxyExchange(String requestId, HttpMethod method, String pathAndQuery, MultiMap upstreamHeaders,
             Buffer body, long startNanos) {
@@ -75,6 +76,15 @@ public final class ProxyExchange {
 
     public void route(String name) {
         this.route = name;
+    }
+
+    /** Who sent the request, as authenticated by the gateway key. */
+    public String merchant() {
+        return merchant;
+    }
+
+    void merchant(String id) {
+        this.merchant = id;
     }
 
     public int attempts() {

@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import me.mixpay.gateway.auth.MerchantGate;
 import me.mixpay.gateway.config.GatewayConfig;
 import me.mixpay.gateway.envelope.GatewayError;
 import me.mixpay.gateway.envelope.GatewayException;
@@ -39,15 +40,21 @@ public class ProxyRoute {
 
     private final Forwarder forwarder;
     private final DrainSwitch drain;
+    private final MerchantGate gate;
+    private final RequestLimits limits;
     private final java.util.List<ExchangeListener> listeners;
     private final long maxBodyBytes;
+    private final long bodyTimeoutMillis;
 
     ProxyRoute(Forwarder forwarder, jakarta.enterprise.inject.Instance<ExchangeListener> listeners, GatewayConfig config,
-            DrainSwitch drain) {
+            DrainSwitch drain, MerchantGate gate) {
         this.forwarder = forwarder;
         this.drain = drain;
+        this.gate = gate;
+        this.limits = new RequestLimits(config.limits());
         this.listeners = listeners.stream().toList();
         this.maxBodyBytes = config.limits().maxBodySize().asLongValue();
+        this.bodyTimeoutMillis = config.limits().bodyReadTimeout().toMillis();
     }
 
     void register(@Observes Router router) {
@@ -70,7 +77,10 @@ public class ProxyRoute {
     }
 
     private void screenTarget(RoutingContext rc) {
-        Refusal refusal = RequestScreen.screenTarget(rc.request());
+        Refusal refusal = limits.screen(rc.request());
+        if (refusal == null) {
+            refusal = RequestScreen.screenTarget(rc.request());
+        }
         if (refusal == null) {
             rc.next();
             return;
@@ -89,25 +99,46 @@ public class ProxyRoute {
         }
         if (drain.draining()) {
             MultiMap headers = MultiMap.caseInsensitiveMultiMap().add(HttpHeaders.CONNECTION, "close").add(HttpHeaders.RETRY_AFTER, "1");
-            ReplyWriter.fail(rc.response(), requestId, new GatewayException(GatewayError.SHUTTING_DOWN,
-                    "this gateway replica is shutting down and forwarded nothing; send the request again"), headers);
+            refuse(rc, requestId, new Refusal(GatewayError.SHUTTING_DOWN,
+                    "this gateway replica is shutting down and forwarded nothing; send the request again"), null, headers);
+            return;
+        }
+        MerchantGate.Admission admission = gate.admit(request.getHeader(gate.header()));
+        if (!admission.admitted()) {
+            Refusal denied = new Refusal(admission.overLimit() ? GatewayError.RATE_LIMITED : GatewayError.UNAUTHENTICATED,
+                    admission.detail());
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+            if (admission.overLimit()) {
+                headers.add(HttpHeaders.RETRY_AFTER, "1");
+            }
+            refuse(rc, requestId, denied, admission.merchant(), headers);
             return;
         }
         Context context = Vertx.currentContext();
-        RequestBodyReader.read(request, maxBodyBytes).onComplete(read -> {
+        RequestBodyReader.read(request, maxBodyBytes, context.owner(), bodyTimeoutMillis).onComplete(read -> {
             if (read.failed()) {
-                GatewayException failure = read.cause() instanceof RequestBodyReader.TooLarge
-                        ? new GatewayException(GatewayError.REQUEST_BODY_TOO_LARGE,
-                                "the request body is larger than " + maxBodyBytes + " bytes")
-                        : new GatewayException(GatewayError.BAD_REQUEST, "the request body could not be read");
-                ReplyWriter.fail(rc.response(), requestId, failure, MultiMap.caseInsensitiveMultiMap());
-                if (!request.isEnded()) {
+                Refusal unread;
+                if (read.cause() instanceof RequestBodyReader.TooLarge) {
+                    unread = new Refusal(GatewayError.REQUEST_BODY_TOO_LARGE, "the request body is larger than " + maxBodyBytes + " bytes");
+                } else if (read.cause() instanceof RequestBodyReader.TooSlow) {
+                    unread = new Refusal(GatewayError.REQUEST_TIMEOUT,
+                            "the request body did not arrive within " + bodyTimeoutMillis + " ms");
+                } else {
+                    unread = new Refusal(GatewayError.BAD_REQUEST, "the request body could not be read");
+                }
+                MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+                if (unread.error() == GatewayError.REQUEST_TIMEOUT) {
+                    headers.add(HttpHeaders.CONNECTION, "close");
+                }
+                refuse(rc, requestId, unread, admission.merchant(), headers);
+                if (!request.isEnded() && unread.error() == GatewayError.REQUEST_BODY_TOO_LARGE) {
                     drainThenClose(rc, request);
                 }
                 return;
             }
             ProxyExchange exchange = new ProxyExchange(requestId, request.method(), request.uri(),
-                    upstreamHeaders(request, requestId), read.result(), start);
+                    upstreamHeaders(request, requestId, gate.header()), read.result(), start);
+            exchange.merchant(admission.merchant());
             Uni<Forwarded> forwarded;
             try {
                 forwarded = forwarder.forward(exchange);
@@ -166,15 +197,31 @@ public class ProxyRoute {
         return new GatewayException(GatewayError.INTERNAL, "the gateway failed unexpectedly; see its log");
     }
 
-    private static void refuse(RoutingContext rc, String requestId, Refusal refusal) {
-        ReplyWriter.fail(rc.response(), requestId, new GatewayException(refusal.error(), refusal.detail()),
-                MultiMap.caseInsensitiveMultiMap());
+    private void refuse(RoutingContext rc, String requestId, Refusal refusal) {
+        refuse(rc, requestId, refusal, null, MultiMap.caseInsensitiveMultiMap());
+    }
+
+    /** Answers a request the gateway will not forward, and tells the listeners: nothing goes unrecorded. */
+    private void refuse(RoutingContext rc, String requestId, Refusal refusal, String merchant, MultiMap headers) {
+        ReplyWriter.fail(rc.response(), requestId, new GatewayException(refusal.error(), refusal.detail()), headers);
+        String uri = rc.request().uri() == null ? "" : rc.request().uri();
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        for (ExchangeListener listener : listeners) {
+            try {
+                listener.refused(requestId, rc.request().method().name(), path, refusal.error(), merchant);
+            } catch (RuntimeException bug) {
+                LOG.error("exchange listener failed", bug);
+            }
+        }
     }
 
     /** The merchant's headers as MixPay should see them. */
-    static MultiMap upstreamHeaders(HttpServerRequest request, String requestId) {
+    static MultiMap upstreamHeaders(HttpServerRequest request, String requestId, String gatewayKeyHeader) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
         HopByHopHeaders.strip(headers);
+        // The gateway's own credential is for the gateway: MixPay never sees it.
+        headers.remove(gatewayKeyHeader);
         // The target is the configured upstream whatever the merchant's Host said; lengths are
         // recomputed for the bytes actually sent; 100-continue was already handled with the merchant.
         headers.remove(HttpHeaders.HOST);

@@ -2,6 +2,7 @@ package me.mixpay.gateway.proxy;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -19,11 +20,18 @@ final class RequestBodyReader {
         }
     }
 
+    /** The merchant did not finish sending the body in time (a slow-body attack, or a stalled client). */
+    static final class TooSlow extends RuntimeException {
+        TooSlow() {
+            super("request body not received in time", null, false, false);
+        }
+    }
+
     private RequestBodyReader() {
     }
 
     /** Completes with the body, or with null when the request carries none. */
-    static Future<Buffer> read(HttpServerRequest request, long maxBytes) {
+    static Future<Buffer> read(HttpServerRequest request, long maxBytes, Vertx vertx, long timeoutMillis) {
         String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (declared != null && parseLength(declared) > maxBytes) {
             return Future.failedFuture(new TooLarge());
@@ -34,6 +42,8 @@ final class RequestBodyReader {
         }
         Promise<Buffer> result = Promise.promise();
         Buffer body = Buffer.buffer();
+        long deadline = vertx.setTimer(timeoutMillis, fired -> result.tryFail(new TooSlow()));
+        result.future().onComplete(done -> vertx.cancelTimer(deadline));
         request.handler(chunk -> {
             if (result.future().isComplete()) {
                 return;

@@ -29,13 +29,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 class ConfigurationFromEnvironmentIT {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
-    private static final Pattern MEMORY = Pattern.compile("(\\d+)M");
+    private static final Pattern MEMORY = Pattern.compile("(\\d+)([KM])");
 
     @Test
     void everyConfigMapKeyTakesEffectThroughItsEnvironmentVariable() throws Exception {
         Map<String, String> shipped = Manifests.configEnvironment();
         Map<String, String> changed = new LinkedHashMap<>();
         shipped.forEach((key, value) -> changed.put(key, changed(key, value)));
+        // The keys file must exist (a missing one stops the gateway): an empty one, elsewhere.
+        java.nio.file.Path keys = java.nio.file.Files.createTempFile("merchant-keys", "");
+        changed.put("GATEWAY_AUTH_KEYS_FILE", keys.toString());
 
         try (PackagedGateway gateway = PackagedGateway.start(changed)) {
             JsonNode routes = get(gateway.management("/admin/routes"));
@@ -66,6 +69,12 @@ class ConfigurationFromEnvironmentIT {
         if (key.equals("GATEWAY_ACCESS_LOG_FORMAT")) {
             return "text";
         }
+        if (key.equals("GATEWAY_AUTH_HEADER")) {
+            return "X-Merchant-Gateway-Key";
+        }
+        if (key.equals("GATEWAY_AUTH_KEYS_FILE")) {
+            return value; // replaced by a real file above
+        }
         if (value.equals("true") || value.equals("false")) {
             return Boolean.toString(!Boolean.parseBoolean(value));
         }
@@ -84,7 +93,7 @@ class ConfigurationFromEnvironmentIT {
         }
         Matcher memory = MEMORY.matcher(value);
         if (memory.matches()) {
-            return (Integer.parseInt(memory.group(1)) + 1) + "M";
+            return (Integer.parseInt(memory.group(1)) + 1) + memory.group(2);
         }
         throw new AssertionError("no rule to change " + key + "=" + value);
     }
@@ -112,12 +121,19 @@ class ConfigurationFromEnvironmentIT {
         return within(settings, key.substring("GATEWAY_".length()).split("_"));
     }
 
-    /** Finds section.field for words split anywhere, e.g. CIRCUIT_BREAKER_FAILURE_RATIO: circuitBreaker.failureRatio. */
+    /** Finds the node the words name at any nesting, e.g. AUTH_RATE_LIMIT_LIMIT: auth.rateLimit.limit. */
     private static JsonNode within(JsonNode root, String[] words) {
-        for (int split = 1; split < words.length; split++) {
-            JsonNode found = root.path(camel(words, 0, split)).path(camel(words, split, words.length));
-            if (!found.isMissingNode()) {
-                return found;
+        for (int split = 1; split <= words.length; split++) {
+            JsonNode child = root.path(camel(words, 0, split));
+            if (child.isMissingNode()) {
+                continue;
+            }
+            if (split == words.length) {
+                return child;
+            }
+            JsonNode deeper = within(child, java.util.Arrays.copyOfRange(words, split, words.length));
+            if (deeper != null) {
+                return deeper;
             }
         }
         return null;
@@ -139,7 +155,7 @@ class ConfigurationFromEnvironmentIT {
         }
         Matcher memory = MEMORY.matcher(value);
         if (memory.matches()) {
-            return seen.asLong() == Long.parseLong(memory.group(1)) * 1024 * 1024;
+            return seen.asLong() == Long.parseLong(memory.group(1)) * (memory.group(2).equals("K") ? 1024 : 1024 * 1024);
         }
         if (seen.isNumber() && value.contains(".")) {
             return seen.asDouble() == Double.parseDouble(value);

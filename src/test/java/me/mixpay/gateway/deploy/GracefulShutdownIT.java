@@ -36,6 +36,7 @@ class GracefulShutdownIT {
 
     private static final int PAYMENTS = 8;
     private static final int LOOKUPS = 2;
+    private static final String KEY = "drain-test-key-0123456789";
 
     @Test
     void inFlightRequestsGetTheirFullRepliesAfterSigterm() throws Exception {
@@ -58,19 +59,22 @@ class GracefulShutdownIT {
             env.put("GATEWAY_UPSTREAM_BASE_URL", "http://127.0.0.1:" + upstream.port());
             env.put("GATEWAY_ROUTES_PAYMENT_RESULTS_RETRY_INITIAL_DELAY", "1500ms");
             env.put("GATEWAY_ROUTES_PAYMENT_RESULTS_RETRY_JITTER", "0ms");
+            java.nio.file.Path keys = java.nio.file.Files.createTempFile("merchant-keys", "");
+            java.nio.file.Files.writeString(keys, "shop-drain:" + me.mixpay.gateway.auth.MerchantKeys.hashOf(KEY) + "\n");
+            env.put("GATEWAY_AUTH_KEYS_FILE", keys.toString());
 
             try (PackagedGateway gateway = PackagedGateway.start(env)) {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
                 for (int i = 0; i < PAYMENTS; i++) {
                     inFlight.add(http.sendAsync(HttpRequest.newBuilder(URI.create(gateway.url("/v1/payments")))
-                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .header("Content-Type", "application/x-www-form-urlencoded").header("X-Gateway-Key", KEY)
                             .POST(HttpRequest.BodyPublishers.ofString("orderId=drain-" + i + "&quoteAmount=10")).build(),
                             HttpResponse.BodyHandlers.ofString()));
                 }
                 for (int i = 0; i < LOOKUPS; i++) {
                     inFlight.add(http.sendAsync(HttpRequest.newBuilder(URI.create(gateway.url("/v1/payments_result?traceId=lookup-" + i)))
-                            .build(), HttpResponse.BodyHandlers.ofString()));
+                            .header("X-Gateway-Key", KEY).build(), HttpResponse.BodyHandlers.ofString()));
                 }
                 // Every request has reached MixPay (the look-ups have had their -1) before the signal.
                 org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
@@ -114,7 +118,8 @@ class GracefulShutdownIT {
     private static String newRequestOutcome(PackagedGateway gateway) {
         try {
             HttpResponse<String> reply = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(gateway.url("/v1/setting/payment_assets"))).timeout(Duration.ofSeconds(5)).build(),
+                    HttpRequest.newBuilder(URI.create(gateway.url("/v1/setting/payment_assets"))).header("X-Gateway-Key", KEY)
+                            .timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return reply.statusCode() + " " + Manifests.JSON.readTree(reply.body()).path("gateway").path("error").asText();
         } catch (java.io.IOException refused) {

@@ -1,0 +1,109 @@
+package me.mixpay.gateway.auth;
+
+import static java.time.temporal.ChronoUnit.MILLIS;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.Startup;
+import io.smallrye.faulttolerance.api.RateLimitException;
+import io.smallrye.faulttolerance.api.TypedGuard;
+
+import me.mixpay.gateway.config.GatewayConfig;
+
+/**
+ * Decides who a request comes from and whether that merchant may send it now: a known API key, within
+ * the merchant's own rate limit (a SmallRye rate limiter per merchant, so one merchant's burst never
+ * eats another's allowance). Built at start-up so a malformed keys file stops the gateway at once.
+ */
+@Startup
+@ApplicationScoped
+public class MerchantGate {
+
+    /** The merchant label of every request when authentication is off. */
+    public static final String ANONYMOUS = "anonymous";
+
+    private static final Logger LOG = Logger.getLogger(MerchantGate.class);
+
+    private final boolean enabled;
+    private final String header;
+    private final MerchantKeys keys;
+    private final Map<String, TypedGuard<Boolean>> limiters = new ConcurrentHashMap<>();
+    private final int limit;
+    private final long windowMillis;
+
+    MerchantGate(GatewayConfig config) {
+        GatewayConfig.Auth auth = config.auth();
+        this.enabled = auth.enabled();
+        this.header = auth.header();
+        this.keys = MerchantKeys.of(auth.merchants(), auth.keysFile());
+        this.limit = auth.rateLimit();
+        this.windowMillis = auth.rateLimitWindow().toMillis();
+        for (String merchant : merchants()) {
+            limiters.put(merchant, TypedGuard.create(Boolean.class).withDescription("merchant-" + merchant)
+                    .withRateLimit().limit(limit).window(windowMillis, MILLIS).done().build());
+        }
+        if (!enabled) {
+            LOG.warn("merchant authentication is OFF (gateway.auth.enabled=false): anyone who reaches the port can send traffic");
+        } else if (keys.merchants().isEmpty()) {
+            LOG.warn("merchant authentication is on but no merchant keys are configured: every request will get 401");
+        } else {
+            LOG.infof("merchant authentication on, %d merchants", keys.merchants().size());
+        }
+    }
+
+    /** The header carrying the gateway key, to strip before forwarding. */
+    public String header() {
+        return header;
+    }
+
+    /** Every merchant label a request can carry: the bounded label set of per-merchant metrics. */
+    public Set<String> merchants() {
+        return enabled ? keys.merchants() : Set.of(ANONYMOUS);
+    }
+
+    public Admission admit(String presentedKey) {
+        if (!enabled) {
+            return Admission.of(ANONYMOUS);
+        }
+        if (presentedKey == null || presentedKey.isBlank()) {
+            return Admission.unauthenticated("a gateway API key is required in the " + header + " header");
+        }
+        String merchant = keys.identify(presentedKey).orElse(null);
+        if (merchant == null) {
+            return Admission.unauthenticated("the gateway API key is not known");
+        }
+        try {
+            limiters.get(merchant).call(() -> Boolean.TRUE);
+        } catch (RateLimitException over) {
+            return Admission.overLimit(merchant, "merchant " + merchant + " is over its limit of " + limit + " requests per "
+                    + windowMillis + " ms on this gateway replica");
+        } catch (Exception impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        return Admission.of(merchant);
+    }
+
+    /**
+     * The gate's verdict: a merchant id when admitted; otherwise why not, and the merchant when known.
+     */
+    public record Admission(String merchant, boolean admitted, boolean overLimit, String detail) {
+
+        static Admission of(String merchant) {
+            return new Admission(merchant, true, false, null);
+        }
+
+        static Admission unauthenticated(String detail) {
+            return new Admission(null, false, false, detail);
+        }
+
+        static Admission overLimit(String merchant, String detail) {
+            return new Admission(merchant, false, true, detail);
+        }
+    }
+}
