@@ -75,7 +75,9 @@ class UpstreamFaultTest extends GatewayTestBase {
     void malformedJsonBeforeTheCodeIsUnparseable() {
         upstream.stubFor(get(PATH).willReturn(aResponse().withStatus(500).withBody("{\"co")));
 
-        given().get(PATH).then().statusCode(500).header("X-MixPay-Category", "unparseable").body(equalTo("{\"co"));
+        // An error without an envelope is no use to an SDK that reads `code`: the gateway answers instead.
+        given().get(PATH).then().statusCode(502).body("gateway.error", equalTo("upstream_invalid_reply"))
+                .body("code", equalTo(-1)).body("success", equalTo(false));
     }
 
     @Test

@@ -114,6 +114,7 @@ public class ManagementRoutes {
                         "rateLimit", Map.of("limit", auth.rateLimit(), "window", auth.rateLimitWindow().toString())),
                 "upstream", Map.of("baseUrl", upstream.baseUrl().toString(), "connectTimeout", upstream.connectTimeout().toString(),
                         "readTimeout", upstream.readTimeout().toString(), "maxConnections", upstream.maxConnections(),
+                        "idleTimeout", upstream.idleTimeout().toString(),
                         "verifyTls", upstream.verifyTls()),
                 "limits", Map.of("maxUriLength", limits.maxUriLength(), "maxHeaders", limits.maxHeaders(),
                         "maxHeaderSize", limits.maxHeaderSize().asLongValue(), "bodyReadTimeout", limits.bodyReadTimeout().toString(),

@@ -107,6 +107,13 @@ public interface GatewayConfig {
         int maxConnections();
 
         /**
+         * A pooled connection to MixPay unused this long is closed, so a traffic peak's connections do
+         * not linger (whole seconds; Vert.x' keep-alive timeout).
+         */
+        @WithDefault("30s")
+        Duration idleTimeout();
+
+        /**
          * Only for tests against a self-signed upstream. Never disable it in front of the real MixPay:
          * the gateway would then hand merchants' payment calls to whoever answers the TLS handshake.
          */

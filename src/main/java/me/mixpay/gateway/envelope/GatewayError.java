@@ -27,6 +27,8 @@ public enum GatewayError {
     UPSTREAM_RESET(502, -1),
     /** MixPay's reply was bigger than the gateway buffers. */
     UPSTREAM_BODY_TOO_LARGE(502, -1),
+    /** MixPay answered an error (HTTP 4xx/5xx) without a readable envelope. */
+    UPSTREAM_INVALID_REPLY(502, -1),
     /** MixPay did not answer in time. */
     UPSTREAM_TIMEOUT(504, -1),
     /** The route group's circuit breaker is open: MixPay was not called. */

@@ -66,6 +66,7 @@ public class UpstreamClient {
                 .setConnectTimeout((int) upstream.connectTimeout().toMillis())
                 .setMaxPoolSize(upstream.maxConnections())
                 .setKeepAlive(true)
+                .setKeepAliveTimeout((int) Math.max(1, upstream.idleTimeout().toSeconds()))
                 .setFollowRedirects(false)
                 .setUserAgentEnabled(false)
                 .setDecompressionSupported(false)

@@ -54,7 +54,7 @@ public class ResilientForwarder implements Forwarder {
                     1429, null, seconds(paused), null), headers)));
         }
         return group.guard(() -> attempt(group, exchange))
-                .map(reply -> done(exchange, headers, Forwarded.replied(reply, headers)))
+                .map(reply -> done(exchange, headers, relay(reply, headers)))
                 .onFailure().recoverWithItem(failure -> outcome(group, exchange, headers, failure));
     }
 
@@ -90,7 +90,7 @@ public class ResilientForwarder implements Forwarder {
     private static Forwarded outcome(RouteGroup group, ProxyExchange exchange, MultiMap headers, Throwable failure) {
         if (failure instanceof FailedReply failed) {
             // No retry left (or none allowed): the merchant gets MixPay's own last answer.
-            return done(exchange, headers, Forwarded.replied(failed.reply(), headers));
+            return done(exchange, headers, relay(failed.reply(), headers));
         }
         if (failure instanceof CircuitBreakerOpenException) {
             return circuitOpen(group, exchange, headers);
@@ -129,6 +129,19 @@ public class ResilientForwarder implements Forwarder {
                     -1, null, seconds(group.policy().circuitBreaker().delay().toMillis()), null);
         }
         return done(exchange, headers, Forwarded.failed(answer, headers));
+    }
+
+    /**
+     * MixPay's answer for the merchant, unless it is an error without an envelope (an HTML 502 from a
+     * proxy in front of MixPay, a cut-off body): merchant SDKs read {@code code}, so those become the
+     * gateway's own envelope. Readable replies, and unreadable successes, pass through untouched.
+     */
+    private static Forwarded relay(UpstreamReply reply, MultiMap headers) {
+        if (reply.status() >= 400 && reply.inspection().category() == Category.UNPARSEABLE) {
+            return Forwarded.failed(new GatewayException(GatewayError.UPSTREAM_INVALID_REPLY,
+                    "MixPay answered HTTP " + reply.status() + " without a readable envelope"), headers);
+        }
+        return Forwarded.replied(reply, headers);
     }
 
     private static Forwarded done(ProxyExchange exchange, MultiMap headers, Forwarded forwarded) {
