@@ -128,11 +128,28 @@ class ResilienceTest extends GatewayTestBase {
         String path = "/v1/test/cb/x";
         upstream.stubFor(get(path).willReturn(aResponse().withStatus(503).withBody("unavailable")));
         for (int i = 0; i < 4; i++) {
-            given().get(path).then().statusCode(503).header("X-Gateway-Attempts", "1");
+            // A bare 503 page carries no envelope: the merchant gets the gateway's own (502).
+            given().get(path).then().statusCode(502).header("X-Gateway-Attempts", "1")
+                    .body("gateway.error", equalTo("upstream_invalid_reply"));
         }
         given().get(path).then().statusCode(503).header("X-Gateway-Circuit", "open")
                 .body("code", equalTo(-1)).body("gateway.error", equalTo("circuit_open"));
         upstream.verify(4, getRequestedFor(urlEqualTo(path)));
+    }
+
+    @Test
+    void failuresThatRetriesAbsorbDoNotOpenTheBreaker() {
+        // Every request fails once with -1 and then succeeds: half of all attempts fail, no request does.
+        String path = "/v1/test/absorb/x";
+        upstream.stubFor(get(path).inScenario("absorb").whenScenarioStateIs(STARTED)
+                .willReturn(MixPayReplies.json(MixPayReplies.error(-1, "Server error"))).willSetStateTo("up"));
+        upstream.stubFor(get(path).inScenario("absorb").whenScenarioStateIs("up")
+                .willReturn(MixPayReplies.json(MixPayReplies.success("{}"))).willSetStateTo(STARTED));
+        for (int i = 0; i < 30; i++) {
+            given().get(path).then().statusCode(200).header("X-Gateway-Attempts", "2")
+                    .header("X-Gateway-Circuit", org.hamcrest.Matchers.nullValue());
+        }
+        upstream.verify(60, getRequestedFor(urlEqualTo(path)));
     }
 
     @Test

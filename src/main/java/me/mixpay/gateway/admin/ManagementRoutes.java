@@ -109,7 +109,7 @@ public class ManagementRoutes {
         GatewayConfig.Limits limits = config.limits();
         GatewayConfig.Auth auth = config.auth();
         return Map.of(
-                "auth", Map.of("enabled", auth.enabled(), "header", auth.header(),
+                "auth", Map.of("enabled", auth.enabled(), "mode", auth.mode(), "header", auth.header(),
                         "keysFile", auth.keysFile().map(Object::toString).orElse("none"),
                         "rateLimit", Map.of("limit", auth.rateLimit(), "window", auth.rateLimitWindow().toString())),
                 "upstream", Map.of("baseUrl", upstream.baseUrl().toString(), "connectTimeout", upstream.connectTimeout().toString(),

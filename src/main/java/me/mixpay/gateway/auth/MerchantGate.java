@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.Startup;
 import io.smallrye.faulttolerance.api.RateLimitException;
 import io.smallrye.faulttolerance.api.TypedGuard;
+import io.vertx.core.http.HttpServerRequest;
 
 import me.mixpay.gateway.config.GatewayConfig;
 
@@ -31,6 +32,8 @@ public class MerchantGate {
     private static final Logger LOG = Logger.getLogger(MerchantGate.class);
 
     private final boolean enabled;
+    private final boolean mutualTls;
+    private final Set<String> certificateMerchants;
     private final String header;
     private final MerchantKeys keys;
     private final Map<String, TypedGuard<Boolean>> limiters = new ConcurrentHashMap<>();
@@ -40,6 +43,12 @@ public class MerchantGate {
     MerchantGate(GatewayConfig config) {
         GatewayConfig.Auth auth = config.auth();
         this.enabled = auth.enabled();
+        this.mutualTls = switch (auth.mode()) {
+            case "mtls" -> true;
+            case "api-key" -> false;
+            default -> throw new IllegalArgumentException("gateway.auth.mode must be api-key or mtls, not " + auth.mode());
+        };
+        this.certificateMerchants = Set.copyOf(auth.mtlsMerchants().orElse(java.util.List.of()));
         this.header = auth.header();
         this.keys = MerchantKeys.of(auth.merchants(), auth.keysFile());
         this.limit = auth.rateLimit();
@@ -50,6 +59,8 @@ public class MerchantGate {
         }
         if (!enabled) {
             LOG.warn("merchant authentication is OFF (gateway.auth.enabled=false): anyone who reaches the port can send traffic");
+        } else if (mutualTls) {
+            LOG.infof("merchant authentication by client certificate, %d merchants", certificateMerchants.size());
         } else if (keys.merchants().isEmpty()) {
             LOG.warn("merchant authentication is on but no merchant keys are configured: every request will get 401");
         } else {
@@ -64,13 +75,31 @@ public class MerchantGate {
 
     /** Every merchant label a request can carry: the bounded label set of per-merchant metrics. */
     public Set<String> merchants() {
-        return enabled ? keys.merchants() : Set.of(ANONYMOUS);
+        if (!enabled) {
+            return Set.of(ANONYMOUS);
+        }
+        return mutualTls ? certificateMerchants : keys.merchants();
     }
 
-    public Admission admit(String presentedKey) {
+    /** Identifies the merchant of a request by its key or its verified client certificate. */
+    public Admission admit(HttpServerRequest request) {
         if (!enabled) {
             return Admission.of(ANONYMOUS);
         }
+        if (mutualTls) {
+            String merchant = ClientCertificates.commonName(request);
+            if (merchant == null) {
+                return Admission.unauthenticated("a client certificate verified by the gateway is required");
+            }
+            if (!certificateMerchants.contains(merchant)) {
+                return Admission.unauthenticated("the client certificate does not belong to a known merchant");
+            }
+            return withinLimit(merchant);
+        }
+        return admit(request.getHeader(header));
+    }
+
+    Admission admit(String presentedKey) {
         if (presentedKey == null || presentedKey.isBlank()) {
             return Admission.unauthenticated("a gateway API key is required in the " + header + " header");
         }
@@ -78,6 +107,10 @@ public class MerchantGate {
         if (merchant == null) {
             return Admission.unauthenticated("the gateway API key is not known");
         }
+        return withinLimit(merchant);
+    }
+
+    private Admission withinLimit(String merchant) {
         try {
             limiters.get(merchant).call(() -> Boolean.TRUE);
         } catch (RateLimitException over) {

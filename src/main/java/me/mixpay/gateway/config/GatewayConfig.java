@@ -53,6 +53,17 @@ public interface GatewayConfig {
         @WithDefault("true")
         boolean enabled();
 
+        /**
+         * How merchants prove who they are: {@code api-key} (the header below) or {@code mtls} (a client
+         * certificate the HTTPS listener verified against its trust store; the certificate's CN is the
+         * merchant id and must be listed in {@link #mtlsMerchants()}). README "Security" shows the TLS setup.
+         */
+        @WithDefault("api-key")
+        String mode();
+
+        /** Merchant ids (client-certificate CNs) allowed in {@code mtls} mode. */
+        Optional<java.util.List<String>> mtlsMerchants();
+
         /** Request header carrying the gateway API key; stripped before forwarding, never logged. */
         @WithDefault("X-Gateway-Key")
         String header();

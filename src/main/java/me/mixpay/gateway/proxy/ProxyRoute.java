@@ -103,7 +103,7 @@ public class ProxyRoute {
                     "this gateway replica is shutting down and forwarded nothing; send the request again"), null, headers);
             return;
         }
-        MerchantGate.Admission admission = gate.admit(request.getHeader(gate.header()));
+        MerchantGate.Admission admission = gate.admit(request);
         if (!admission.admitted()) {
             Refusal denied = new Refusal(admission.overLimit() ? GatewayError.RATE_LIMITED : GatewayError.UNAUTHENTICATED,
                     admission.detail());

@@ -24,11 +24,11 @@ import me.mixpay.gateway.proxy.UpstreamReply;
 /**
  * One named route group: its policy and the SmallRye Fault Tolerance guards built from it.
  * <p>
- * Two guards, nested. The inner one is the group's policy: retry (with {@link RetryDecision} and
- * {@link ExponentialJitterBackoff}), a failure-ratio circuit breaker, rate limit, per-attempt timeout
- * and bulkhead. The outer one holds the maintenance breaker, a SmallRye breaker with a rolling window
- * of one call, so a single maintenance code opens it at once and a single good trial closes it; and the
- * overall timeout.
+ * Two guards, nested. The inner one runs each attempt: retry (with {@link RetryDecision} and
+ * {@link ExponentialJitterBackoff}), the maintenance breaker (a SmallRye breaker with a rolling window of
+ * one call, so a single maintenance code opens it at once and a single good trial closes it), rate
+ * limit, per-attempt timeout and bulkhead. The outer one judges whole requests: the failure-ratio
+ * breaker, which so counts a request once whatever its retries, and the overall timeout.
  */
 public final class RouteGroup {
 
@@ -72,27 +72,9 @@ public final class RouteGroup {
         }
         RouteGroupConfig.CircuitBreaker cb = policy.circuitBreaker();
         if (cb.enabled()) {
+            // Inside the retry: a maintenance code is never retried, so this breaker sees the one reply
+            // that must open it at once.
             inner.withCircuitBreaker()
-                    .name("route-" + name)
-                    .failureRatio(cb.failureRatio())
-                    .requestVolumeThreshold(cb.requestVolume())
-                    .delay(cb.delay().toMillis(), MILLIS)
-                    .successThreshold(cb.successThreshold())
-                    .when(RouteGroup::isMixPayFailure)
-                    .onStateChange(state -> transition(breaker, state))
-                    .done();
-        }
-        inner.withRateLimit()
-                .limit(policy.rateLimit().limit())
-                .window(policy.rateLimit().window().toMillis(), MILLIS)
-                .done()
-                .withTimeout().duration(policy.timeout().attempt().toMillis(), MILLIS).done()
-                .withBulkhead().limit(policy.bulkhead().maxConcurrent()).queueSize(policy.bulkhead().queue()).done();
-        this.policyGuard = inner.build();
-
-        TypedGuard.Builder<Uni<UpstreamReply>> outer = TypedGuard.create(REPLY).withDescription("route-" + name + "-overall");
-        if (cb.enabled()) {
-            outer.withCircuitBreaker()
                     .name("route-" + name + "-maintenance")
                     .failureRatio(1.0)
                     .requestVolumeThreshold(1)
@@ -105,6 +87,29 @@ public final class RouteGroup {
                         }
                         transition(maintenanceBreaker, state);
                     })
+                    .done();
+        }
+        inner.withRateLimit()
+                .limit(policy.rateLimit().limit())
+                .window(policy.rateLimit().window().toMillis(), MILLIS)
+                .done()
+                .withTimeout().duration(policy.timeout().attempt().toMillis(), MILLIS).done()
+                .withBulkhead().limit(policy.bulkhead().maxConcurrent()).queueSize(policy.bulkhead().queue()).done();
+        this.policyGuard = inner.build();
+
+        TypedGuard.Builder<Uni<UpstreamReply>> outer = TypedGuard.create(REPLY).withDescription("route-" + name + "-overall");
+        if (cb.enabled()) {
+            // Outside the retry: the failure ratio judges what merchants got, not each attempt. Counted
+            // per attempt, a 30 % rate of -1 that retries fully absorb would still open the breaker
+            // (the benchmark showed it), turning recoverable errors into 503s for everyone.
+            outer.withCircuitBreaker()
+                    .name("route-" + name)
+                    .failureRatio(cb.failureRatio())
+                    .requestVolumeThreshold(cb.requestVolume())
+                    .delay(cb.delay().toMillis(), MILLIS)
+                    .successThreshold(cb.successThreshold())
+                    .when(RouteGroup::isMixPayFailure)
+                    .onStateChange(state -> transition(breaker, state))
                     .done();
         }
         this.maintenanceGuard = outer.withTimeout().duration(policy.timeout().overall().toMillis(), MILLIS).done().build();

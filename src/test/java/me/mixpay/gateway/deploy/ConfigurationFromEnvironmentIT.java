@@ -69,6 +69,9 @@ class ConfigurationFromEnvironmentIT {
         if (key.equals("GATEWAY_ACCESS_LOG_FORMAT")) {
             return "text";
         }
+        if (key.equals("GATEWAY_AUTH_MODE")) {
+            return "mtls";
+        }
         if (key.equals("GATEWAY_AUTH_HEADER")) {
             return "X-Merchant-Gateway-Key";
         }

@@ -1,0 +1,29 @@
+-- wrk script: one JSON line with throughput, latency percentiles (microseconds) and errors.
+-- Sends the gateway key (ignored by nginx and the direct upstream) and, when BENCH_DELAY_MS is set,
+-- paces each connection so the run holds a fixed rate instead of the maximum.
+local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+local path = os.getenv("BENCH_PATH") or "/v1/payments_result?traceId=bench"
+
+function init(args)
+  wrk.headers["X-Gateway-Key"] = os.getenv("BENCH_KEY") or "bench-key"
+end
+
+function request()
+  return wrk.format("GET", path)
+end
+
+if delay_ms > 0 then
+  function delay()
+    return delay_ms
+  end
+end
+
+function done(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests":%d,"rps":%.1f,"p50":%d,"p90":%d,"p99":%d,"p999":%d,"errors":%d,"non2xx":%d}\n',
+    summary.requests, summary.requests / seconds,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9),
+    e.connect + e.read + e.write + e.timeout, e.status))
+end

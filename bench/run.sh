@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# mixpay-gateway benchmark: the gateway (packaged jar, prod-like policies), nginx as a plain reverse
+# proxy, and the upstream called directly, driven by wrk on loopback in one run, alternating targets.
+#
+#   bench/run.sh            full run (~6 min): small and 20 KiB replies at 16/64/256 connections,
+#                           a 30 % -1 run, and p99 at half the gateway's measured maximum
+#   bench/run.sh --smoke    5-second check that everything starts and reports (used by CI)
+#
+# Needs: nginx and wrk (Debian packages), Java 17; builds the jar if it is missing.
+# Writes bench/results/<time>/{results.csv,results.json,chart.png,summary.md}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+SMOKE=false
+[ "${1:-}" = "--smoke" ] && SMOKE=true
+DURATION=${BENCH_DURATION:-10}
+WARMUP=${BENCH_WARMUP:-3}
+# The JVM needs about a minute of full load before C2 has compiled the request path; measured without
+# it, the gateway ran at a fifth of its speed with the compiler thread taking one of the two cores.
+JIT_WARMUP=${BENCH_JIT_WARMUP:-60}
+CONNECTIONS=${BENCH_CONNECTIONS:-"16 64 256"}
+if $SMOKE; then DURATION=1; WARMUP=1; JIT_WARMUP=1; CONNECTIONS=16; fi
+
+command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx and wrk: apt-get install nginx wrk" >&2; exit 1; }
+JAR=target/quarkus-app/quarkus-run.jar
+[ -f "$JAR" ] || ./mvnw -B -q -ntp package -DskipTests
+
+OUT=$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)$($SMOKE && echo -smoke || true)
+RUN=$(mktemp -d)
+mkdir -p "$OUT"
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$RUN"; }
+trap cleanup EXIT
+
+render() { sed -e "s#__RUN__#$RUN#g" -e "s#__DIR__#$ROOT/bench#g" "bench/$1" > "$RUN/$1"; }
+render nginx-upstream.conf; render nginx-proxy.conf
+nginx -p "$RUN" -c "$RUN/nginx-upstream.conf" & PIDS+=($!)
+nginx -p "$RUN" -c "$RUN/nginx-proxy.conf" & PIDS+=($!)
+
+KEY=bench-key-0123456789abcdef
+echo "bench:$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)" > "$RUN/merchant-keys"
+GATEWAY_PID=
+start_gateway() { # $1 upstream port
+  [ -n "$GATEWAY_PID" ] && { kill "$GATEWAY_PID"; wait "$GATEWAY_PID" 2>/dev/null || true; }
+  # Prod-like: every policy on, authentication on, JSON access log; limits sized for a benchmark
+  # (the shipped 200/s per group would be the bottleneck, by design). The heap is what the JVM picks
+  # inside a 512 MiB container limit with the image's MaxRAMPercentage=50.
+  env GATEWAY_UPSTREAM_BASE_URL="http://127.0.0.1:$1" GATEWAY_AUTH_KEYS_FILE="$RUN/merchant-keys" \
+      GATEWAY_AUTH_RATE_LIMIT_LIMIT=10000000 GATEWAY_ROUTES_PAYMENT_RESULTS_RATE_LIMIT_LIMIT=10000000 \
+      GATEWAY_ROUTES_PAYMENT_RESULTS_BULKHEAD_MAX_CONCURRENT=512 GATEWAY_ROUTES_PAYMENT_RESULTS_BULKHEAD_QUEUE=512 \
+      GATEWAY_ROUTES_PAYMENT_RESULTS_RETRY_BUDGET_RATIO=0.5 GATEWAY_UPSTREAM_MAX_CONNECTIONS=256 \
+      QUARKUS_HTTP_PORT=18080 QUARKUS_MANAGEMENT_PORT=19000 \
+      java -XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -jar "$JAR" > "$OUT/gateway-$1.log" 2>&1 &
+  GATEWAY_PID=$!
+  PIDS+=($GATEWAY_PID)
+  for _ in $(seq 100); do
+    if curl -sf localhost:19000/q/health/ready >/dev/null; then
+      drive 18080 64 "$JIT_WARMUP" >/dev/null
+      return
+    fi
+    sleep 0.2
+  done
+  echo "gateway did not start" >&2; tail -20 "$OUT/gateway-$1.log" >&2; exit 1
+}
+rss_kib() { awk '/VmRSS/{print $2}' "/proc/$GATEWAY_PID/status"; }
+cpu_ticks() { awk '{print $14+$15}' "/proc/$GATEWAY_PID/stat"; }
+
+drive() { # $1 port $2 connections $3 seconds [$4 delay ms]
+  BENCH_KEY=$KEY BENCH_DELAY_MS=${4:-0} wrk -t2 -c"$2" -d"$3"s --timeout 5s -s bench/report.lua "http://127.0.0.1:$1" | tail -1
+}
+
+echo "scenario,target,connections,rps,p50_ms,p90_ms,p99_ms,p999_ms,errors,non2xx,gateway_rss_mib,gateway_cpu_s_per_10k" > "$OUT/results.csv"
+measure() { # $1 scenario $2 target $3 port $4 connections [$5 delay]
+  drive "$3" "$4" "$WARMUP" "${5:-0}" >/dev/null
+  local t0 c0 line rss=- cpu=-
+  [ "$2" = gateway ] && c0=$(cpu_ticks)
+  line=$(drive "$3" "$4" "$DURATION" "${5:-0}")
+  if [ "$2" = gateway ]; then
+    rss=$(( $(rss_kib) / 1024 ))
+    local reqs; reqs=$(echo "$line" | sed 's/.*"requests":\([0-9]*\).*/\1/')
+    cpu=$(awk -v t="$(( $(cpu_ticks) - c0 ))" -v r="$reqs" 'BEGIN{printf "%.2f", (t/100)/(r/10000)}')
+  fi
+  echo "$line" | python3 -c "
+import json,sys; d=json.loads(sys.stdin.read())
+print(','.join(['$1','$2','$4','%.0f'%d['rps']]+['%.3f'%(d[k]/1000) for k in ('p50','p90','p99','p999')]+[str(d['errors']),str(d['non2xx']),'$rss','$cpu']))" >> "$OUT/results.csv"
+  tail -1 "$OUT/results.csv"
+}
+
+# Alternating order per round, so no target always runs on a cooler or hotter machine.
+round() { # $1 scenario $2 upstream port $3 proxy port $4 connections
+  case $(( RANDOM % 3 )) in
+    0) order="direct nginx gateway" ;; 1) order="nginx gateway direct" ;; *) order="gateway direct nginx" ;;
+  esac
+  for target in $order; do
+    case $target in
+      direct) measure "$1" direct "$2" "$4" ;;
+      nginx) measure "$1" nginx "$3" "$4" ;;
+      gateway) measure "$1" gateway 18080 "$4" ;;
+    esac
+  done
+}
+
+start_gateway 18081
+for c in $CONNECTIONS; do round small 18081 18091 "$c"; done
+if ! $SMOKE; then
+  # p99 added by the gateway at half its maximum throughput (64 connections, paced by wrk's delay()).
+  max=$(awk -F, '$1=="small" && $2=="gateway" && $3==64 {print $4}' "$OUT/results.csv")
+  delay=$(awk -v m="$max" 'BEGIN{printf "%d", 64*1000/(m/2)}')
+  measure half-load gateway 18080 64 "$delay"
+  measure half-load direct 18081 64 "$delay"
+  start_gateway 18082
+  for c in $CONNECTIONS; do round big-20k 18082 18092 "$c"; done
+  start_gateway 18083
+  round retry-30pct 18083 18093 64
+  echo "$(curl -s localhost:19000/q/metrics | grep -E '^mixpay_gateway_retries_total' | head -3)" > "$OUT/retries.txt"
+fi
+
+python3 bench/summarise.py "$OUT"
+CP=$(./mvnw -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout 2>/dev/null)
+java -cp "target/test-classes:$CP" me.mixpay.gateway.bench.BenchChart "$OUT/results.csv" "$OUT/chart.png"
+echo "results in $OUT"
