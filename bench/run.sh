@@ -5,6 +5,10 @@
 #   bench/run.sh            full run (~6 min): small and 20 KiB replies at 16/64/256 connections,
 #                           a 30 % -1 run, and p99 at half the gateway's measured maximum
 #   bench/run.sh --smoke    5-second check that everything starts and reports (used by CI)
+#   bench/run.sh --quick    three alternating rounds of small replies at 64 connections (~2.5 min): the
+#                           A/B check while working on the gateway's speed
+#   bench/run.sh --profile  the gateway alone at 64 connections for 30 s under async-profiler (from
+#                           Maven Central): CPU and allocation flame graphs, and the hottest frames
 #
 # Needs: nginx and wrk (Debian packages), Java 17; builds the jar if it is missing.
 # Writes bench/results/<time>/{results.csv,results.json,chart.png,summary.md}.
@@ -12,7 +16,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 SMOKE=false
+PROFILE=false
+QUICK=false
 [ "${1:-}" = "--smoke" ] && SMOKE=true
+[ "${1:-}" = "--quick" ] && QUICK=true
+[ "${1:-}" = "--profile" ] && PROFILE=true
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-3}
 # The JVM needs about a minute of full load before C2 has compiled the request path; measured without
@@ -25,7 +33,7 @@ command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx 
 JAR=target/quarkus-app/quarkus-run.jar
 [ -f "$JAR" ] || ./mvnw -B -q -ntp package -DskipTests
 
-OUT=$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)$($SMOKE && echo -smoke || true)
+OUT=$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)$($SMOKE && echo -smoke || true)$($PROFILE && echo -profile || true)$($QUICK && echo -quick || true)
 RUN=$(mktemp -d)
 mkdir -p "$OUT"
 PIDS=()
@@ -101,6 +109,29 @@ round() { # $1 scenario $2 upstream port $3 proxy port $4 connections
 }
 
 start_gateway 18081
+if $PROFILE; then
+  # Attached after the JIT warm-up, so the profile shows the compiled request path, not the compiler.
+  AP_VERSION=4.1
+  ./mvnw -B -q -ntp dependency:copy -Dartifact=tools.profiler:async-profiler:$AP_VERSION -DoutputDirectory=target/profiler
+  (cd target/profiler && unzip -oq "async-profiler-$AP_VERSION.jar" 'linux-x64/*')
+  AGENT=$ROOT/target/profiler/linux-x64/libasyncProfiler.so
+  for event in cpu alloc; do
+    # cpu falls back to itimer sampling where perf events are not allowed (perf_event_paranoid > 1).
+    # jcmd splits its arguments on '=' unless the agent's option string is quoted.
+    jcmd "$GATEWAY_PID" JVMTI.agent_load "$AGENT" "\"start,event=$event\"" >/dev/null
+    drive 18080 64 30
+    jcmd "$GATEWAY_PID" JVMTI.agent_load "$AGENT" "\"dump,file=$OUT/$event.collapsed,collapsed\"" >/dev/null
+    jcmd "$GATEWAY_PID" JVMTI.agent_load "$AGENT" "\"stop,file=$OUT/$event.html\"" >/dev/null
+    python3 bench/hot_frames.py "$OUT/$event.collapsed" | tee "$OUT/$event-top.txt"
+  done
+  echo "profiles in $OUT"
+  exit 0
+fi
+if $QUICK; then
+  for r in 1 2 3; do round "small-r$r" 18081 18091 64; done
+  python3 bench/summarise.py "$OUT"
+  exit 0
+fi
 for c in $CONNECTIONS; do round small 18081 18091 "$c"; done
 if ! $SMOKE; then
   # p99 added by the gateway at half its maximum throughput (64 connections, paced by wrk's delay()).

@@ -27,8 +27,9 @@ import me.mixpay.gateway.resilience.RouteTable;
  * configuration, standard methods, outcomes, categories, catalog codes), so no request can create a
  * new series: an unknown code is {@code other}, an unknown method {@code other}.
  * <p>
- * Meters whose labels are known at start-up (per route group) are built once, so the per-request path
- * only records; meters with request-dependent labels are looked up by the registry as usual.
+ * Meters whose labels are known at start-up (per route group) are built once; those with
+ * request-dependent labels are built on first use and kept ({@link CounterFamily}), so the per-request
+ * path only records.
  */
 @Startup // gauges and breaker listeners must exist before the first request, not after it
 @ApplicationScoped
@@ -39,16 +40,31 @@ public class GatewayMetrics implements ExchangeListener {
     private final MeterRegistry registry;
     private final ErrorCatalog catalog = ErrorCatalog.mixpay();
     private final Map<String, RouteMeters> byRoute = new ConcurrentHashMap<>();
+    private final Set<String> merchants;
+    private final CounterFamily requests;
+    private final CounterFamily codes;
+    private final CounterFamily refusals;
+    private final CounterFamily merchantRequests;
 
     /** The meters of one route group that need no label beyond the route. */
     private record RouteMeters(Timer requestDuration, Counter attempts) {
     }
 
-    private final Set<String> merchants;
-
     GatewayMetrics(MeterRegistry registry, RouteTable routes, MerchantGate gate) {
         this.registry = registry;
         this.merchants = gate.merchants();
+        this.requests = new CounterFamily(registry, "mixpay.gateway.requests",
+                "Merchant requests by route group, method, outcome and MixPay category", "route", "method", "outcome", "category");
+        this.codes = new CounterFamily(registry, "mixpay.gateway.mixpay.codes",
+                "MixPay codes seen in replies (catalog codes, 0, none or other)", "code");
+        this.refusals = new CounterFamily(registry, "mixpay.gateway.refusals",
+                "Requests refused before any route group saw them, by reason", "reason");
+        this.merchantRequests = new CounterFamily(registry, "mixpay.gateway.merchant.requests",
+                "Requests by authenticated merchant and outcome", "merchant", "outcome");
+        CounterFamily transitions = new CounterFamily(registry, "mixpay.gateway.circuit.transitions",
+                "Breaker state changes", "route", "to");
+        CounterFamily retries = new CounterFamily(registry, "mixpay.gateway.retries",
+                "Upstream retries by reason", "route", "reason");
         for (RouteGroup group : routes.groups()) {
             String route = group.name();
             byRoute.put(route, new RouteMeters(requestDuration(route), attempts(route)));
@@ -63,12 +79,8 @@ public class GatewayMetrics implements ExchangeListener {
             Timer attemptReplied = attemptDuration(route, "reply");
             Timer attemptFailed = attemptDuration(route, "failure");
             group.onAttempt((replied, nanos) -> (replied ? attemptReplied : attemptFailed).record(nanos, TimeUnit.NANOSECONDS));
-            Map<String, Counter> transitions = new ConcurrentHashMap<>();
-            group.onTransition(state -> transitions.computeIfAbsent(state, to -> Counter.builder("mixpay.gateway.circuit.transitions")
-                    .description("Breaker state changes").tag("route", route).tag("to", to).register(registry)).increment());
-            Map<String, Counter> retries = new ConcurrentHashMap<>();
-            group.onRetry(reason -> retries.computeIfAbsent(reason, why -> Counter.builder("mixpay.gateway.retries")
-                    .description("Upstream retries by reason").tag("route", route).tag("reason", why).register(registry)).increment());
+            group.onTransition(state -> transitions.series(route, state).increment());
+            group.onRetry(reason -> retries.series(route, reason).increment());
         }
     }
 
@@ -76,32 +88,21 @@ public class GatewayMetrics implements ExchangeListener {
     public void finished(ProxyExchange exchange, Forwarded forwarded, long durationNanos) {
         String route = exchange.route();
         String category = forwarded.reply() != null ? forwarded.reply().inspection().category().label() : "gateway";
-        Counter.builder("mixpay.gateway.requests")
-                .description("Merchant requests by route group, method, outcome and MixPay category")
-                .tag("route", route)
-                .tag("method", method(exchange))
-                .tag("outcome", Outcome.of(forwarded).label())
-                .tag("category", category)
-                .register(registry).increment();
+        String outcome = Outcome.of(forwarded).label();
+        requests.series(route, method(exchange), outcome, category).increment();
         // A request that failed before a group was chosen (a gateway bug) still counts, under "none".
         RouteMeters meters = byRoute.computeIfAbsent(route, r -> new RouteMeters(requestDuration(r), attempts(r)));
         meters.requestDuration().record(durationNanos, TimeUnit.NANOSECONDS);
         meters.attempts().increment(exchange.attempts());
-        countMerchant(exchange.merchant(), Outcome.of(forwarded).label());
+        countMerchant(exchange.merchant(), outcome);
         if (forwarded.reply() != null) {
-            Counter.builder("mixpay.gateway.mixpay.codes")
-                    .description("MixPay codes seen in replies (catalog codes, 0, none or other)")
-                    .tag("code", catalog.boundedLabel(forwarded.reply().inspection().code()))
-                    .register(registry).increment();
+            codes.series(catalog.boundedLabel(forwarded.reply().inspection().code())).increment();
         }
     }
 
     @Override
     public void refused(String requestId, String method, String path, GatewayError error, String merchant) {
-        Counter.builder("mixpay.gateway.refusals")
-                .description("Requests refused before any route group saw them, by reason")
-                .tag("reason", error.reason())
-                .register(registry).increment();
+        refusals.series(error.reason()).increment();
         if (merchant != null) {
             countMerchant(merchant, error.reason());
         }
@@ -109,11 +110,7 @@ public class GatewayMetrics implements ExchangeListener {
 
     /** Merchants come from configuration; anything else (never expected) is "other", keeping the set closed. */
     private void countMerchant(String merchant, String outcome) {
-        Counter.builder("mixpay.gateway.merchant.requests")
-                .description("Requests by authenticated merchant and outcome")
-                .tag("merchant", merchants.contains(merchant) ? merchant : "other")
-                .tag("outcome", outcome)
-                .register(registry).increment();
+        merchantRequests.series(merchants.contains(merchant) ? merchant : "other", outcome).increment();
     }
 
     private Timer requestDuration(String route) {
