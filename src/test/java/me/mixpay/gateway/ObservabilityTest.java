@@ -63,7 +63,17 @@ class ObservabilityTest extends GatewayTestBase {
         assertThat(value(metrics, "mixpay_gateway_upstream_attempt_duration_seconds_count", "result=\"reply\"",
                 "route=\"t-metrics\"")).isEqualTo(6.0);
         assertThat(metrics).contains("mixpay_gateway_mixpay_codes_total{code=\"10008\"}");
-        assertThat(metrics).contains("ft_");
+        // SmallRye's own series, mapped to the group by the guard's description: bulkhead occupancy and
+        // queue (both empty again), rate-limit decisions (one per attempt that passed the breaker), the
+        // one retry, and the maintenance breaker's opening.
+        assertThat(value(metrics, "ft_bulkhead_executionsRunning", "method=\"route-t-metrics\"")).isEqualTo(0.0);
+        assertThat(value(metrics, "ft_bulkhead_executionsWaiting", "method=\"route-t-metrics\"")).isEqualTo(0.0);
+        assertThat(value(metrics, "ft_ratelimit_calls_total", "method=\"route-t-metrics\"", "rateLimitResult=\"permitted\""))
+                .isEqualTo(6.0);
+        assertThat(value(metrics, "ft_retry_retries_total", "method=\"route-t-metrics\"")).isEqualTo(1.0);
+        assertThat(value(metrics, "ft_circuitbreaker_opened_total", "method=\"route-t-metrics\"")).isEqualTo(1.0);
+        assertThat(value(metrics, "ft_invocations_total", "method=\"route-t-metrics-overall\"", "result=\"valueReturned\""))
+                .isEqualTo(3.0);
 
         management().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
