@@ -7,6 +7,10 @@
 #   bench/run.sh --smoke    5-second check that everything starts and reports (used by CI)
 #   bench/run.sh --quick    three alternating rounds of small replies at 64 connections (~2.5 min): the
 #                           A/B check while working on the gateway's speed
+#   BENCH_B_ENV="NAME=value ..." bench/run.sh --ab
+#                           the shipped configuration (gateway) against the same jar with that extra
+#                           environment (gateway-b), side by side, four alternating rounds at 64
+#                           connections (~5 min): what a setting costs, measured in one run
 #   bench/run.sh --profile  the gateway alone at 64 connections for 30 s under async-profiler (from
 #                           Maven Central): CPU and allocation flame graphs, and the hottest frames
 #
@@ -18,9 +22,12 @@ ROOT=$(pwd)
 SMOKE=false
 PROFILE=false
 QUICK=false
+AB=false
 [ "${1:-}" = "--smoke" ] && SMOKE=true
 [ "${1:-}" = "--quick" ] && QUICK=true
 [ "${1:-}" = "--profile" ] && PROFILE=true
+[ "${1:-}" = "--ab" ] && AB=true
+if $AB && [ -z "${BENCH_B_ENV:-}" ]; then echo "--ab needs BENCH_B_ENV, e.g. BENCH_B_ENV=MP_FAULT_TOLERANCE_METRICS_ENABLED=false" >&2; exit 2; fi
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-3}
 # The JVM needs about a minute of full load before C2 has compiled the request path; measured without
@@ -33,7 +40,7 @@ command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx 
 JAR=target/quarkus-app/quarkus-run.jar
 [ -f "$JAR" ] || ./mvnw -B -q -ntp package -DskipTests
 
-OUT=$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)$($SMOKE && echo -smoke || true)$($PROFILE && echo -profile || true)$($QUICK && echo -quick || true)
+OUT=$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)$($SMOKE && echo -smoke || true)$($PROFILE && echo -profile || true)$($QUICK && echo -quick || true)$($AB && echo -ab || true)
 RUN=$(mktemp -d)
 mkdir -p "$OUT"
 PIDS=()
@@ -48,30 +55,39 @@ nginx -p "$RUN" -c "$RUN/nginx-proxy.conf" & PIDS+=($!)
 KEY=bench-key-0123456789abcdef
 echo "bench:$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)" > "$RUN/merchant-keys"
 GATEWAY_PID=
-start_gateway() { # $1 upstream port
-  [ -n "$GATEWAY_PID" ] && { kill "$GATEWAY_PID"; wait "$GATEWAY_PID" 2>/dev/null || true; }
+GATEWAY_B_PID=
+LAUNCHED=
+launch() { # $1 upstream port $2 http port $3 management port $4 log name [$5... extra NAME=value]
+  local upstream=$1 port=$2 management=$3 log=$4
+  shift 4
   # Prod-like: every policy on, authentication on, JSON access log; limits sized for a benchmark
   # (the shipped 200/s per group would be the bottleneck, by design). The heap is what the JVM picks
   # inside a 512 MiB container limit with the image's MaxRAMPercentage=50.
-  env GATEWAY_UPSTREAM_BASE_URL="http://127.0.0.1:$1" GATEWAY_AUTH_KEYS_FILE="$RUN/merchant-keys" \
+  env GATEWAY_UPSTREAM_BASE_URL="http://127.0.0.1:$upstream" GATEWAY_AUTH_KEYS_FILE="$RUN/merchant-keys" \
       GATEWAY_AUTH_RATE_LIMIT_LIMIT=10000000 GATEWAY_ROUTES_PAYMENT_RESULTS_RATE_LIMIT_LIMIT=10000000 \
       GATEWAY_ROUTES_PAYMENT_RESULTS_BULKHEAD_MAX_CONCURRENT=512 GATEWAY_ROUTES_PAYMENT_RESULTS_BULKHEAD_QUEUE=512 \
       GATEWAY_ROUTES_PAYMENT_RESULTS_RETRY_BUDGET_RATIO=0.5 GATEWAY_UPSTREAM_MAX_CONNECTIONS=256 \
-      QUARKUS_HTTP_PORT=18080 QUARKUS_MANAGEMENT_PORT=19000 \
-      java -XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -jar "$JAR" > "$OUT/gateway-$1.log" 2>&1 &
-  GATEWAY_PID=$!
-  PIDS+=($GATEWAY_PID)
+      QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$management" "$@" \
+      java -XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -jar "$JAR" > "$OUT/$log.log" 2>&1 &
+  LAUNCHED=$!
+  PIDS+=($LAUNCHED)
   for _ in $(seq 100); do
-    if curl -sf localhost:19000/q/health/ready >/dev/null; then
-      drive 18080 64 "$JIT_WARMUP" >/dev/null
+    if curl -sf "localhost:$management/q/health/ready" >/dev/null; then
+      drive "$port" 64 "$JIT_WARMUP" >/dev/null
       return
     fi
     sleep 0.2
   done
-  echo "gateway did not start" >&2; tail -20 "$OUT/gateway-$1.log" >&2; exit 1
+  echo "gateway did not start" >&2; tail -20 "$OUT/$log.log" >&2; exit 1
 }
-rss_kib() { awk '/VmRSS/{print $2}' "/proc/$GATEWAY_PID/status"; }
-cpu_ticks() { awk '{print $14+$15}' "/proc/$GATEWAY_PID/stat"; }
+start_gateway() { # $1 upstream port
+  [ -n "$GATEWAY_PID" ] && { kill "$GATEWAY_PID"; wait "$GATEWAY_PID" 2>/dev/null || true; }
+  launch "$1" 18080 19000 "gateway-$1"
+  GATEWAY_PID=$LAUNCHED
+}
+pid_of() { case $1 in gateway) echo "$GATEWAY_PID" ;; gateway-b) echo "$GATEWAY_B_PID" ;; esac; }
+rss_kib() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 
 drive() { # $1 port $2 connections $3 seconds [$4 delay ms]
   BENCH_KEY=$KEY BENCH_DELAY_MS=${4:-0} wrk -t2 -c"$2" -d"$3"s --timeout 5s -s bench/report.lua "http://127.0.0.1:$1" | tail -1
@@ -80,13 +96,14 @@ drive() { # $1 port $2 connections $3 seconds [$4 delay ms]
 echo "scenario,target,connections,rps,p50_ms,p90_ms,p99_ms,p999_ms,errors,non2xx,gateway_rss_mib,gateway_cpu_s_per_10k" > "$OUT/results.csv"
 measure() { # $1 scenario $2 target $3 port $4 connections [$5 delay]
   drive "$3" "$4" "$WARMUP" "${5:-0}" >/dev/null
-  local t0 c0 line rss=- cpu=-
-  [ "$2" = gateway ] && c0=$(cpu_ticks)
+  local c0 line rss=- cpu=- pid
+  pid=$(pid_of "$2")
+  [ -n "$pid" ] && c0=$(cpu_ticks "$pid")
   line=$(drive "$3" "$4" "$DURATION" "${5:-0}")
-  if [ "$2" = gateway ]; then
-    rss=$(( $(rss_kib) / 1024 ))
+  if [ -n "$pid" ]; then
+    rss=$(( $(rss_kib "$pid") / 1024 ))
     local reqs; reqs=$(echo "$line" | sed 's/.*"requests":\([0-9]*\).*/\1/')
-    cpu=$(awk -v t="$(( $(cpu_ticks) - c0 ))" -v r="$reqs" 'BEGIN{printf "%.2f", (t/100)/(r/10000)}')
+    cpu=$(awk -v t="$(( $(cpu_ticks "$pid") - c0 ))" -v r="$reqs" 'BEGIN{printf "%.2f", (t/100)/(r/10000)}')
   fi
   echo "$line" | python3 -c "
 import json,sys; d=json.loads(sys.stdin.read())
@@ -125,6 +142,21 @@ if $PROFILE; then
     python3 bench/hot_frames.py "$OUT/$event.collapsed" | tee "$OUT/$event-top.txt"
   done
   echo "profiles in $OUT"
+  exit 0
+fi
+if $AB; then
+  read -r -a B_ENV <<< "$BENCH_B_ENV"
+  launch 18081 18180 19100 gateway-b "${B_ENV[@]}"
+  GATEWAY_B_PID=$LAUNCHED
+  echo "gateway-b: $BENCH_B_ENV" > "$OUT/b-env.txt"
+  for r in 1 2 3 4; do
+    if (( r % 2 )); then order="gateway gateway-b"; else order="gateway-b gateway"; fi
+    for target in $order; do
+      measure "ab-r$r" "$target" "$([ "$target" = gateway ] && echo 18080 || echo 18180)" 64
+    done
+    measure "ab-r$r" nginx 18091 64
+  done
+  python3 bench/summarise.py "$OUT"
   exit 0
 fi
 if $QUICK; then
