@@ -50,8 +50,10 @@ public final class RouteGroup {
     private final List<RoutePattern> patterns;
     private final RetryBudget budget;
     private final MixPayBackoff backoff = new MixPayBackoff();
-    private final TypedGuard<Uni<UpstreamReply>> policyGuard;
-    private final TypedGuard<Uni<UpstreamReply>> maintenanceGuard;
+    /** Each attempt: retry, maintenance breaker, rate limit, attempt timeout, bulkhead. */
+    private final TypedGuard<Uni<UpstreamReply>> attemptGuard;
+    /** The whole request, retries included: failure-ratio breaker, overall timeout. */
+    private final TypedGuard<Uni<UpstreamReply>> requestGuard;
     private final AtomicReference<CircuitBreakerState> breaker = new AtomicReference<>(CircuitBreakerState.CLOSED);
     private final AtomicReference<CircuitBreakerState> maintenanceBreaker = new AtomicReference<>(CircuitBreakerState.CLOSED);
     private final AtomicLong lastTransitionMillis = new AtomicLong(System.currentTimeMillis());
@@ -106,7 +108,7 @@ public final class RouteGroup {
                 .done()
                 .withTimeout().duration(policy.timeout().attempt().toMillis(), MILLIS).done()
                 .withBulkhead().limit(policy.bulkhead().maxConcurrent()).queueSize(policy.bulkhead().queue()).done();
-        this.policyGuard = inner.build();
+        this.attemptGuard = inner.build();
 
         TypedGuard.Builder<Uni<UpstreamReply>> outer = TypedGuard.create(REPLY).withDescription("route-" + name + "-overall")
                 .withThreadOffload(true).withThreadOffloadExecutor(ON_CALLING_THREAD);
@@ -124,13 +126,13 @@ public final class RouteGroup {
                     .onStateChange(state -> transition(breaker, state))
                     .done();
         }
-        this.maintenanceGuard = outer.withTimeout().duration(policy.timeout().overall().toMillis(), MILLIS).done().build();
+        this.requestGuard = outer.withTimeout().duration(policy.timeout().overall().toMillis(), MILLIS).done().build();
     }
 
     /** Runs the attempts of one request under the group's policy. */
     Uni<UpstreamReply> guard(Supplier<Uni<UpstreamReply>> attempt) {
         budget.recordRequest();
-        return maintenanceGuard.get(() -> policyGuard.get(attempt));
+        return requestGuard.get(() -> attemptGuard.get(attempt));
     }
 
     /** What counts against MixPay's health; the caller's own mistakes and rate limits never do. */
