@@ -57,9 +57,7 @@ public class AccessLog implements ExchangeListener {
             return String.format("%s %s %s merchant=%s refused status=%d error=%s", requestId, method, path, who,
                     error.status(), error.reason());
         }
-        StringWriter out = new StringWriter(192);
-        try (JsonGenerator line = JSON.createGenerator(out)) {
-            line.writeStartObject();
+        return jsonLine(line -> {
             line.writeStringField("requestId", requestId);
             line.writeStringField("merchant", who);
             line.writeStringField("method", method);
@@ -68,11 +66,7 @@ public class AccessLog implements ExchangeListener {
             line.writeNumberField("status", error.status());
             line.writeStringField("outcome", "refused");
             line.writeStringField("error", error.reason());
-            line.writeEndObject();
-        } catch (IOException impossible) {
-            throw new UncheckedIOException(impossible);
-        }
-        return out.toString();
+        });
     }
 
     String render(ProxyExchange exchange, Forwarded forwarded, long durationNanos) {
@@ -88,9 +82,7 @@ public class AccessLog implements ExchangeListener {
                     exchange.requestId(), exchange.method().name(), exchange.path(), exchange.merchant(), exchange.route(), status,
                     code, category, exchange.attempts(), latencyMs, breaker);
         }
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator line = JSON.createGenerator(out)) {
-            line.writeStartObject();
+        return jsonLine(line -> {
             line.writeStringField("requestId", exchange.requestId());
             line.writeStringField("merchant", exchange.merchant());
             line.writeStringField("route", exchange.route());
@@ -103,6 +95,19 @@ public class AccessLog implements ExchangeListener {
             line.writeNumberField("attempts", exchange.attempts());
             line.writeNumberField("latencyMs", Math.round(latencyMs * 10) / 10.0);
             line.writeStringField("breaker", breaker);
+        });
+    }
+
+    /** The fields of one JSON log line; writing to a string cannot fail, but the generator says it may. */
+    private interface Fields {
+        void write(JsonGenerator line) throws IOException;
+    }
+
+    private static String jsonLine(Fields fields) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator line = JSON.createGenerator(out)) {
+            line.writeStartObject();
+            fields.write(line);
             line.writeEndObject();
         } catch (IOException impossible) {
             throw new UncheckedIOException(impossible);

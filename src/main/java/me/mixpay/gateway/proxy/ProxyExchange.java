@@ -47,8 +47,13 @@ public final class ProxyExchange {
 
     /** The path without the query string, which may carry secrets and is never logged. */
     public String path() {
-        int query = pathAndQuery.indexOf('?');
-        return query < 0 ? pathAndQuery : pathAndQuery.substring(0, query);
+        return withoutQuery(pathAndQuery);
+    }
+
+    /** A request target's path: logs and metrics never see the query, which may carry signatures. */
+    static String withoutQuery(String target) {
+        int query = target.indexOf('?');
+        return query < 0 ? target : target.substring(0, query);
     }
 
     MultiMap upstreamHeaders() {

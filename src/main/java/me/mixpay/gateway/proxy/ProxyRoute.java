@@ -217,9 +217,7 @@ public class ProxyRoute {
     /** Answers a request the gateway will not forward, and tells the listeners: nothing goes unrecorded. */
     private void refuse(RoutingContext rc, String requestId, Refusal refusal, String merchant, MultiMap headers) {
         ReplyWriter.fail(rc.response(), requestId, new GatewayException(refusal.error(), refusal.detail()), headers);
-        String uri = rc.request().uri() == null ? "" : rc.request().uri();
-        int query = uri.indexOf('?');
-        String path = query < 0 ? uri : uri.substring(0, query);
+        String path = ProxyExchange.withoutQuery(rc.request().uri() == null ? "" : rc.request().uri());
         for (ExchangeListener listener : listeners) {
             try {
                 listener.refused(requestId, rc.request().method().name(), path, refusal.error(), merchant);

@@ -45,8 +45,7 @@ final class RequestScreen {
             return new Refusal(GatewayError.BAD_REQUEST,
                     "only origin-form request targets (a path starting with a single /) are accepted");
         }
-        int query = uri.indexOf('?');
-        String rawPath = query < 0 ? uri : uri.substring(0, query);
+        String rawPath = ProxyExchange.withoutQuery(uri);
         String lower = rawPath.toLowerCase(Locale.ROOT);
         if (rawPath.contains("//") || rawPath.indexOf('\\') >= 0) {
             return new Refusal(GatewayError.BAD_REQUEST, "empty path segments and backslashes are not accepted");
