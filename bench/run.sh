@@ -11,6 +11,9 @@
 #                           the shipped configuration (gateway) against the same jar with that extra
 #                           environment (gateway-b), side by side, four alternating rounds at 64
 #                           connections (~5 min): what a setting costs, measured in one run
+#   BENCH_B_JAR=/path/to/quarkus-app/quarkus-run.jar bench/run.sh --ab
+#                           the same, with gateway-b another build (e.g. the previous commit's, copied
+#                           aside): what a code change gains, measured in one run
 #   bench/run.sh --profile  the gateway alone at 64 connections for 30 s under async-profiler (from
 #                           Maven Central): CPU and allocation flame graphs, and the hottest frames
 #
@@ -27,7 +30,9 @@ AB=false
 [ "${1:-}" = "--quick" ] && QUICK=true
 [ "${1:-}" = "--profile" ] && PROFILE=true
 [ "${1:-}" = "--ab" ] && AB=true
-if $AB && [ -z "${BENCH_B_ENV:-}" ]; then echo "--ab needs BENCH_B_ENV, e.g. BENCH_B_ENV=MP_FAULT_TOLERANCE_METRICS_ENABLED=false" >&2; exit 2; fi
+if $AB && [ -z "${BENCH_B_ENV:-}${BENCH_B_JAR:-}" ]; then
+  echo "--ab needs BENCH_B_ENV (e.g. MP_FAULT_TOLERANCE_METRICS_ENABLED=false) or BENCH_B_JAR (another build)" >&2; exit 2
+fi
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-3}
 # The JVM needs about a minute of full load before C2 has compiled the request path; measured without
@@ -68,7 +73,7 @@ launch() { # $1 upstream port $2 http port $3 management port $4 log name [$5...
       GATEWAY_ROUTES_PAYMENT_RESULTS_BULKHEAD_MAX_CONCURRENT=512 GATEWAY_ROUTES_PAYMENT_RESULTS_BULKHEAD_QUEUE=512 \
       GATEWAY_ROUTES_PAYMENT_RESULTS_RETRY_BUDGET_RATIO=0.5 GATEWAY_UPSTREAM_MAX_CONNECTIONS=256 \
       QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$management" "$@" \
-      java -XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -jar "$JAR" > "$OUT/$log.log" 2>&1 &
+      java -XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -jar "${LAUNCH_JAR:-$JAR}" > "$OUT/$log.log" 2>&1 &
   LAUNCHED=$!
   PIDS+=($LAUNCHED)
   for _ in $(seq 100); do
@@ -145,10 +150,10 @@ if $PROFILE; then
   exit 0
 fi
 if $AB; then
-  read -r -a B_ENV <<< "$BENCH_B_ENV"
-  launch 18081 18180 19100 gateway-b "${B_ENV[@]}"
+  read -r -a B_ENV <<< "${BENCH_B_ENV:-}"
+  LAUNCH_JAR=${BENCH_B_JAR:-$JAR} launch 18081 18180 19100 gateway-b "${B_ENV[@]}"
   GATEWAY_B_PID=$LAUNCHED
-  echo "gateway-b: $BENCH_B_ENV" > "$OUT/b-env.txt"
+  echo "gateway-b: ${BENCH_B_JAR:-$JAR} ${BENCH_B_ENV:-}" > "$OUT/b-env.txt"
   for r in 1 2 3 4; do
     if (( r % 2 )); then order="gateway gateway-b"; else order="gateway-b gateway"; fi
     for target in $order; do

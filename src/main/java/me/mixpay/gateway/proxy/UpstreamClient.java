@@ -85,8 +85,11 @@ public class UpstreamClient {
     /**
      * Sends the exchange once. Fails with {@link UpstreamFailure} when MixPay gave no complete reply;
      * any reply MixPay did give, error code or not, is a successful item.
+     * <p>
+     * {@code attemptLimit} caps the read timeout: once the caller has given up on the attempt, a silent
+     * connection is closed then rather than held, with its pool slot, until the read timeout.
      */
-    public Uni<UpstreamReply> send(ProxyExchange exchange) {
+    public Uni<UpstreamReply> send(ProxyExchange exchange, java.time.Duration attemptLimit) {
         RequestOptions target = new RequestOptions()
                 .setHost(host)
                 .setPort(port)
@@ -95,7 +98,7 @@ public class UpstreamClient {
         HttpRequest<io.vertx.core.buffer.Buffer> request = client.request(
                 io.vertx.core.http.HttpMethod.valueOf(exchange.method().name()), target)
                 .putHeaders(io.vertx.mutiny.core.MultiMap.newInstance(exchange.upstreamHeaders()))
-                .timeout(readTimeoutMillis)
+                .timeout(Math.min(readTimeoutMillis, attemptLimit.toMillis()))
                 .as(BodyCodec.newInstance(new BoundedBodyCodec(maxBodyBytes)));
         Uni<HttpResponse<io.vertx.core.buffer.Buffer>> sent = exchange.body() == null
                 ? request.send()

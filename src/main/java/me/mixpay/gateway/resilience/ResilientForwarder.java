@@ -62,7 +62,8 @@ public class ResilientForwarder implements Forwarder {
         return Uni.createFrom().deferred(() -> {
             exchange.nextAttempt();
             long start = System.nanoTime();
-            return upstream.send(exchange)
+            Deadline deadline = group.attemptDeadline();
+            return deadline.bound(upstream.send(exchange, deadline.limit()))
                     .onItemOrFailure().invoke((reply, failure) -> group.attemptFinished(failure == null, System.nanoTime() - start));
         }).map(reply -> judge(group, reply));
     }

@@ -49,7 +49,7 @@ final class RetryDecision {
             return !transport.requestSent() || idempotent;
         }
         if (failure instanceof TimeoutException) {
-            // SmallRye's per-attempt timeout: the request was sent.
+            // The attempt's Deadline: the request was sent.
             return idempotent;
         }
         if (failure instanceof FailedReply reply && idempotent) {

@@ -28,8 +28,10 @@ import me.mixpay.gateway.proxy.UpstreamReply;
  * Two guards, nested. The inner one runs each attempt: retry (with {@link RetryDecision} and
  * {@link ExponentialJitterBackoff}), the maintenance breaker (a SmallRye breaker with a rolling window of
  * one call, so a single maintenance code opens it at once and a single good trial closes it), rate
- * limit, per-attempt timeout and bulkhead. The outer one judges whole requests: the failure-ratio
- * breaker, which so counts a request once whatever its retries, and the overall timeout.
+ * limit and bulkhead, around the attempt's {@link Deadline}. The outer one judges whole requests: the
+ * failure-ratio breaker, which so counts a request once whatever its retries, around the request's
+ * {@link Deadline}. The deadlines sit where SmallRye's timeouts would, inside the breakers and the
+ * retry, so a timeout counts and retries as it would there.
  */
 public final class RouteGroup {
 
@@ -50,10 +52,12 @@ public final class RouteGroup {
     private final List<RoutePattern> patterns;
     private final RetryBudget budget;
     private final MixPayBackoff backoff = new MixPayBackoff();
-    /** Each attempt: retry, maintenance breaker, rate limit, attempt timeout, bulkhead. */
+    /** Each attempt: retry, maintenance breaker, rate limit, bulkhead. */
     private final TypedGuard<Uni<UpstreamReply>> attemptGuard;
-    /** The whole request, retries included: failure-ratio breaker, overall timeout. */
+    private final Deadline attemptDeadline;
+    /** The whole request, retries included: failure-ratio breaker. */
     private final TypedGuard<Uni<UpstreamReply>> requestGuard;
+    private final Deadline requestDeadline;
     private final AtomicReference<CircuitBreakerState> breaker = new AtomicReference<>(CircuitBreakerState.CLOSED);
     private final AtomicReference<CircuitBreakerState> maintenanceBreaker = new AtomicReference<>(CircuitBreakerState.CLOSED);
     private final AtomicLong lastTransitionMillis = new AtomicLong(System.currentTimeMillis());
@@ -106,9 +110,9 @@ public final class RouteGroup {
                 .limit(policy.rateLimit().limit())
                 .window(policy.rateLimit().window().toMillis(), MILLIS)
                 .done()
-                .withTimeout().duration(policy.timeout().attempt().toMillis(), MILLIS).done()
                 .withBulkhead().limit(policy.bulkhead().maxConcurrent()).queueSize(policy.bulkhead().queue()).done();
         this.attemptGuard = inner.build();
+        this.attemptDeadline = new Deadline(policy.timeout().attempt(), "the attempt");
 
         TypedGuard.Builder<Uni<UpstreamReply>> outer = TypedGuard.create(REPLY).withDescription("route-" + name + "-overall")
                 .withThreadOffload(true).withThreadOffloadExecutor(ON_CALLING_THREAD);
@@ -126,13 +130,19 @@ public final class RouteGroup {
                     .onStateChange(state -> transition(breaker, state))
                     .done();
         }
-        this.requestGuard = outer.withTimeout().duration(policy.timeout().overall().toMillis(), MILLIS).done().build();
+        this.requestGuard = outer.build();
+        this.requestDeadline = new Deadline(policy.timeout().overall(), "the request");
     }
 
-    /** Runs the attempts of one request under the group's policy. */
+    /** Runs the attempts of one request under the group's policy; each attempt is bounded by the caller. */
     Uni<UpstreamReply> guard(Supplier<Uni<UpstreamReply>> attempt) {
         budget.recordRequest();
-        return requestGuard.get(() -> attemptGuard.get(attempt));
+        return requestGuard.get(() -> requestDeadline.bound(attemptGuard.get(attempt)));
+    }
+
+    /** The limit on one attempt, applied by the caller around the upstream call. */
+    Deadline attemptDeadline() {
+        return attemptDeadline;
     }
 
     /** What counts against MixPay's health; the caller's own mistakes and rate limits never do. */
