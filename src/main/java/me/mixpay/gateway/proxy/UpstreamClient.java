@@ -10,6 +10,7 @@ import javax.net.ssl.SSLException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.netty.buffer.ByteBuf;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClosedException;
@@ -25,6 +26,7 @@ import me.mixpay.gateway.catalog.ErrorCatalog;
 import me.mixpay.gateway.config.GatewayConfig;
 import me.mixpay.gateway.envelope.EnvelopeInspector;
 import me.mixpay.gateway.envelope.GatewayError;
+import me.mixpay.gateway.envelope.Inspection;
 
 /**
  * Sends one attempt of an exchange to MixPay and returns the complete, inspected reply.
@@ -111,8 +113,16 @@ public class UpstreamClient {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(response.headers().getDelegate());
         HopByHopHeaders.strip(headers);
         io.vertx.core.buffer.Buffer body = response.body() == null ? io.vertx.core.buffer.Buffer.buffer() : response.body();
-        return new UpstreamReply(response.statusCode(), headers, body,
-                inspector.inspect(body.getBytes(), headers.get("Content-Encoding")));
+        return new UpstreamReply(response.statusCode(), headers, body, inspect(body, headers.get("Content-Encoding")));
+    }
+
+    /** Inspects the body where it lies when it is on the heap (as the body codec's buffer is), instead of copying it. */
+    private Inspection inspect(io.vertx.core.buffer.Buffer body, String contentEncoding) {
+        ByteBuf bytes = body.getByteBuf();
+        if (bytes.hasArray()) {
+            return inspector.inspect(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes(), contentEncoding);
+        }
+        return inspector.inspect(body.getBytes(), contentEncoding);
     }
 
     /** Maps a transport failure to what the gateway reports, and whether MixPay may have seen the request. */

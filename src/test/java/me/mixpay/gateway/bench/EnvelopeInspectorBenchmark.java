@@ -31,7 +31,7 @@ import me.mixpay.gateway.envelope.Inspection;
 @Fork(1)
 public class EnvelopeInspectorBenchmark {
 
-    @Param({ "success-300B", "error-300B", "success-20KiB" })
+    @Param({ "success-300B", "error-300B", "catalog-error-300B", "success-20KiB" })
     public String body;
 
     private byte[] bytes;
@@ -46,8 +46,10 @@ public class EnvelopeInspectorBenchmark {
             default -> "[" + "{\"assetId\":\"c6d0c728-2624-429b-8e0d-d9d19b6592fa\",\"symbol\":\"USDT\",\"price\":\"1.0001\"},".repeat(230) + "{}]";
         };
         // MixPay puts code first; data may be large, and the inspector must not read it.
-        String envelope = body.startsWith("error")
-                ? "{\"code\":10011,\"success\":false,\"message\":\"Order not found, please check the traceId.\",\"data\":null,"
+        // An error in MixPay's own catalog wording is the common case; any other wording is read as sent.
+        String message = body.startsWith("catalog") ? "Parameter error" : "Order not found, please check the traceId.";
+        String envelope = body.contains("error")
+                ? "{\"code\":10011,\"success\":false,\"message\":\"" + message + "\",\"data\":null,"
                         + "\"timestampMs\":1764000000000,\"padding\":\"" + "x".repeat(160) + "\"}"
                 : "{\"code\":0,\"success\":true,\"message\":\"\",\"data\":" + data + ",\"timestampMs\":1764000000000}";
         bytes = envelope.getBytes(StandardCharsets.UTF_8);
