@@ -14,6 +14,9 @@
 #   BENCH_B_JAR=/path/to/quarkus-app/quarkus-run.jar bench/run.sh --ab
 #                           the same, with gateway-b another build (e.g. the previous commit's, copied
 #                           aside): what a code change gains, measured in one run
+#   bench/run.sh --ceiling  the gateway, nginx and the thinnest Vert.x proxy (BareVertxProxy: the
+#                           gateway's stack with nothing of the gateway in it), three alternating rounds
+#                           at 64 connections (~6 min): how near the stack itself gets to nginx here
 #   bench/run.sh --profile  the gateway alone at 64 connections for 30 s under async-profiler (from
 #                           Maven Central): CPU and allocation flame graphs, and the hottest frames
 #
@@ -26,10 +29,12 @@ SMOKE=false
 PROFILE=false
 QUICK=false
 AB=false
+CEILING=false
 [ "${1:-}" = "--smoke" ] && SMOKE=true
 [ "${1:-}" = "--quick" ] && QUICK=true
 [ "${1:-}" = "--profile" ] && PROFILE=true
 [ "${1:-}" = "--ab" ] && AB=true
+[ "${1:-}" = "--ceiling" ] && CEILING=true
 if $AB && [ -z "${BENCH_B_ENV:-}${BENCH_B_JAR:-}" ]; then
   echo "--ab needs BENCH_B_ENV (e.g. MP_FAULT_TOLERANCE_METRICS_ENABLED=false) or BENCH_B_JAR (another build)" >&2; exit 2
 fi
@@ -45,7 +50,7 @@ command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx 
 JAR=target/quarkus-app/quarkus-run.jar
 [ -f "$JAR" ] || ./mvnw -B -q -ntp package -DskipTests
 
-OUT=$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)$($SMOKE && echo -smoke || true)$($PROFILE && echo -profile || true)$($QUICK && echo -quick || true)$($AB && echo -ab || true)
+OUT=$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)$($SMOKE && echo -smoke || true)$($PROFILE && echo -profile || true)$($QUICK && echo -quick || true)$($AB && echo -ab || true)$($CEILING && echo -ceiling || true)
 RUN=$(mktemp -d)
 mkdir -p "$OUT"
 PIDS=()
@@ -61,6 +66,7 @@ KEY=bench-key-0123456789abcdef
 echo "bench:$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)" > "$RUN/merchant-keys"
 GATEWAY_PID=
 GATEWAY_B_PID=
+BARE_PID=
 LAUNCHED=
 launch() { # $1 upstream port $2 http port $3 management port $4 log name [$5... extra NAME=value]
   local upstream=$1 port=$2 management=$3 log=$4
@@ -90,7 +96,7 @@ start_gateway() { # $1 upstream port
   launch "$1" 18080 19000 "gateway-$1"
   GATEWAY_PID=$LAUNCHED
 }
-pid_of() { case $1 in gateway) echo "$GATEWAY_PID" ;; gateway-b) echo "$GATEWAY_B_PID" ;; esac; }
+pid_of() { case $1 in gateway) echo "$GATEWAY_PID" ;; gateway-b) echo "$GATEWAY_B_PID" ;; vertx-bare) echo "$BARE_PID" ;; esac; }
 rss_kib() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 
@@ -160,6 +166,29 @@ if $AB; then
       measure "ab-r$r" "$target" "$([ "$target" = gateway ] && echo 18080 || echo 18180)" 64
     done
     measure "ab-r$r" nginx 18091 64
+  done
+  python3 bench/summarise.py "$OUT"
+  exit 0
+fi
+if $CEILING; then
+  CP=$(./mvnw -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout 2>/dev/null)
+  java -XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -cp "target/test-classes:$CP" me.mixpay.gateway.bench.BareVertxProxy 18070 18081 \
+      > "$OUT/vertx-bare.log" 2>&1 &
+  BARE_PID=$!
+  PIDS+=($BARE_PID)
+  for _ in $(seq 100); do curl -sf localhost:18070/ >/dev/null && break; sleep 0.2; done
+  drive 18070 64 "$JIT_WARMUP" >/dev/null
+  for r in 1 2 3; do
+    case $(( RANDOM % 3 )) in
+      0) order="vertx-bare nginx gateway" ;; 1) order="nginx gateway vertx-bare" ;; *) order="gateway vertx-bare nginx" ;;
+    esac
+    for target in $order; do
+      case $target in
+        vertx-bare) measure "ceiling-r$r" vertx-bare 18070 64 ;;
+        nginx) measure "ceiling-r$r" nginx 18091 64 ;;
+        gateway) measure "ceiling-r$r" gateway 18080 64 ;;
+      esac
+    done
   done
   python3 bench/summarise.py "$OUT"
   exit 0

@@ -1,4 +1,4 @@
-"""Turns results.csv into results.json and a Markdown table with gateway/nginx and gateway/direct ratios."""
+"""Turns results.csv into results.json and a Markdown table with each proxy's ratios to nginx and to direct."""
 import csv, json, sys, pathlib
 
 out = pathlib.Path(sys.argv[1])
@@ -9,7 +9,7 @@ lines = ["| scenario | conns | target | req/s | p50 ms | p90 ms | p99 ms | p99.9
          "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
 for r in rows:
     ratio = lambda other: (f"{float(r['rps']) / float(by[(r['scenario'], other, r['connections'])]['rps']):.2f}"
-                           if r["target"].startswith("gateway") and (r["scenario"], other, r["connections"]) in by else "")
+                           if r["target"] not in ("nginx", "direct") and (r["scenario"], other, r["connections"]) in by else "")
     lines.append(f"| {r['scenario']} | {r['connections']} | {r['target']} | {r['rps']} | {r['p50_ms']} | {r['p90_ms']} | "
                  f"{r['p99_ms']} | {r['p999_ms']} | {r['errors']} | {r['non2xx']} | {r['gateway_rss_mib']} | "
                  f"{r['gateway_cpu_s_per_10k']} | {ratio('nginx')} | {ratio('direct')} |")

@@ -113,7 +113,10 @@ public interface GatewayConfig {
         @WithDefault("10s")
         Duration readTimeout();
 
-        /** Upper bound of pooled connections to MixPay, per event loop. */
+        /**
+         * Upper bound of pooled connections to MixPay from each event loop: every loop keeps its own
+         * pool, so a reply is read on the loop that sent the request (two loops per core by default).
+         */
         @WithDefault("64")
         int maxConnections();
 

@@ -19,7 +19,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
-import io.vertx.mutiny.ext.web.client.WebClient;
 import io.vertx.mutiny.ext.web.codec.BodyCodec;
 
 import me.mixpay.gateway.catalog.ErrorCatalog;
@@ -39,7 +38,7 @@ import me.mixpay.gateway.envelope.Inspection;
 @ApplicationScoped
 public class UpstreamClient {
 
-    private final WebClient client;
+    private final EventLoopClients clients;
     private final String host;
     private final int port;
     private final boolean ssl;
@@ -76,7 +75,7 @@ public class UpstreamClient {
                 .setTrustAll(!upstream.verifyTls())
                 .setVerifyHost(upstream.verifyTls())
                 .setForceSni(ssl);
-        this.client = WebClient.create(vertx, options);
+        this.clients = new EventLoopClients(vertx, options);
     }
 
     /** The upstream as operators configured it, for logs and the admin API (no credentials in it). */
@@ -97,7 +96,7 @@ public class UpstreamClient {
                 .setPort(port)
                 .setSsl(ssl)
                 .setURI(basePath + exchange.pathAndQuery());
-        HttpRequest<io.vertx.core.buffer.Buffer> request = client.request(
+        HttpRequest<io.vertx.core.buffer.Buffer> request = clients.current().request(
                 io.vertx.core.http.HttpMethod.valueOf(exchange.method().name()), target)
                 .putHeaders(io.vertx.mutiny.core.MultiMap.newInstance(exchange.upstreamHeaders()))
                 .timeout(Math.min(readTimeoutMillis, attemptLimit.toMillis()))
@@ -154,6 +153,6 @@ public class UpstreamClient {
 
     @PreDestroy
     void close() {
-        client.close();
+        clients.close();
     }
 }
