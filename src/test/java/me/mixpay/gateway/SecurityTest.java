@@ -61,10 +61,14 @@ class SecurityTest extends GatewayTestBase {
     }
 
     private final List<String> logged = new CopyOnWriteArrayList<>();
+    private final List<String> accessLines = new CopyOnWriteArrayList<>();
     private final Handler capture = new Handler() {
         @Override
         public void publish(LogRecord record) {
             logged.add(record.getMessage() + " " + java.util.Arrays.toString(record.getParameters()));
+            if ("mixpay.gateway.access".equals(record.getLoggerName())) {
+                accessLines.add(record.getMessage());
+            }
         }
 
         @Override
@@ -109,6 +113,26 @@ class SecurityTest extends GatewayTestBase {
 
         assertThat(String.join("\n", logged)).as("log lines").contains("shop-a")
                 .doesNotContain(KEY_A).doesNotContain(MIXPAY_CREDENTIAL).doesNotContain(MerchantKeys.hashOf(KEY_A));
+    }
+
+    @Test
+    void theAccessLineIsOneJsonObjectThatNamesTheRequestAndNoSecret() throws Exception {
+        upstream.stubFor(get(urlPathMatching("/v1/setting/.*")).willReturn(json(MixPayReplies.error(10011, "Parameter error"))));
+        String requestId = given().header("X-Gateway-Key", KEY_A).get("/v1/setting/assets?sign=" + MIXPAY_CREDENTIAL)
+                .then().statusCode(200).extract().header("X-Request-Id");
+
+        String line = accessLines.stream().filter(l -> l.contains(requestId)).findFirst().orElseThrow();
+        // In production this message is the whole line (application.properties): it must parse on its own.
+        var entry = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+        assertThat(java.time.Instant.parse(entry.get("time").asText())).isBetween(
+                java.time.Instant.now().minusSeconds(60), java.time.Instant.now());
+        assertThat(entry.get("requestId").asText()).isEqualTo(requestId);
+        assertThat(entry.get("merchant").asText()).isEqualTo("shop-a");
+        assertThat(entry.get("path").asText()).isEqualTo("/v1/setting/assets");
+        assertThat(entry.get("status").asInt()).isEqualTo(200);
+        assertThat(entry.get("mixpayCode").asText()).isEqualTo("10011");
+        assertThat(entry.get("category").asText()).isEqualTo("client_error");
+        assertThat(line).doesNotContain(MIXPAY_CREDENTIAL).doesNotContain(KEY_A);
     }
 
     @Test

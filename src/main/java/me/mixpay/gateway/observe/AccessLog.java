@@ -3,6 +3,8 @@ package me.mixpay.gateway.observe;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,6 +24,10 @@ import me.mixpay.gateway.resilience.RouteTable;
  * One line per request on the {@code mixpay.gateway.access} logger. It names what an on-call engineer
  * needs to follow a request and nothing that could leak: the path without its query string (which may
  * carry signatures), no headers, no bodies.
+ * <p>
+ * In production the logger has a console handler of its own that prints the message alone
+ * ({@code application.properties}), so each line is one JSON object a log shipper parses as it is; the
+ * line therefore carries its own {@code time}.
  */
 @ApplicationScoped
 public class AccessLog implements ExchangeListener {
@@ -107,6 +113,7 @@ public class AccessLog implements ExchangeListener {
         StringWriter out = new StringWriter(256);
         try (JsonGenerator line = JSON.createGenerator(out)) {
             line.writeStartObject();
+            line.writeStringField("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
             fields.write(line);
             line.writeEndObject();
         } catch (IOException impossible) {
