@@ -205,6 +205,7 @@ if ! $SMOKE; then
   delay=$(awk -v m="$max" 'BEGIN{printf "%d", 64*1000/(m/2)}')
   measure half-load gateway 18080 64 "$delay"
   measure half-load direct 18081 64 "$delay"
+  measure half-load nginx 18091 64 "$delay"
   start_gateway 18082
   for c in $CONNECTIONS; do round big-20k 18082 18092 "$c"; done
   start_gateway 18083

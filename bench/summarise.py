@@ -18,6 +18,9 @@ if "gateway" in half and "direct" in half:
     added = float(half["gateway"]["p99_ms"]) - float(half["direct"]["p99_ms"])
     lines.append(f"\np99 added by the gateway at half its maximum throughput: {added:.3f} ms "
                  f"(gateway {half['gateway']['p99_ms']} ms at {half['gateway']['rps']} req/s, direct {half['direct']['p99_ms']} ms)")
+    if "nginx" in half:
+        lines.append(f"p99 added by nginx at the same rate: {float(half['nginx']['p99_ms']) - float(half['direct']['p99_ms']):.3f} ms "
+                     f"(nginx {half['nginx']['p99_ms']} ms)")
 text = "\n".join(lines)
 (out / "summary.md").write_text(text + "\n")
 print(text)
