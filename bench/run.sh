@@ -122,19 +122,19 @@ print(','.join(['$1','$2','$4','%.0f'%d['rps']]+['%.3f'%(d[k]/1000) for k in ('p
   tail -1 "$OUT/results.csv"
 }
 
-# Alternating order per round, so no target always runs on a cooler or hotter machine.
-round() { # $1 scenario $2 upstream port $3 proxy port $4 connections
-  case $(( RANDOM % 3 )) in
-    0) order="direct nginx gateway" ;; 1) order="nginx gateway direct" ;; *) order="gateway direct nginx" ;;
-  esac
-  for target in $order; do
-    case $target in
-      direct) measure "$1" direct "$2" "$4" ;;
-      nginx) measure "$1" nginx "$3" "$4" ;;
-      gateway) measure "$1" gateway 18080 "$4" ;;
-    esac
+# Each round starts at a random one of its three targets and takes them in turn, so no target always
+# runs on a cooler or hotter machine.
+round() { # $1 scenario $2 connections $3 $4 $5 the targets as name:port
+  local scenario=$1 connections=$2 first=$(( RANDOM % 3 )) i spec
+  shift 2
+  local targets=("$@")
+  for i in 0 1 2; do
+    spec=${targets[$(( (first + i) % 3 ))]}
+    measure "$scenario" "${spec%%:*}" "${spec##*:}" "$connections"
   done
 }
+# The test classpath, for the Java tools kept in the test sources (BareVertxProxy, BenchChart).
+test_classpath() { ./mvnw -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout 2>/dev/null; }
 
 start_gateway 18081
 if $PROFILE; then
@@ -171,34 +171,22 @@ if $AB; then
   exit 0
 fi
 if $CEILING; then
-  CP=$(./mvnw -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout 2>/dev/null)
-  java -XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -cp "target/test-classes:$CP" me.mixpay.gateway.bench.BareVertxProxy 18070 18081 \
+  java -XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -cp "target/test-classes:$(test_classpath)" me.mixpay.gateway.bench.BareVertxProxy 18070 18081 \
       > "$OUT/vertx-bare.log" 2>&1 &
   BARE_PID=$!
   PIDS+=($BARE_PID)
   for _ in $(seq 100); do curl -sf localhost:18070/ >/dev/null && break; sleep 0.2; done
   drive 18070 64 "$JIT_WARMUP" >/dev/null
-  for r in 1 2 3; do
-    case $(( RANDOM % 3 )) in
-      0) order="vertx-bare nginx gateway" ;; 1) order="nginx gateway vertx-bare" ;; *) order="gateway vertx-bare nginx" ;;
-    esac
-    for target in $order; do
-      case $target in
-        vertx-bare) measure "ceiling-r$r" vertx-bare 18070 64 ;;
-        nginx) measure "ceiling-r$r" nginx 18091 64 ;;
-        gateway) measure "ceiling-r$r" gateway 18080 64 ;;
-      esac
-    done
-  done
+  for r in 1 2 3; do round "ceiling-r$r" 64 vertx-bare:18070 nginx:18091 gateway:18080; done
   python3 bench/summarise.py "$OUT"
   exit 0
 fi
 if $QUICK; then
-  for r in 1 2 3; do round "small-r$r" 18081 18091 64; done
+  for r in 1 2 3; do round "small-r$r" 64 direct:18081 nginx:18091 gateway:18080; done
   python3 bench/summarise.py "$OUT"
   exit 0
 fi
-for c in $CONNECTIONS; do round small 18081 18091 "$c"; done
+for c in $CONNECTIONS; do round small "$c" direct:18081 nginx:18091 gateway:18080; done
 if ! $SMOKE; then
   # p99 added by the gateway at half its maximum throughput (64 connections, paced by wrk's delay()).
   max=$(awk -F, '$1=="small" && $2=="gateway" && $3==64 {print $4}' "$OUT/results.csv")
@@ -207,13 +195,12 @@ if ! $SMOKE; then
   measure half-load direct 18081 64 "$delay"
   measure half-load nginx 18091 64 "$delay"
   start_gateway 18082
-  for c in $CONNECTIONS; do round big-20k 18082 18092 "$c"; done
+  for c in $CONNECTIONS; do round big-20k "$c" direct:18082 nginx:18092 gateway:18080; done
   start_gateway 18083
-  round retry-30pct 18083 18093 64
+  round retry-30pct 64 direct:18083 nginx:18093 gateway:18080
   echo "$(curl -s localhost:19000/q/metrics | grep -E '^mixpay_gateway_retries_total' | head -3)" > "$OUT/retries.txt"
 fi
 
 python3 bench/summarise.py "$OUT"
-CP=$(./mvnw -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout 2>/dev/null)
-java -cp "target/test-classes:$CP" me.mixpay.gateway.bench.BenchChart "$OUT/results.csv" "$OUT/chart.png"
+java -cp "target/test-classes:$(test_classpath)" me.mixpay.gateway.bench.BenchChart "$OUT/results.csv" "$OUT/chart.png"
 echo "results in $OUT"

@@ -51,11 +51,13 @@ public final class EnvelopeInspector {
         this.knownReplies = new KnownReply[knownCodes.length][];
         for (int i = 0; i < knownCodes.length; i++) {
             long code = knownCodes[i];
-            knownCategories[i] = catalog.categorize(code);
-            knownBoxedCodes[i] = code;
+            Category category = catalog.categorize(code);
+            Long boxed = code;
+            knownCategories[i] = category;
+            knownBoxedCodes[i] = boxed;
             knownReplies[i] = catalog.entries().stream().filter(entry -> entry.code() == code)
                     .map(entry -> new KnownReply(entry.message().getBytes(StandardCharsets.UTF_8),
-                            new Inspection(catalog.categorize(code), code, entry.message())))
+                            new Inspection(category, boxed, entry.message())))
                     .toArray(KnownReply[]::new);
         }
     }

@@ -132,11 +132,8 @@ final class EnvelopeReader {
     /** The field whose name starts after the opening quote at {@code pos - 1}; leaves {@code pos} past the closing quote. */
     private int fieldName() throws Malformed {
         int start = pos;
-        boolean plain = skipStringBody(true);
+        boolean plain = skipName();
         int stop = pos - 1;
-        if (stop - start > MAX_NAME_LENGTH) {
-            throw MALFORMED;
-        }
         if (plain) {
             return is(start, stop, CODE_NAME) ? CODE : is(start, stop, SUCCESS_NAME) ? SUCCESS
                     : is(start, stop, MESSAGE_NAME) ? MESSAGE : OTHER;
@@ -290,12 +287,21 @@ final class EnvelopeReader {
         if (c != '"') {
             throw MALFORMED;
         }
-        int start = pos;
-        skipStringBody(true);
-        if (pos - 1 - start > MAX_NAME_LENGTH || next() != ':') {
+        skipName();
+        if (next() != ':') {
             throw MALFORMED;
         }
         return next();
+    }
+
+    /** Skips a member name, the opening quote already read, within Jackson's name length; true when plain. */
+    private boolean skipName() throws Malformed {
+        int start = pos;
+        boolean plain = skipStringBody(true);
+        if (pos - 1 - start > MAX_NAME_LENGTH) {
+            throw MALFORMED;
+        }
+        return plain;
     }
 
     private void skipScalar(int c) throws Malformed {
