@@ -10,7 +10,8 @@
 #   BENCH_B_ENV="NAME=value ..." bench/run.sh --ab
 #                           the shipped configuration (gateway) against the same jar with that extra
 #                           environment (gateway-b), side by side, four alternating rounds at 64
-#                           connections (~5 min): what a setting costs, measured in one run
+#                           connections (~5 min): what a setting costs, measured in one run;
+#                           BENCH_AB_REPLY=big-20k and BENCH_AB_CONNECTIONS=256 measure another row
 #   BENCH_B_JAR=/path/to/quarkus-app/quarkus-run.jar bench/run.sh --ab
 #                           the same, with gateway-b another build (e.g. the previous commit's, copied
 #                           aside): what a code change gains, measured in one run
@@ -35,7 +36,7 @@ CEILING=false
 [ "${1:-}" = "--profile" ] && PROFILE=true
 [ "${1:-}" = "--ab" ] && AB=true
 [ "${1:-}" = "--ceiling" ] && CEILING=true
-if $AB && [ -z "${BENCH_B_ENV:-}${BENCH_B_JAR:-}" ]; then
+if $AB && [ -z "${BENCH_B_ENV:-}${BENCH_B_JAR:-}${BENCH_B_JAVA_OPTS:-}" ]; then
   echo "--ab needs BENCH_B_ENV (e.g. MP_FAULT_TOLERANCE_METRICS_ENABLED=false) or BENCH_B_JAR (another build)" >&2; exit 2
 fi
 DURATION=${BENCH_DURATION:-10}
@@ -44,7 +45,21 @@ WARMUP=${BENCH_WARMUP:-3}
 # it, the gateway ran at a fifth of its speed with the compiler thread taking one of the two cores.
 JIT_WARMUP=${BENCH_JIT_WARMUP:-60}
 CONNECTIONS=${BENCH_CONNECTIONS:-"16 64 256"}
+AB_CONNECTIONS=${BENCH_AB_CONNECTIONS:-64}
+case ${BENCH_AB_REPLY:-small} in
+  small) AB_UPSTREAM=18081; AB_NGINX=18091 ;;
+  big-20k) AB_UPSTREAM=18082; AB_NGINX=18092 ;;
+  *) echo "BENCH_AB_REPLY is small or big-20k" >&2; exit 2 ;;
+esac
 if $SMOKE; then DURATION=1; WARMUP=1; JIT_WARMUP=1; CONNECTIONS=16; fi
+
+# The gateway's JVM runs with the image's options (JAVA_OPTS_APPEND in the Dockerfile), MaxRAM standing
+# in for the 512 MiB container limit: what is measured is what ships.
+IMAGE_JAVA_OPTS=$(sed -n 's/^ENV JAVA_OPTS_APPEND="\(.*\)"$/\1/p' src/main/docker/Dockerfile.jvm)
+[ -n "$IMAGE_JAVA_OPTS" ] || { echo "no JAVA_OPTS_APPEND in src/main/docker/Dockerfile.jvm" >&2; exit 1; }
+JVM_OPTS="-XX:MaxRAM=512m $IMAGE_JAVA_OPTS"
+# The same heap and collector for the bare Vert.x proxy, so the ceiling compares code, not JVM settings.
+BARE_JVM_OPTS="-XX:MaxRAM=512m $(tr ' ' '\n' <<< "$IMAGE_JAVA_OPTS" | grep '^-XX:' | tr '\n' ' ')"
 
 command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx and wrk: apt-get install nginx wrk" >&2; exit 1; }
 JAR=target/quarkus-app/quarkus-run.jar
@@ -72,14 +87,13 @@ launch() { # $1 upstream port $2 http port $3 management port $4 log name [$5...
   local upstream=$1 port=$2 management=$3 log=$4
   shift 4
   # Prod-like: every policy on, authentication on, JSON access log; limits sized for a benchmark
-  # (the shipped 200/s per group would be the bottleneck, by design). The heap is what the JVM picks
-  # inside a 512 MiB container limit with the image's MaxRAMPercentage=50.
+  # (the shipped 200/s per group would be the bottleneck, by design).
   env GATEWAY_UPSTREAM_BASE_URL="http://127.0.0.1:$upstream" GATEWAY_AUTH_KEYS_FILE="$RUN/merchant-keys" \
       GATEWAY_AUTH_RATE_LIMIT_LIMIT=10000000 GATEWAY_ROUTES_PAYMENT_RESULTS_RATE_LIMIT_LIMIT=10000000 \
       GATEWAY_ROUTES_PAYMENT_RESULTS_BULKHEAD_MAX_CONCURRENT=512 GATEWAY_ROUTES_PAYMENT_RESULTS_BULKHEAD_QUEUE=512 \
       GATEWAY_ROUTES_PAYMENT_RESULTS_RETRY_BUDGET_RATIO=0.5 GATEWAY_UPSTREAM_MAX_CONNECTIONS=256 \
       QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$management" "$@" \
-      java -XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -jar "${LAUNCH_JAR:-$JAR}" > "$OUT/$log.log" 2>&1 &
+      java $JVM_OPTS ${LAUNCH_JAVA_OPTS:-} -jar "${LAUNCH_JAR:-$JAR}" > "$OUT/$log.log" 2>&1 &
   LAUNCHED=$!
   PIDS+=($LAUNCHED)
   for _ in $(seq 100); do
@@ -136,7 +150,7 @@ round() { # $1 scenario $2 connections $3 $4 $5 the targets as name:port
 # The test classpath, for the Java tools kept in the test sources (BareVertxProxy, BenchChart).
 test_classpath() { ./mvnw -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout 2>/dev/null; }
 
-start_gateway 18081
+start_gateway "$($AB && echo "$AB_UPSTREAM" || echo 18081)"
 if $PROFILE; then
   # Attached after the JIT warm-up, so the profile shows the compiled request path, not the compiler.
   AP_VERSION=4.1
@@ -157,21 +171,21 @@ if $PROFILE; then
 fi
 if $AB; then
   read -r -a B_ENV <<< "${BENCH_B_ENV:-}"
-  LAUNCH_JAR=${BENCH_B_JAR:-$JAR} launch 18081 18180 19100 gateway-b "${B_ENV[@]}"
+  LAUNCH_JAR=${BENCH_B_JAR:-$JAR} LAUNCH_JAVA_OPTS=${BENCH_B_JAVA_OPTS:-} launch "$AB_UPSTREAM" 18180 19100 gateway-b "${B_ENV[@]}"
   GATEWAY_B_PID=$LAUNCHED
-  echo "gateway-b: ${BENCH_B_JAR:-$JAR} ${BENCH_B_ENV:-}" > "$OUT/b-env.txt"
+  echo "gateway-b: ${BENCH_B_JAR:-$JAR} ${BENCH_B_ENV:-} ${BENCH_B_JAVA_OPTS:-}; ${BENCH_AB_REPLY:-small} replies, $AB_CONNECTIONS connections" > "$OUT/b-env.txt"
   for r in 1 2 3 4; do
     if (( r % 2 )); then order="gateway gateway-b"; else order="gateway-b gateway"; fi
     for target in $order; do
-      measure "ab-r$r" "$target" "$([ "$target" = gateway ] && echo 18080 || echo 18180)" 64
+      measure "ab-r$r" "$target" "$([ "$target" = gateway ] && echo 18080 || echo 18180)" "$AB_CONNECTIONS"
     done
-    measure "ab-r$r" nginx 18091 64
+    measure "ab-r$r" nginx "$AB_NGINX" "$AB_CONNECTIONS"
   done
   python3 bench/summarise.py "$OUT"
   exit 0
 fi
 if $CEILING; then
-  java -XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -cp "target/test-classes:$(test_classpath)" me.mixpay.gateway.bench.BareVertxProxy 18070 18081 \
+  java $BARE_JVM_OPTS -cp "target/test-classes:$(test_classpath)" me.mixpay.gateway.bench.BareVertxProxy 18070 18081 \
       > "$OUT/vertx-bare.log" 2>&1 &
   BARE_PID=$!
   PIDS+=($BARE_PID)

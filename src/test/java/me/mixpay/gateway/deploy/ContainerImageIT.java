@@ -47,6 +47,27 @@ class ContainerImageIT {
         }
     }
 
+    /**
+     * The Deployment's JAVA_OPTS_APPEND replaces the image's, so it must carry every option the image
+     * sets: a collector or heap size lost there would run the pods with settings nobody measured.
+     */
+    @Test
+    void theDeploymentKeepsEveryJvmOptionOfTheImage() throws IOException {
+        List<String> image = Files.readAllLines(DOCKERFILE).stream()
+                .filter(line -> line.startsWith("ENV JAVA_OPTS_APPEND="))
+                .map(line -> line.substring("ENV JAVA_OPTS_APPEND=".length()).replace("\"", ""))
+                .flatMap(options -> Stream.of(options.trim().split("\\s+"))).toList();
+        assertThat(image).contains("-XX:+UseParallelGC", "-XX:MaxRAMPercentage=50.0");
+        var env = Manifests.base("Deployment").path("spec").path("template").path("spec").path("containers").get(0).path("env");
+        List<String> deployment = new ArrayList<>();
+        env.forEach(variable -> {
+            if (variable.path("name").asText().equals("JAVA_OPTS_APPEND")) {
+                deployment.addAll(List.of(variable.path("value").asText().trim().split("\\s+")));
+            }
+        });
+        assertThat(deployment).containsAll(image);
+    }
+
     private static List<String> copySources() throws IOException {
         List<String> sources = new ArrayList<>();
         for (String line : Files.readAllLines(DOCKERFILE)) {
