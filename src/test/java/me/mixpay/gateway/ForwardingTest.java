@@ -153,6 +153,8 @@ class ForwardingTest extends GatewayTestBase {
 
         given().header("X-Request-Id", "merchant-req-42").get("/v1/id")
                 .then().statusCode(200).header("X-Request-Id", "merchant-req-42");
+        String longest = "Az09._:-".repeat(16);
+        given().header("X-Request-Id", longest).get("/v1/id").then().statusCode(200).header("X-Request-Id", longest);
 
         upstream.verify(getRequestedFor(urlEqualTo("/v1/id")).withHeader("X-Request-Id", equalTo("merchant-req-42")));
     }
@@ -160,15 +162,18 @@ class ForwardingTest extends GatewayTestBase {
     @Test
     void missingOrUnsafeRequestIdIsReplaced() {
         upstream.stubFor(get("/v1/id").willReturn(aResponse().withStatus(200).withBody(MixPayReplies.success("{}"))));
-        String uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+        // A random (version 4, IETF variant) UUID.
+        String uuid = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
 
         String generated = given().get("/v1/id").then().statusCode(200)
                 .header("X-Request-Id", matchesPattern(uuid)).extract().header("X-Request-Id");
         given().header("X-Request-Id", "evil\"} injected").get("/v1/id").then().statusCode(200)
                 .header("X-Request-Id", matchesPattern(uuid));
+        given().header("X-Request-Id", "a".repeat(129)).get("/v1/id").then().statusCode(200)
+                .header("X-Request-Id", matchesPattern(uuid));
 
         upstream.verify(getRequestedFor(urlEqualTo("/v1/id")).withHeader("X-Request-Id", equalTo(generated)));
-        upstream.verify(2, getRequestedFor(urlEqualTo("/v1/id")).withHeader("X-Request-Id", matching(uuid)));
+        upstream.verify(3, getRequestedFor(urlEqualTo("/v1/id")).withHeader("X-Request-Id", matching(uuid)));
     }
 
     @Test

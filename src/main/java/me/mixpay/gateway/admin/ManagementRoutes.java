@@ -145,7 +145,7 @@ public class ManagementRoutes {
                 "timeout", Map.of("attempt", p.timeout().attempt().toString(), "overall", p.timeout().overall().toString()),
                 "bulkhead", Map.of("maxConcurrent", p.bulkhead().maxConcurrent(), "queue", p.bulkhead().queue()),
                 "rateLimit", Map.of("limit", p.rateLimit().limit(), "window", p.rateLimit().window().toString()));
-        return new RouteView(group.name(), group.patterns(), p.idempotent(), group.breakerState().name().toLowerCase(),
+        return new RouteView(group.name(), group.patterns(), p.idempotent(), group.breakerLabel(),
                 group.forcedOpen(), Instant.ofEpochMilli(group.lastTransitionMillis()).toString(),
                 group.retryBudgetRemaining(), policy);
     }

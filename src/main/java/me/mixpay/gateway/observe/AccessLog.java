@@ -18,6 +18,7 @@ import me.mixpay.gateway.envelope.GatewayError;
 import me.mixpay.gateway.proxy.ExchangeListener;
 import me.mixpay.gateway.proxy.Forwarded;
 import me.mixpay.gateway.proxy.ProxyExchange;
+import me.mixpay.gateway.resilience.RouteGroup;
 import me.mixpay.gateway.resilience.RouteTable;
 
 /**
@@ -81,7 +82,7 @@ public class AccessLog implements ExchangeListener {
                 : Long.toString(forwarded.failure().code());
         String category = forwarded.reply() != null ? forwarded.reply().inspection().category().label()
                 : forwarded.failure().error().reason();
-        String breaker = routes.named(exchange.route()).map(g -> g.breakerState().name().toLowerCase()).orElse("none");
+        String breaker = routes.named(exchange.route()).map(RouteGroup::breakerLabel).orElse("none");
         double latencyMs = durationNanos / 1_000_000.0;
         if (!json) {
             return String.format("%s %s %s merchant=%s route=%s status=%d code=%s category=%s attempts=%d latency=%.1fms breaker=%s",

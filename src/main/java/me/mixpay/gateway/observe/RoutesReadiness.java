@@ -29,7 +29,7 @@ public class RoutesReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("route-groups").status(!routes.groups().isEmpty());
         for (RouteGroup group : routes.groups()) {
-            response.withData("breaker." + group.name(), group.breakerState().name().toLowerCase());
+            response.withData("breaker." + group.name(), group.breakerLabel());
         }
         return response.build();
     }

@@ -1,25 +1,49 @@
 package me.mixpay.gateway.proxy;
 
 import java.util.UUID;
-import java.util.regex.Pattern;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The {@code X-Request-Id} carried from merchant to MixPay and back. A caller's id is kept when it is
- * a plain token; anything else is replaced, because the id goes into log lines and headers verbatim.
+ * a plain token ({@code [A-Za-z0-9._:-]{1,128}}); anything else is replaced, because the id goes into
+ * log lines and headers verbatim.
  */
 final class RequestIds {
 
     static final String HEADER = "X-Request-Id";
 
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+    private static final int MAX_LENGTH = 128;
 
     private RequestIds() {
     }
 
     static String of(String callerId) {
-        if (callerId != null && SAFE.matcher(callerId).matches()) {
-            return callerId;
+        return callerId != null && isPlainToken(callerId) ? callerId : newId();
+    }
+
+    private static boolean isPlainToken(String id) {
+        if (id.isEmpty() || id.length() > MAX_LENGTH) {
+            return false;
         }
-        return UUID.randomUUID().toString();
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '-';
+            if (!plain) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A random (version 4) UUID. An id only correlates log lines and replies; it guards nothing, so it
+     * needs no {@code SecureRandom}, whose generator every event loop would otherwise share per request.
+     */
+    private static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 }

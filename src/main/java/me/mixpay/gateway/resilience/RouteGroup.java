@@ -184,12 +184,15 @@ public final class RouteGroup {
         retryListeners.add(listener);
     }
 
-    boolean matches(String method, String path) {
-        return patterns.stream().anyMatch(p -> p.matches(method, path));
-    }
-
+    /** How specifically the group's best pattern matches the request ({@link RoutePattern#specificity()}); -1 if none does. */
     int specificity(String method, String path) {
-        return patterns.stream().filter(p -> p.matches(method, path)).mapToInt(RoutePattern::specificity).max().orElse(-1);
+        int best = -1;
+        for (RoutePattern pattern : patterns) {
+            if (pattern.matches(method, path)) {
+                best = Math.max(best, pattern.specificity());
+            }
+        }
+        return best;
     }
 
     public String name() {
@@ -213,6 +216,15 @@ public final class RouteGroup {
             return CircuitBreakerState.HALF_OPEN;
         }
         return CircuitBreakerState.CLOSED;
+    }
+
+    /** {@link #breakerState()} as logs, the admin API and the status page spell it: closed, open, half_open. */
+    public String breakerLabel() {
+        return switch (breakerState()) {
+            case CLOSED -> "closed";
+            case OPEN -> "open";
+            case HALF_OPEN -> "half_open";
+        };
     }
 
     boolean maintenanceOpen() {

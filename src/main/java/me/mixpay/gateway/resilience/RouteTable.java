@@ -1,7 +1,6 @@
 package me.mixpay.gateway.resilience;
 
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +18,8 @@ public class RouteTable {
 
     private final Map<String, RouteGroup> groups = new LinkedHashMap<>();
     private final RouteGroup fallback;
+    /** Every group but the fallback, in name order: matched on every request, so a plain array. */
+    private final RouteGroup[] candidates;
 
     RouteTable(GatewayConfig config) {
         config.routes().entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -28,14 +29,21 @@ public class RouteTable {
             throw new IllegalStateException("gateway.routes.default must be configured: it takes every unmatched request");
         }
         this.fallback = groups.get(DEFAULT);
+        this.candidates = groups.values().stream().filter(g -> g != fallback).toArray(RouteGroup[]::new);
     }
 
-    /** The most specific group whose patterns match, else {@code default}. */
+    /** The most specific group whose patterns match (the first by name on a tie), else {@code default}. */
     public RouteGroup match(String method, String path) {
-        return groups.values().stream()
-                .filter(g -> g != fallback && g.matches(method, path))
-                .max(Comparator.comparingInt(g -> g.specificity(method, path)))
-                .orElse(fallback);
+        RouteGroup best = fallback;
+        int bestSpecificity = -1;
+        for (RouteGroup group : candidates) {
+            int specificity = group.specificity(method, path);
+            if (specificity > bestSpecificity) {
+                best = group;
+                bestSpecificity = specificity;
+            }
+        }
+        return best;
     }
 
     public Collection<RouteGroup> groups() {

@@ -91,7 +91,7 @@ public class StatusBoard implements ExchangeListener {
                 }
             }
             rows.add(new GroupStatus(route.name(), totals.requests() / (double) TrafficWindow.SECONDS, totals.requests(),
-                    totals.retries(), rates, route.breakerState().name().toLowerCase(java.util.Locale.ROOT),
+                    totals.retries(), rates, route.breakerLabel(),
                     route.forcedOpen(), route.lastTransitionMillis(), p50, p99, topCodes(group)));
         }
         return rows;
