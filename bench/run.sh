@@ -11,7 +11,9 @@
 #                           the shipped configuration (gateway) against the same jar with that extra
 #                           environment (gateway-b), side by side, four alternating rounds at 64
 #                           connections (~5 min): what a setting costs, measured in one run;
-#                           BENCH_AB_REPLY=big-20k and BENCH_AB_CONNECTIONS=256 measure another row
+#                           BENCH_AB_REPLY=big-20k and BENCH_AB_CONNECTIONS=256 measure another row;
+#                           BENCH_AB_DELAY_MS=14 paces every connection (the half-load run's pacing) and
+#                           adds the direct upstream to each round, for the p99 each gateway adds
 #   BENCH_B_JAR=/path/to/quarkus-app/quarkus-run.jar bench/run.sh --ab
 #                           the same, with gateway-b another build (e.g. the previous commit's, copied
 #                           aside): what a code change gains, measured in one run
@@ -46,6 +48,7 @@ WARMUP=${BENCH_WARMUP:-3}
 JIT_WARMUP=${BENCH_JIT_WARMUP:-60}
 CONNECTIONS=${BENCH_CONNECTIONS:-"16 64 256"}
 AB_CONNECTIONS=${BENCH_AB_CONNECTIONS:-64}
+AB_DELAY=${BENCH_AB_DELAY_MS:-0}
 case ${BENCH_AB_REPLY:-small} in
   small) AB_UPSTREAM=18081; AB_NGINX=18091 ;;
   big-20k) AB_UPSTREAM=18082; AB_NGINX=18092 ;;
@@ -144,7 +147,7 @@ round() { # $1 scenario $2 connections $3 $4 $5 the targets as name:port
   local targets=("$@")
   for i in 0 1 2; do
     spec=${targets[$(( (first + i) % 3 ))]}
-    measure "$scenario" "${spec%%:*}" "${spec##*:}" "$connections"
+    measure "$scenario" "${spec%%:*}" "${spec##*:}" "$connections" "${ROUND_DELAY:-0}"
   done
 }
 # The test classpath, for the Java tools kept in the test sources (BareVertxProxy, BenchChart).
@@ -173,13 +176,14 @@ if $AB; then
   read -r -a B_ENV <<< "${BENCH_B_ENV:-}"
   LAUNCH_JAR=${BENCH_B_JAR:-$JAR} LAUNCH_JAVA_OPTS=${BENCH_B_JAVA_OPTS:-} launch "$AB_UPSTREAM" 18180 19100 gateway-b "${B_ENV[@]}"
   GATEWAY_B_PID=$LAUNCHED
-  echo "gateway-b: ${BENCH_B_JAR:-$JAR} ${BENCH_B_ENV:-} ${BENCH_B_JAVA_OPTS:-}; ${BENCH_AB_REPLY:-small} replies, $AB_CONNECTIONS connections" > "$OUT/b-env.txt"
+  echo "gateway-b: ${BENCH_B_JAR:-$JAR} ${BENCH_B_ENV:-} ${BENCH_B_JAVA_OPTS:-}; ${BENCH_AB_REPLY:-small} replies, $AB_CONNECTIONS connections, delay $AB_DELAY ms" > "$OUT/b-env.txt"
   for r in 1 2 3 4; do
     if (( r % 2 )); then order="gateway gateway-b"; else order="gateway-b gateway"; fi
     for target in $order; do
-      measure "ab-r$r" "$target" "$([ "$target" = gateway ] && echo 18080 || echo 18180)" "$AB_CONNECTIONS"
+      measure "ab-r$r" "$target" "$([ "$target" = gateway ] && echo 18080 || echo 18180)" "$AB_CONNECTIONS" "$AB_DELAY"
     done
-    measure "ab-r$r" nginx "$AB_NGINX" "$AB_CONNECTIONS"
+    measure "ab-r$r" nginx "$AB_NGINX" "$AB_CONNECTIONS" "$AB_DELAY"
+    [ "$AB_DELAY" = 0 ] || measure "ab-r$r" direct "$AB_UPSTREAM" "$AB_CONNECTIONS" "$AB_DELAY"
   done
   python3 bench/summarise.py "$OUT"
   exit 0
@@ -202,12 +206,11 @@ if $QUICK; then
 fi
 for c in $CONNECTIONS; do round small "$c" direct:18081 nginx:18091 gateway:18080; done
 if ! $SMOKE; then
-  # p99 added by the gateway at half its maximum throughput (64 connections, paced by wrk's delay()).
+  # p99 added by the gateway at half its maximum throughput (64 connections, paced by report.lua's think
+  # times), in three alternating rounds: one 10 s p99 on shared cores swings by milliseconds.
   max=$(awk -F, '$1=="small" && $2=="gateway" && $3==64 {print $4}' "$OUT/results.csv")
   delay=$(awk -v m="$max" 'BEGIN{printf "%d", 64*1000/(m/2)}')
-  measure half-load gateway 18080 64 "$delay"
-  measure half-load direct 18081 64 "$delay"
-  measure half-load nginx 18091 64 "$delay"
+  for r in 1 2 3; do ROUND_DELAY=$delay round "half-load-r$r" 64 direct:18081 nginx:18091 gateway:18080; done
   start_gateway 18082
   for c in $CONNECTIONS; do round big-20k "$c" direct:18082 nginx:18092 gateway:18080; done
   start_gateway 18083
