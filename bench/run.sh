@@ -56,13 +56,10 @@ case ${BENCH_AB_REPLY:-small} in
 esac
 if $SMOKE; then DURATION=1; WARMUP=1; JIT_WARMUP=1; CONNECTIONS=16; fi
 
-# The gateway's JVM runs with the image's options (JAVA_OPTS_APPEND in the Dockerfile), MaxRAM standing
-# in for the 512 MiB container limit: what is measured is what ships.
-IMAGE_JAVA_OPTS=$(sed -n 's/^ENV JAVA_OPTS_APPEND="\(.*\)"$/\1/p' src/main/docker/Dockerfile.jvm)
-[ -n "$IMAGE_JAVA_OPTS" ] || { echo "no JAVA_OPTS_APPEND in src/main/docker/Dockerfile.jvm" >&2; exit 1; }
-JVM_OPTS="-XX:MaxRAM=512m $IMAGE_JAVA_OPTS"
-# The same heap and collector for the bare Vert.x proxy, so the ceiling compares code, not JVM settings.
-BARE_JVM_OPTS="-XX:MaxRAM=512m $(tr ' ' '\n' <<< "$IMAGE_JAVA_OPTS" | grep '^-XX:' | tr '\n' ' ')"
+# The gateway's JVM runs with the image's options; the bare proxy with the same heap and collector, so the
+# ceiling compares code, not JVM settings.
+JVM_OPTS=$(bench/image-jvm-options)
+BARE_JVM_OPTS=$(bench/image-jvm-options --xx)
 
 command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx and wrk: apt-get install nginx wrk" >&2; exit 1; }
 JAR=target/quarkus-app/quarkus-run.jar
