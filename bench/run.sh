@@ -17,6 +17,8 @@
 #   BENCH_B_JAR=/path/to/quarkus-app/quarkus-run.jar bench/run.sh --ab
 #                           the same, with gateway-b another build (e.g. the previous commit's, copied
 #                           aside): what a code change gains, measured in one run
+#   BENCH_B_JAVA_OPTS="-XX:+UseSerialGC" bench/run.sh --ab
+#                           the same, with extra JVM options for gateway-b (they follow the image's)
 #   bench/run.sh --ceiling  the gateway, nginx and the thinnest Vert.x proxy (BareVertxProxy: the
 #                           gateway's stack with nothing of the gateway in it), three alternating rounds
 #                           at 64 connections (~6 min): how near the stack itself gets to nginx here
@@ -39,7 +41,7 @@ CEILING=false
 [ "${1:-}" = "--ab" ] && AB=true
 [ "${1:-}" = "--ceiling" ] && CEILING=true
 if $AB && [ -z "${BENCH_B_ENV:-}${BENCH_B_JAR:-}${BENCH_B_JAVA_OPTS:-}" ]; then
-  echo "--ab needs BENCH_B_ENV (e.g. MP_FAULT_TOLERANCE_METRICS_ENABLED=false) or BENCH_B_JAR (another build)" >&2; exit 2
+  echo "--ab needs BENCH_B_ENV (e.g. MP_FAULT_TOLERANCE_METRICS_ENABLED=false), BENCH_B_JAVA_OPTS (e.g. -XX:+UseSerialGC) or BENCH_B_JAR (another build)" >&2; exit 2
 fi
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-3}
