@@ -121,7 +121,8 @@ public class ManagementRoutes {
                         "maxBodySize", limits.maxBodySize().asLongValue(),
                         "maxUpstreamBodySize", limits.maxUpstreamBodySize().asLongValue(),
                         "maxInspectedSize", limits.maxInspectedSize().asLongValue()),
-                "accessLog", Map.of("format", config.accessLog().format()),
+                "accessLog", Map.of("format", config.accessLog().format(),
+                        "flushInterval", config.accessLog().flushInterval().toString()),
                 "shutdownTimeout", shutdownTimeout.map(Duration::toString).orElse("none"),
                 "adminTokenSet", config.admin().token().filter(t -> !t.isBlank()).isPresent());
     }

@@ -33,7 +33,10 @@ import me.mixpay.gateway.resilience.RouteTable;
 @ApplicationScoped
 public class AccessLog implements ExchangeListener {
 
-    private static final Logger LOG = Logger.getLogger("mixpay.gateway.access");
+    /** The log category of access lines; production gives it a handler of its own. */
+    static final String CATEGORY = "mixpay.gateway.access";
+
+    private static final Logger LOG = Logger.getLogger(CATEGORY);
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private final boolean json;

@@ -105,6 +105,10 @@ class GracefulShutdownIT {
                             .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("orderId=drain-" + i + "&")));
                 }
                 assertThat(gateway.log()).doesNotContain("Exception");
+                // Access lines are batched (gateway.access-log.flush-interval): the drain still wrote one
+                // per request, the refused one included, before the process exited.
+                assertThat(gateway.log().lines().filter(line -> line.startsWith("{\"time\"")).count())
+                        .as("access lines").isEqualTo(PAYMENTS + LOOKUPS + 1);
             }
         } finally {
             upstream.stop();
