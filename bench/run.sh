@@ -2,8 +2,9 @@
 # mixpay-gateway benchmark: the gateway (packaged jar, prod-like policies), nginx as a plain reverse
 # proxy, and the upstream called directly, driven by wrk on loopback in one run, alternating targets.
 #
-#   bench/run.sh            full run (~6 min): small and 20 KiB replies at 16/64/256 connections,
-#                           a 30 % -1 run, and p99 at half the gateway's measured maximum
+#   bench/run.sh            full run (~11 min): small and 20 KiB replies at 16/64/256 connections,
+#                           a 30 % -1 run, and p99 at half the gateway's measured maximum (five rounds;
+#                           BENCH_HALF_ROUNDS changes the count)
 #   bench/run.sh --smoke    5-second check that everything starts and reports (used by CI)
 #   bench/run.sh --quick    three alternating rounds of small replies at 64 connections (~2.5 min): the
 #                           A/B check while working on the gateway's speed
@@ -206,10 +207,11 @@ fi
 for c in $CONNECTIONS; do round small "$c" direct:18081 nginx:18091 gateway:18080; done
 if ! $SMOKE; then
   # p99 added by the gateway at half its maximum throughput (64 connections, paced by report.lua's think
-  # times), in three alternating rounds: one 10 s p99 on shared cores swings by milliseconds.
+  # times), in five alternating rounds: one 10 s p99 on shared cores swings by milliseconds, and with
+  # three rounds one disturbed round could still move the median.
   max=$(awk -F, '$1=="small" && $2=="gateway" && $3==64 {print $4}' "$OUT/results.csv")
   delay=$(awk -v m="$max" 'BEGIN{printf "%d", 64*1000/(m/2)}')
-  for r in 1 2 3; do ROUND_DELAY=$delay round "half-load-r$r" 64 direct:18081 nginx:18091 gateway:18080; done
+  for r in $(seq "${BENCH_HALF_ROUNDS:-5}"); do ROUND_DELAY=$delay round "half-load-r$r" 64 direct:18081 nginx:18091 gateway:18080; done
   start_gateway 18082
   for c in $CONNECTIONS; do round big-20k "$c" direct:18082 nginx:18092 gateway:18080; done
   start_gateway 18083
