@@ -109,8 +109,8 @@ public class UpstreamClient {
     }
 
     private UpstreamReply toReply(HttpResponse<io.vertx.core.buffer.Buffer> response) {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(response.headers().getDelegate());
-        HopByHopHeaders.strip(headers);
+        // The reply's own header map, stripped in place: nothing else reads it, so a copy would only cost.
+        MultiMap headers = HopByHopHeaders.strip(response.headers().getDelegate());
         io.vertx.core.buffer.Buffer body = response.body() == null ? io.vertx.core.buffer.Buffer.buffer() : response.body();
         return new UpstreamReply(response.statusCode(), headers, body, inspect(body, headers.get("Content-Encoding")));
     }
