@@ -22,8 +22,9 @@ import me.mixpay.gateway.config.GatewayConfig;
 /**
  * Batches the access log's writes: the handlers of the {@code mixpay.gateway.access} category stop
  * flushing after every line and are flushed every {@code gateway.access-log.flush-interval} instead, by
- * a thread of their own so no event loop ever waits on it. The handler's writer still writes whenever
- * its buffer fills, so memory stays bounded whatever the request rate.
+ * a thread of their own rather than by an event loop. The handler's writer still writes whenever its
+ * 8 KiB buffer fills (on the thread that logged the line that filled it, about every 25 lines), so
+ * memory stays bounded whatever the request rate.
  * <p>
  * At shutdown every handler goes back to flushing each line, which writes what is buffered: requests
  * that finish while the gateway drains are logged at once.
