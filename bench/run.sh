@@ -6,12 +6,12 @@
 #                           a 30 % -1 run, and p99 at half the gateway's measured maximum (five rounds;
 #                           BENCH_HALF_ROUNDS changes the count)
 #   bench/run.sh --smoke    5-second check that everything starts and reports (used by CI)
-#   bench/run.sh --quick    three alternating rounds of small replies at 64 connections (~2.5 min): the
+#   bench/run.sh --quick    three alternating rounds of small replies at 64 connections (~3.5 min): the
 #                           A/B check while working on the gateway's speed
 #   BENCH_B_ENV="NAME=value ..." bench/run.sh --ab
 #                           the shipped configuration (gateway) against the same jar with that extra
 #                           environment (gateway-b), side by side, four alternating rounds at 64
-#                           connections (~5 min): what a setting costs, measured in one run;
+#                           connections (~6 min): what a setting costs, measured in one run;
 #                           BENCH_AB_REPLY=big-20k and BENCH_AB_CONNECTIONS=256 measure another row;
 #                           BENCH_AB_DELAY_MS=14 paces every connection (the half-load run's pacing) and
 #                           adds the direct upstream to each round, for the p99 each gateway adds
@@ -22,7 +22,7 @@
 #                           the same, with extra JVM options for gateway-b (they follow the image's)
 #   bench/run.sh --ceiling  the gateway, nginx and the thinnest Vert.x proxy (BareVertxProxy: the
 #                           gateway's stack with nothing of the gateway in it), three alternating rounds
-#                           at 64 connections (~6 min): how near the stack itself gets to nginx here
+#                           at 64 connections (~7 min): how near the stack itself gets to nginx here
 #   bench/run.sh --profile  the gateway alone at 64 connections for 30 s under async-profiler (from
 #                           Maven Central): CPU and allocation flame graphs, and the hottest frames
 #
