@@ -34,10 +34,11 @@ final class RequestBodyReader {
     /** Completes with the body, or with null when the request carries none. */
     static Future<Buffer> read(HttpServerRequest request, long maxBytes, Vertx vertx, long timeoutMillis) {
         String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (declared != null && parseLength(declared) > maxBytes) {
+        long declaredLength = declared != null ? parseLength(declared) : -1;
+        if (declaredLength > maxBytes) {
             return Future.failedFuture(new TooLarge());
         }
-        boolean hasBody = declared != null ? parseLength(declared) > 0 : request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+        boolean hasBody = declared != null ? declaredLength > 0 : request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
         if (request.isEnded()) {
             return Future.succeededFuture(null);
         }
