@@ -20,13 +20,17 @@
 #                           aside): what a code change gains, measured in one run
 #   BENCH_B_JAVA_OPTS="-XX:+UseSerialGC" bench/run.sh --ab
 #                           the same, with extra JVM options for gateway-b (they follow the image's)
+#   BENCH_B_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/run.sh --ab
+#                           the same, with gateway-b on another JVM
 #   bench/run.sh --ceiling  the gateway, nginx and the thinnest Vert.x proxy (BareVertxProxy: the
 #                           gateway's stack with nothing of the gateway in it), three alternating rounds
-#                           at 64 connections (~7 min): how near the stack itself gets to nginx here
+#                           at 64 connections (~9 min): how near the stack itself gets to nginx here;
+#                           then, for the bare proxy and the gateway, user and kernel CPU per 10k requests
+#                           and system calls per request (strace -c), in cpu-split.md
 #   bench/run.sh --profile  the gateway alone at 64 connections for 30 s under async-profiler (from
 #                           Maven Central): CPU and allocation flame graphs, and the hottest frames
 #
-# Needs: nginx and wrk (Debian packages), Java 17; builds the jar if it is missing.
+# Needs: nginx and wrk (Debian packages), Java 17, strace for --ceiling's CPU split; builds the jar if missing.
 # Writes bench/results/<time>/{results.csv,results.json,chart.png,summary.md}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,8 +45,8 @@ CEILING=false
 [ "${1:-}" = "--profile" ] && PROFILE=true
 [ "${1:-}" = "--ab" ] && AB=true
 [ "${1:-}" = "--ceiling" ] && CEILING=true
-if $AB && [ -z "${BENCH_B_ENV:-}${BENCH_B_JAR:-}${BENCH_B_JAVA_OPTS:-}" ]; then
-  echo "--ab needs BENCH_B_ENV (e.g. MP_FAULT_TOLERANCE_METRICS_ENABLED=false), BENCH_B_JAVA_OPTS (e.g. -XX:+UseSerialGC) or BENCH_B_JAR (another build)" >&2; exit 2
+if $AB && [ -z "${BENCH_B_ENV:-}${BENCH_B_JAR:-}${BENCH_B_JAVA_OPTS:-}${BENCH_B_JAVA:-}" ]; then
+  echo "--ab needs BENCH_B_ENV (e.g. MP_FAULT_TOLERANCE_METRICS_ENABLED=false), BENCH_B_JAVA_OPTS (e.g. -XX:+UseSerialGC), BENCH_B_JAVA (another JVM) or BENCH_B_JAR (another build)" >&2; exit 2
 fi
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-3}
@@ -98,7 +102,7 @@ launch() { # $1 upstream port $2 http port $3 management port $4 log name [$5...
       GATEWAY_ROUTES_PAYMENT_RESULTS_BULKHEAD_MAX_CONCURRENT=512 GATEWAY_ROUTES_PAYMENT_RESULTS_BULKHEAD_QUEUE=512 \
       GATEWAY_ROUTES_PAYMENT_RESULTS_RETRY_BUDGET_RATIO=0.5 GATEWAY_UPSTREAM_MAX_CONNECTIONS=256 \
       QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$management" "$@" \
-      java $JVM_OPTS ${LAUNCH_JAVA_OPTS:-} -jar "${LAUNCH_JAR:-$JAR}" > "$OUT/$log.log" 2>&1 &
+      "${LAUNCH_JAVA:-java}" $JVM_OPTS ${LAUNCH_JAVA_OPTS:-} -jar "${LAUNCH_JAR:-$JAR}" > "$OUT/$log.log" 2>&1 &
   LAUNCHED=$!
   PIDS+=($LAUNCHED)
   for _ in $(seq 100); do
@@ -118,6 +122,34 @@ start_gateway() { # $1 upstream port
 pid_of() { case $1 in gateway) echo "$GATEWAY_PID" ;; gateway-b) echo "$GATEWAY_B_PID" ;; vertx-bare) echo "$BARE_PID" ;; esac; }
 rss_kib() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+
+# Where a JVM's CPU per request goes: user or kernel time (one pass), and system calls per request
+# (strace -c in a second pass, as tracing slows the process and inflates its kernel time).
+cpu_split() { # $1 target $2 port
+  local pid line ticks0 ticks1 reqs traced tracer
+  pid=$(pid_of "$1")
+  ticks0=$(awk '{print $14, $15}' "/proc/$pid/stat")
+  line=$(drive "$2" 64 "$DURATION")
+  ticks1=$(awk '{print $14, $15}' "/proc/$pid/stat")
+  reqs=$(echo "$line" | sed 's/.*"requests":\([0-9]*\).*/\1/')
+  strace -c -f -q -p "$pid" -o "$OUT/strace-$1.txt" & tracer=$!
+  sleep 1
+  traced=$(drive "$2" 64 "$DURATION" | sed 's/.*"requests":\([0-9]*\).*/\1/')
+  kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true
+  python3 - "$1" "$reqs" "$ticks0" "$ticks1" "$traced" "$OUT/strace-$1.txt" <<'PY'
+import sys
+target, reqs, t0, t1, traced, table = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4].split(), int(sys.argv[5]), sys.argv[6]
+per10k = lambda i: (int(t1[i]) - int(t0[i])) / 100 / (reqs / 10000)
+calls = {}
+for row in open(table):
+    f = row.split()
+    if len(f) >= 5 and f[3].isdigit():
+        calls[f[-1]] = int(f[3])
+per = lambda name: f"{calls.get(name, 0) / traced:.2f}"
+total = sum(v for k, v in calls.items() if k != "total")
+print(f"| {target} | {per10k(0):.2f} | {per10k(1):.2f} | {per('read')} | {per('write')} | {per('writev')} | {per('epoll_wait')} | {total / traced:.2f} |")
+PY
+}
 
 drive() { # $1 port $2 connections $3 seconds [$4 delay ms]
   BENCH_KEY=$KEY BENCH_DELAY_MS=${4:-0} wrk -t2 -c"$2" -d"$3"s --timeout 5s -s bench/report.lua "http://127.0.0.1:$1" | tail -1
@@ -176,9 +208,9 @@ if $PROFILE; then
 fi
 if $AB; then
   read -r -a B_ENV <<< "${BENCH_B_ENV:-}"
-  LAUNCH_JAR=${BENCH_B_JAR:-$JAR} LAUNCH_JAVA_OPTS=${BENCH_B_JAVA_OPTS:-} launch "$AB_UPSTREAM" 18180 19100 gateway-b "${B_ENV[@]}"
+  LAUNCH_JAR=${BENCH_B_JAR:-$JAR} LAUNCH_JAVA=${BENCH_B_JAVA:-java} LAUNCH_JAVA_OPTS=${BENCH_B_JAVA_OPTS:-} launch "$AB_UPSTREAM" 18180 19100 gateway-b "${B_ENV[@]}"
   GATEWAY_B_PID=$LAUNCHED
-  echo "gateway-b: ${BENCH_B_JAR:-$JAR} ${BENCH_B_ENV:-} ${BENCH_B_JAVA_OPTS:-}; ${BENCH_AB_REPLY:-small} replies, $AB_CONNECTIONS connections, delay $AB_DELAY ms" > "$OUT/b-env.txt"
+  echo "gateway-b: ${BENCH_B_JAVA:-java} ${BENCH_B_JAR:-$JAR} ${BENCH_B_ENV:-} ${BENCH_B_JAVA_OPTS:-}; ${BENCH_AB_REPLY:-small} replies, $AB_CONNECTIONS connections, delay $AB_DELAY ms" > "$OUT/b-env.txt"
   for r in 1 2 3 4; do
     if (( r % 2 )); then order="gateway gateway-b"; else order="gateway-b gateway"; fi
     for target in $order; do
@@ -199,6 +231,13 @@ if $CEILING; then
   drive 18070 64 "$JIT_WARMUP" >/dev/null
   for r in 1 2 3; do round "ceiling-r$r" 64 vertx-bare:18070 nginx:18091 gateway:18080; done
   python3 bench/summarise.py "$OUT"
+  if command -v strace >/dev/null; then
+    { echo "| target | user CPU s/10k | kernel CPU s/10k | read/req | write/req | writev/req | epoll_wait/req | all syscalls/req |"
+      echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+      for r in 1 2; do cpu_split vertx-bare 18070; cpu_split gateway 18080; done; } | tee "$OUT/cpu-split.md"
+  else
+    echo "no strace (apt-get install strace): no user/kernel split" >&2
+  fi
   exit 0
 fi
 if $QUICK; then
