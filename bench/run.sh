@@ -2,7 +2,7 @@
 # mixpay-gateway benchmark: the gateway (packaged jar, prod-like policies), nginx as a plain reverse
 # proxy, and the upstream called directly, driven by wrk on loopback in one run, alternating targets.
 #
-#   bench/run.sh            full run (~12 min): small and 20 KiB replies at 16/64/256 connections,
+#   bench/run.sh            full run (~14 min): small and 20 KiB replies at 16/64/256 connections,
 #                           a 30 % -1 run, and p99 at half the gateway's measured maximum (five rounds;
 #                           BENCH_HALF_ROUNDS changes the count)
 #   bench/run.sh --smoke    5-second check that everything starts and reports (used by CI)
