@@ -220,9 +220,9 @@ if $AB; then
   echo "gateway-b: ${BENCH_B_JAVA:-java} ${BENCH_B_JAR:-$JAR} ${BENCH_B_ENV:-} ${BENCH_B_JAVA_OPTS:-}; ${BENCH_AB_REPLY:-small} replies, $AB_CONNECTIONS connections, delay $AB_DELAY ms" > "$OUT/b-env.txt"
   for r in 1 2 3 4; do
     if (( r == 3 )); then
-      # The JVM launched second won three rounds in four whichever build it ran (three runs, both
-      # orders: bench/reference/ab-launch-order.md), a bias as large as the effects measured. Rounds 3
-      # and 4 therefore run on a fresh pair launched in the other order, so that it cancels.
+      # The JVM launched second won ten rounds of twelve whichever build it ran (three runs, both
+      # orders: bench/reference/ab-launch-order.md): a suspected bias as large as the effects measured.
+      # Rounds 3 and 4 therefore run on a fresh pair launched in the other order, so that it cancels.
       kill "$GATEWAY_PID" "$GATEWAY_B_PID"; wait "$GATEWAY_PID" "$GATEWAY_B_PID" 2>/dev/null || true
       GATEWAY_PID= GATEWAY_B_PID=
       LOG_SUFFIX=-second-pair
