@@ -124,6 +124,7 @@ start_gateway() { # $1 upstream port
 pid_of() { case $1 in gateway) echo "$GATEWAY_PID" ;; gateway-b) echo "$GATEWAY_B_PID" ;; vertx-bare) echo "$BARE_PID" ;; esac; }
 rss_kib() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+requests_in() { echo "$1" | sed 's/.*"requests":\([0-9]*\).*/\1/'; } # $1 a line of report.lua's
 
 # Where a JVM's CPU per request goes: user or kernel time (one pass), and system calls per request
 # (strace -c in a second pass, as tracing slows the process and inflates its kernel time).
@@ -133,10 +134,10 @@ cpu_split() { # $1 target $2 port
   ticks0=$(awk '{print $14, $15}' "/proc/$pid/stat")
   line=$(drive "$2" 64 "$DURATION")
   ticks1=$(awk '{print $14, $15}' "/proc/$pid/stat")
-  reqs=$(echo "$line" | sed 's/.*"requests":\([0-9]*\).*/\1/')
+  reqs=$(requests_in "$line")
   strace -c -f -q -p "$pid" -o "$OUT/strace-$1.txt" & tracer=$!
   sleep 1
-  traced=$(drive "$2" 64 "$DURATION" | sed 's/.*"requests":\([0-9]*\).*/\1/')
+  traced=$(requests_in "$(drive "$2" 64 "$DURATION")")
   kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true
   python3 - "$1" "$reqs" "$ticks0" "$ticks1" "$traced" "$OUT/strace-$1.txt" <<'PY'
 import sys
@@ -166,7 +167,7 @@ measure() { # $1 scenario $2 target $3 port $4 connections [$5 delay]
   line=$(drive "$3" "$4" "$DURATION" "${5:-0}")
   if [ -n "$pid" ]; then
     rss=$(( $(rss_kib "$pid") / 1024 ))
-    local reqs; reqs=$(echo "$line" | sed 's/.*"requests":\([0-9]*\).*/\1/')
+    local reqs; reqs=$(requests_in "$line")
     cpu=$(awk -v t="$(( $(cpu_ticks "$pid") - c0 ))" -v r="$reqs" 'BEGIN{printf "%.2f", (t/100)/(r/10000)}')
   fi
   echo "$line" | python3 -c "
