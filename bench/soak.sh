@@ -2,6 +2,7 @@
 # Soak: mixed load (70 % look-ups, 30 % payment creations) through the packaged gateway for
 # SOAK_MINUTES (default 10), sampling every 10 s into bench/results/soak-<time>.csv:
 #   seconds, requests in the window, p99 ms, errors, gateway RSS MiB, open file descriptors.
+# SOAK_JAVA_OPTS adds JVM options after the image's (a heap variant, or native memory tracking).
 # Not part of CI. Needs nginx and wrk, like bench/run.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +23,7 @@ echo "soak:$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)" > "$RUN/merchant-key
 env GATEWAY_UPSTREAM_BASE_URL=http://127.0.0.1:18084 GATEWAY_AUTH_KEYS_FILE="$RUN/merchant-keys" \
     GATEWAY_AUTH_RATE_LIMIT_LIMIT=10000000 GATEWAY_ROUTES_PAYMENTS_RATE_LIMIT_LIMIT=10000000 \
     GATEWAY_ROUTES_PAYMENT_RESULTS_RATE_LIMIT_LIMIT=10000000 QUARKUS_HTTP_PORT=18080 QUARKUS_MANAGEMENT_PORT=19000 \
-    java $(bench/image-jvm-options) -jar "$JAR" > "$RUN/gateway.log" 2>&1 &
+    java $(bench/image-jvm-options) ${SOAK_JAVA_OPTS:-} -jar "$JAR" > "$RUN/gateway.log" 2>&1 &
 GATEWAY=$!; PIDS+=($GATEWAY)
 for _ in $(seq 100); do curl -sf localhost:19000/q/health/ready >/dev/null && break; sleep 0.2; done
 echo "seconds,requests,p99_ms,errors,rss_mib,open_fds" > "$CSV"

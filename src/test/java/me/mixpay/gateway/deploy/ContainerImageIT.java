@@ -53,10 +53,7 @@ class ContainerImageIT {
      */
     @Test
     void theDeploymentKeepsEveryJvmOptionOfTheImage() throws IOException {
-        List<String> image = Files.readAllLines(DOCKERFILE).stream()
-                .filter(line -> line.startsWith("ENV JAVA_OPTS_APPEND="))
-                .map(line -> line.substring("ENV JAVA_OPTS_APPEND=".length()).replace("\"", ""))
-                .flatMap(options -> Stream.of(options.trim().split("\\s+"))).toList();
+        List<String> image = imageJvmOptions();
         assertThat(image).contains("-XX:+UseParallelGC", "-XX:MaxRAMPercentage=50.0");
         var env = Manifests.base("Deployment").path("spec").path("template").path("spec").path("containers").get(0).path("env");
         List<String> deployment = new ArrayList<>();
@@ -66,6 +63,31 @@ class ContainerImageIT {
             }
         });
         assertThat(deployment).containsAll(image);
+    }
+
+    /**
+     * A JVM that does not know one of the options refuses to start, so a typo or an option newer than
+     * the image's JDK would leave every pod in a crash loop. This checks the options on the JDK running
+     * the build (17 or later, like the image's).
+     */
+    @Test
+    void theImageJvmOptionsStartAJvm() throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-XX:MaxRAM=512m");
+        command.addAll(imageJvmOptions());
+        command.add("-version");
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(java.getInputStream().readAllBytes());
+        assertThat(java.waitFor()).as(output).isZero();
+        assertThat(output).doesNotContainIgnoringCase("unrecognized").doesNotContainIgnoringCase("warning");
+    }
+
+    private static List<String> imageJvmOptions() throws IOException {
+        return Files.readAllLines(DOCKERFILE).stream()
+                .filter(line -> line.startsWith("ENV JAVA_OPTS_APPEND="))
+                .map(line -> line.substring("ENV JAVA_OPTS_APPEND=".length()).replace("\"", ""))
+                .flatMap(options -> Stream.of(options.trim().split("\\s+"))).toList();
     }
 
     private static List<String> copySources() throws IOException {
