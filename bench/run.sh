@@ -154,8 +154,8 @@ print(f"| {target} | {per10k(0):.2f} | {per10k(1):.2f} | {per('read')} | {per('w
 PY
 }
 
-drive() { # $1 port $2 connections $3 seconds [$4 delay ms]
-  BENCH_KEY=$KEY BENCH_DELAY_MS=${4:-0} wrk -t2 -c"$2" -d"$3"s --timeout 5s -s bench/report.lua "http://127.0.0.1:$1" | tail -1
+drive() { # $1 port $2 connections $3 seconds [$4 delay ms [$5 file for the latency quantiles]]
+  BENCH_KEY=$KEY BENCH_DELAY_MS=${4:-0} BENCH_QUANTILES=${5:-} wrk -t2 -c"$2" -d"$3"s --timeout 5s -s bench/report.lua "http://127.0.0.1:$1" | tail -1
 }
 
 echo "scenario,target,connections,rps,p50_ms,p90_ms,p99_ms,p999_ms,errors,non2xx,gateway_rss_mib,gateway_cpu_s_per_10k" > "$OUT/results.csv"
@@ -164,7 +164,8 @@ measure() { # $1 scenario $2 target $3 port $4 connections [$5 delay]
   local c0 line rss=- cpu=- pid
   pid=$(pid_of "$2")
   [ -n "$pid" ] && c0=$(cpu_ticks "$pid")
-  line=$(drive "$3" "$4" "$DURATION" "${5:-0}")
+  mkdir -p "$OUT/quantiles"
+  line=$(drive "$3" "$4" "$DURATION" "${5:-0}" "$OUT/quantiles/$1-$2.json")
   if [ -n "$pid" ]; then
     rss=$(( $(rss_kib "$pid") / 1024 ))
     local reqs; reqs=$(requests_in "$line")
@@ -267,7 +268,8 @@ for c in $CONNECTIONS; do round small "$c" direct:18081 nginx:18091 gateway:1808
 if ! $SMOKE; then
   # p99 added by the gateway at half its maximum throughput (64 connections, paced by report.lua's think
   # times), in five alternating rounds: one 10 s p99 on shared cores swings by milliseconds, and with
-  # three rounds one disturbed round could still move the median.
+  # three rounds one disturbed round could still move the median. summarise.py also pools the rounds'
+  # quantiles into one p99 per target over all its requests.
   max=$(awk -F, '$1=="small" && $2=="gateway" && $3==64 {print $4}' "$OUT/results.csv")
   delay=$(awk -v m="$max" 'BEGIN{printf "%d", 64*1000/(m/2)}')
   for r in $(seq "${BENCH_HALF_ROUNDS:-5}"); do ROUND_DELAY=$delay round "half-load-r$r" 64 direct:18081 nginx:18091 gateway:18080; done

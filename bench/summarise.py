@@ -28,11 +28,50 @@ for scenario, targets in paced.items():
         if target != "direct":
             added.setdefault(target, []).append(
                 (scenario, float(r["p99_ms"]) - float(targets["direct"]["p99_ms"]), r["rps"], r["p99_ms"], targets["direct"]["p99_ms"]))
+
+
+def share_below(quantiles, x):
+    """The percentage of a run's requests at or under x µs, interpolated between its quantiles."""
+    below = 0.0
+    for (p0, v0), (p1, v1) in zip([(0.0, 0)] + quantiles, quantiles):
+        if x < v0:
+            break
+        below = p1 if x >= v1 else p0 + (p1 - p0) * (x - v0) / (v1 - v0)
+    return below
+
+
+def pooled_p99_ms(runs):
+    """The p99 of all the requests of several runs, each weighed by its requests: bisection on the
+    pooled distribution, to the microsecond."""
+    total = sum(r["requests"] for r in runs)
+    pooled = lambda x: sum(r["requests"] * share_below(r["quantiles_us"], x) for r in runs) / total
+    low, high = 0.0, float(max(r["quantiles_us"][-1][1] for r in runs))
+    while high - low > 1:
+        middle = (low + high) / 2
+        low, high = (middle, high) if pooled(middle) < 99 else (low, middle)
+    return high / 1000
+
+
+def quantiles_of(scenario, target):
+    path = out / "quantiles" / f"{scenario}-{target}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
 for target in sorted(added, key=lambda t: (t == "nginx", t)):
     runs = added[target]
     median = statistics.median(a for _, a, _, _, _ in runs)
     rounds = "; ".join(f"{s} {a:+.3f} ms ({p99} vs {direct} ms at {rps} req/s)" for s, a, rps, p99, direct in runs)
     lines.append(f"\np99 added by {target} at a paced rate, median of {len(runs)}: {median:+.3f} ms. Rounds: {rounds}")
+    # The same rounds pooled: the p99 of every request the target answered in them against the p99 of
+    # every direct request, which a disturbed second in one round moves by its share of all requests
+    # instead of by the whole round's p99.
+    mine = [quantiles_of(s, target) for s, *_ in runs]
+    direct = [quantiles_of(s, "direct") for s, *_ in runs]
+    if all(mine) and all(direct):
+        p99, direct_p99 = pooled_p99_ms(mine), pooled_p99_ms(direct)
+        lines.append(f"\np99 added by {target} at a paced rate, pooled over the same {len(runs)} rounds: "
+                     f"{p99 - direct_p99:+.3f} ms ({p99:.3f} ms over {sum(q['requests'] for q in mine)} requests "
+                     f"vs {direct_p99:.3f} ms over {sum(q['requests'] for q in direct)})")
 text = "\n".join(lines)
 (out / "summary.md").write_text(text + "\n")
 print(text)
