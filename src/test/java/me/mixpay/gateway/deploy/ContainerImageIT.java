@@ -54,7 +54,7 @@ class ContainerImageIT {
     @Test
     void theDeploymentKeepsEveryJvmOptionOfTheImage() throws IOException {
         List<String> image = imageJvmOptions();
-        assertThat(image).contains("-XX:+UseParallelGC", "-XX:MaxRAMPercentage=25.0");
+        assertThat(image).contains("-XX:+UseParallelGC", "-XX:MaxRAMPercentage=22.0");
         var env = Manifests.base("Deployment").path("spec").path("template").path("spec").path("containers").get(0).path("env");
         List<String> deployment = new ArrayList<>();
         env.forEach(variable -> {
