@@ -164,8 +164,10 @@ measure() { # $1 scenario $2 target $3 port $4 connections [$5 delay]
   local c0 line rss=- cpu=- pid
   pid=$(pid_of "$2")
   [ -n "$pid" ] && c0=$(cpu_ticks "$pid")
-  mkdir -p "$OUT/quantiles"
-  line=$(drive "$3" "$4" "$DURATION" "${5:-0}" "$OUT/quantiles/$1-$2.json")
+  # Paced rounds keep their quantiles for summarise.py to pool; each paced scenario names one round.
+  local quantiles=
+  [ "${5:-0}" = 0 ] || { mkdir -p "$OUT/quantiles"; quantiles=$OUT/quantiles/$1-$2.json; }
+  line=$(drive "$3" "$4" "$DURATION" "${5:-0}" "$quantiles")
   if [ -n "$pid" ]; then
     rss=$(( $(rss_kib "$pid") / 1024 ))
     local reqs; reqs=$(requests_in "$line")
