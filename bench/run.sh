@@ -24,8 +24,9 @@
 #   BENCH_B_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/run.sh --ab
 #                           the same, with gateway-b on another JVM
 #   bench/run.sh --ceiling  the gateway, nginx and the thinnest Vert.x proxy (BareVertxProxy: the
-#                           gateway's stack with nothing of the gateway in it), three alternating rounds
-#                           at 64 connections (~9 min): how near the stack itself gets to nginx here;
+#                           gateway's stack with nothing of the gateway in it), once on Vert.x's core
+#                           HTTP client and once on the Mutiny Web Client the gateway uses, three
+#                           alternating rounds at 64 connections (~12 min): how near the stack gets to nginx;
 #                           then, for the bare proxy and the gateway, user and kernel CPU per 10k requests
 #                           and system calls per request (strace -c), in cpu-split.md
 #   bench/run.sh --profile  the gateway alone at 64 connections for 30 s under async-profiler (from
@@ -93,6 +94,7 @@ GATEWAY_PID=
 GATEWAY_B_PID=
 LOG_SUFFIX=
 BARE_PID=
+WEBCLIENT_PID=
 LAUNCHED=
 launch() { # $1 upstream port $2 http port $3 management port $4 log name [$5... extra NAME=value]
   local upstream=$1 port=$2 management=$3 log=$4
@@ -121,7 +123,7 @@ start_gateway() { # $1 upstream port
   launch "$1" 18080 19000 "gateway-$1$LOG_SUFFIX"
   GATEWAY_PID=$LAUNCHED
 }
-pid_of() { case $1 in gateway) echo "$GATEWAY_PID" ;; gateway-b) echo "$GATEWAY_B_PID" ;; vertx-bare) echo "$BARE_PID" ;; esac; }
+pid_of() { case $1 in gateway) echo "$GATEWAY_PID" ;; gateway-b) echo "$GATEWAY_B_PID" ;; vertx-bare) echo "$BARE_PID" ;; vertx-webclient) echo "$WEBCLIENT_PID" ;; esac; }
 rss_kib() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 requests_in() { echo "$1" | sed 's/.*"requests":\([0-9]*\).*/\1/'; } # $1 a line of report.lua's
@@ -179,14 +181,15 @@ print(','.join(['$1','$2','$4','%.0f'%d['rps']]+['%.3f'%(d[k]/1000) for k in ('p
   tail -1 "$OUT/results.csv"
 }
 
-# Each round starts at a random one of its three targets and takes them in turn, so no target always
+# Each round starts at a random one of its targets and takes them in turn, so no target always
 # runs on a cooler or hotter machine.
-round() { # $1 scenario $2 connections $3 $4 $5 the targets as name:port
-  local scenario=$1 connections=$2 first=$(( RANDOM % 3 )) i spec
+round() { # $1 scenario $2 connections $3... the targets as name:port
+  local scenario=$1 connections=$2 first i spec
   shift 2
   local targets=("$@")
-  for i in 0 1 2; do
-    spec=${targets[$(( (first + i) % 3 ))]}
+  first=$(( RANDOM % ${#targets[@]} ))
+  for (( i = 0; i < ${#targets[@]}; i++ )); do
+    spec=${targets[$(( (first + i) % ${#targets[@]} ))]}
     measure "$scenario" "${spec%%:*}" "${spec##*:}" "$connections" "${ROUND_DELAY:-0}"
   done
 }
@@ -244,18 +247,26 @@ if $AB; then
   exit 0
 fi
 if $CEILING; then
-  java $BARE_JVM_OPTS -cp "target/test-classes:$(test_classpath)" me.mixpay.gateway.bench.BareVertxProxy 18070 18081 \
-      > "$OUT/vertx-bare.log" 2>&1 &
+  # Two bare proxies: on Vert.x's core HTTP client, and on the Mutiny Web Client the gateway is required
+  # to use. The second is the ceiling of the gateway's stack; the gap between the two is the client's.
+  CLASSPATH_BENCH="target/test-classes:$(test_classpath)"
+  java $BARE_JVM_OPTS -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.BareVertxProxy 18070 18081 > "$OUT/vertx-bare.log" 2>&1 &
   BARE_PID=$!
-  PIDS+=($BARE_PID)
-  for _ in $(seq 100); do curl -sf localhost:18070/ >/dev/null && break; sleep 0.2; done
-  drive 18070 64 "$JIT_WARMUP" >/dev/null
-  for r in 1 2 3; do round "ceiling-r$r" 64 vertx-bare:18070 nginx:18091 gateway:18080; done
+  java $BARE_JVM_OPTS -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.BareVertxProxy 18071 18081 webclient \
+      > "$OUT/vertx-webclient.log" 2>&1 &
+  WEBCLIENT_PID=$!
+  PIDS+=($BARE_PID $WEBCLIENT_PID)
+  for port in 18070 18071; do
+    for _ in $(seq 100); do curl -sf "localhost:$port/" >/dev/null && break; sleep 0.2; done
+    drive "$port" 64 "$JIT_WARMUP" >/dev/null
+  done
+  for r in 1 2 3; do round "ceiling-r$r" 64 vertx-bare:18070 vertx-webclient:18071 nginx:18091 gateway:18080; done
   python3 bench/summarise.py "$OUT"
   if command -v strace >/dev/null; then
     { echo "| target | user CPU s/10k | kernel CPU s/10k | read/req | write/req | writev/req | epoll_wait/req | all syscalls/req |"
       echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
-      for r in 1 2; do cpu_split vertx-bare 18070; cpu_split gateway 18080; done; } | tee "$OUT/cpu-split.md"
+      for r in 1 2; do cpu_split vertx-bare 18070; cpu_split vertx-webclient 18071; cpu_split gateway 18080; done; } \
+        | tee "$OUT/cpu-split.md"
   else
     echo "no strace (apt-get install strace): no user/kernel split" >&2
   fi
