@@ -27,8 +27,8 @@
 #                           gateway's stack with nothing of the gateway in it), once on Vert.x's core
 #                           HTTP client and once on the Mutiny Web Client the gateway uses, three
 #                           alternating rounds at 64 connections (~12 min): how near the stack gets to nginx;
-#                           then, for the bare proxy and the gateway, user and kernel CPU per 10k requests
-#                           and system calls per request (strace -c), in cpu-split.md
+#                           then, for each JVM, user and kernel CPU per 10k requests and system calls
+#                           per request (strace -c), in cpu-split.md
 #   bench/run.sh --profile  the gateway alone at 64 connections for 30 s under async-profiler (from
 #                           Maven Central): CPU and allocation flame graphs, and the hottest frames
 #

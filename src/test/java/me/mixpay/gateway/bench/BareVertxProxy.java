@@ -93,9 +93,9 @@ public final class BareVertxProxy extends AbstractVerticle {
                         .putHeaders(io.vertx.mutiny.core.MultiMap.newInstance(request.headers()))
                         .sendBuffer(io.vertx.mutiny.core.buffer.Buffer.newInstance(body))
                         .subscribe().with(reply -> {
+                            io.vertx.mutiny.core.buffer.Buffer replyBody = reply.bodyAsBuffer();
                             request.response().setStatusCode(reply.statusCode()).headers().addAll(reply.headers().getDelegate());
-                            request.response().end(reply.bodyAsBuffer() == null ? io.vertx.core.buffer.Buffer.buffer()
-                                    : reply.bodyAsBuffer().getDelegate());
+                            request.response().end(replyBody == null ? io.vertx.core.buffer.Buffer.buffer() : replyBody.getDelegate());
                         }, failure -> {
                             if (!request.response().ended()) {
                                 request.response().setStatusCode(502).end();
