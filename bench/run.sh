@@ -26,7 +26,8 @@
 #   bench/run.sh --ceiling  the gateway, nginx and the thinnest Vert.x proxy (BareVertxProxy: the
 #                           gateway's stack with nothing of the gateway in it), once on Vert.x's core
 #                           HTTP client and once on the Mutiny Web Client the gateway uses, three
-#                           alternating rounds at 64 connections (~12 min): how near the stack gets to nginx;
+#                           alternating rounds at 64 connections, then five rounds paced at half the
+#                           gateway's throughput with the direct call (~18 min): how near the stack gets to nginx;
 #                           then, for each JVM, user and kernel CPU per 10k requests and system calls
 #                           per request (strace -c), in cpu-split.md
 #   bench/run.sh --profile  the gateway alone at 64 connections for 30 s under async-profiler (from
@@ -261,6 +262,14 @@ if $CEILING; then
     drive "$port" 64 "$JIT_WARMUP" >/dev/null
   done
   for r in 1 2 3; do round "ceiling-r$r" 64 vertx-bare:18070 vertx-webclient:18071 nginx:18091 gateway:18080; done
+  # The p99 target's half load, with the stack's ceiling in it: every target paced at half the gateway's
+  # median throughput in the rounds above, beside the direct call, so summarise.py gives the p99 the
+  # Web Client relay adds at the rate where the gateway is measured.
+  max=$(awk -F, '$1 ~ /^ceiling-r/ && $2=="gateway" {print $4}' "$OUT/results.csv" | sort -n | sed -n 2p)
+  delay=$(awk -v m="$max" 'BEGIN{printf "%d", 64*1000/(m/2)}')
+  for r in $(seq "${BENCH_HALF_ROUNDS:-5}"); do
+    ROUND_DELAY=$delay round "ceiling-half-r$r" 64 direct:18081 vertx-webclient:18071 nginx:18091 gateway:18080
+  done
   python3 bench/summarise.py "$OUT"
   if command -v strace >/dev/null; then
     { echo "| target | user CPU s/10k | kernel CPU s/10k | read/req | write/req | writev/req | epoll_wait/req | all syscalls/req |"

@@ -14,11 +14,12 @@ for r in rows:
                  f"{r['p99_ms']} | {r['p999_ms']} | {r['errors']} | {r['non2xx']} | {r['gateway_rss_mib']} | "
                  f"{r['gateway_cpu_s_per_10k']} | {ratio('nginx')} | {ratio('direct')} |")
 # The p99 each proxy adds to a direct call, round by round, where a round paced every target at the same
-# rate (the half-load rounds, and --ab rounds run with BENCH_AB_DELAY_MS): one 10 s p99 on shared cores
-# swings by milliseconds, so the verdict is the median of the rounds, each round's figures beside it.
+# rate (the half-load rounds, --ceiling's paced rounds, and --ab rounds run with BENCH_AB_DELAY_MS): one
+# 10 s p99 on shared cores swings by milliseconds, so the verdict is the median of the rounds, each
+# round's figures beside it.
 paced = {}
 for r in rows:
-    if r["scenario"].startswith(("half-load", "ab-")):
+    if r["scenario"].startswith(("half-load", "ceiling-half", "ab-")):
         paced.setdefault(r["scenario"], {})[r["target"]] = r
 added = {}
 for scenario, targets in paced.items():
