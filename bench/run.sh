@@ -194,6 +194,15 @@ round() { # $1 scenario $2 connections $3... the targets as name:port
     measure "$scenario" "${spec%%:*}" "${spec##*:}" "$connections" "${ROUND_DELAY:-0}"
   done
 }
+# Rounds at half the gateway's throughput, the p99 target's load: 64 connections paced by report.lua's
+# think times so that together they ask for half of $2 req/s; one 10 s p99 on shared cores swings by
+# milliseconds, so there are several rounds (BENCH_HALF_ROUNDS, five), which summarise.py also pools.
+half_load_rounds() { # $1 scenario prefix $2 the gateway's measured req/s $3... the targets as name:port
+  local prefix=$1 delay r
+  delay=$(awk -v m="$2" 'BEGIN{printf "%d", 64*1000/(m/2)}')
+  shift 2
+  for r in $(seq "${BENCH_HALF_ROUNDS:-5}"); do ROUND_DELAY=$delay round "$prefix-r$r" 64 "$@"; done
+}
 # The test classpath, for the Java tools kept in the test sources (BareVertxProxy, BenchChart).
 test_classpath() { ./mvnw -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout 2>/dev/null; }
 
@@ -262,14 +271,10 @@ if $CEILING; then
     drive "$port" 64 "$JIT_WARMUP" >/dev/null
   done
   for r in 1 2 3; do round "ceiling-r$r" 64 vertx-bare:18070 vertx-webclient:18071 nginx:18091 gateway:18080; done
-  # The p99 target's half load, with the stack's ceiling in it: every target paced at half the gateway's
-  # median throughput in the rounds above, beside the direct call, so summarise.py gives the p99 the
-  # Web Client relay adds at the rate where the gateway is measured.
+  # The p99 target's half load, with the stack's ceiling in it: half the gateway's median throughput in
+  # the rounds above, so summarise.py gives the p99 the Web Client relay adds where the gateway is measured.
   max=$(awk -F, '$1 ~ /^ceiling-r/ && $2=="gateway" {print $4}' "$OUT/results.csv" | sort -n | sed -n 2p)
-  delay=$(awk -v m="$max" 'BEGIN{printf "%d", 64*1000/(m/2)}')
-  for r in $(seq "${BENCH_HALF_ROUNDS:-5}"); do
-    ROUND_DELAY=$delay round "ceiling-half-r$r" 64 direct:18081 vertx-webclient:18071 nginx:18091 gateway:18080
-  done
+  half_load_rounds ceiling-half "$max" direct:18081 vertx-webclient:18071 nginx:18091 gateway:18080
   python3 bench/summarise.py "$OUT"
   if command -v strace >/dev/null; then
     { echo "| target | user CPU s/10k | kernel CPU s/10k | read/req | write/req | writev/req | epoll_wait/req | all syscalls/req |"
@@ -288,13 +293,10 @@ if $QUICK; then
 fi
 for c in $CONNECTIONS; do round small "$c" direct:18081 nginx:18091 gateway:18080; done
 if ! $SMOKE; then
-  # p99 added by the gateway at half its maximum throughput (64 connections, paced by report.lua's think
-  # times), in five alternating rounds: one 10 s p99 on shared cores swings by milliseconds, and with
-  # three rounds one disturbed round could still move the median. summarise.py also pools the rounds'
-  # quantiles into one p99 per target over all its requests.
+  # p99 added by the gateway at half its maximum throughput. Five rounds, not three: with three, one
+  # disturbed round could still move the median.
   max=$(awk -F, '$1=="small" && $2=="gateway" && $3==64 {print $4}' "$OUT/results.csv")
-  delay=$(awk -v m="$max" 'BEGIN{printf "%d", 64*1000/(m/2)}')
-  for r in $(seq "${BENCH_HALF_ROUNDS:-5}"); do ROUND_DELAY=$delay round "half-load-r$r" 64 direct:18081 nginx:18091 gateway:18080; done
+  half_load_rounds half-load "$max" direct:18081 nginx:18091 gateway:18080
   start_gateway 18082
   for c in $CONNECTIONS; do round big-20k "$c" direct:18082 nginx:18092 gateway:18080; done
   start_gateway 18083

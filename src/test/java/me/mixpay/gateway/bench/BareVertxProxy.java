@@ -47,10 +47,11 @@ public final class BareVertxProxy extends AbstractVerticle {
         // Quarkus's default: two event loops per core.
         int loops = 2 * Runtime.getRuntime().availableProcessors();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
-        HttpClient shared = args.length > 2 && args[2].equals("shared")
+        String mode = args.length > 2 ? args[2] : "";
+        HttpClient shared = mode.equals("shared")
                 ? vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(256))
                 : null;
-        boolean webClient = args.length > 2 && args[2].equals("webclient");
+        boolean webClient = mode.equals("webclient");
         vertx.deployVerticle(() -> new BareVertxProxy(port, upstreamPort, shared, webClient), new DeploymentOptions().setInstances(loops))
                 .onSuccess(id -> System.out.println("bare Vert.x proxy on :" + port + " -> :" + upstreamPort
                         + (webClient ? " through the Web Client" : "")))
