@@ -21,7 +21,7 @@ class AdminTest extends GatewayTestBase {
     @Test
     void listsEveryGroupWithPolicyAndBreakerState() {
         management().get("/admin/routes").then().statusCode(200)
-                .body("name", hasItems("settings", "quotes", "payments", "payment-results", "withdrawals", "default"))
+                .body("name", hasItems("settings", "estimates", "payment-results", "users", "multisig", "payments", "default"))
                 .body("find { it.name == 'payments' }.idempotent", equalTo(false))
                 .body("find { it.name == 'settings' }.idempotent", equalTo(true))
                 .body("find { it.name == 'payments' }.breaker", equalTo("closed"))

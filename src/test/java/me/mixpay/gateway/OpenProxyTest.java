@@ -65,7 +65,8 @@ class OpenProxyTest extends GatewayTestBase {
     @Test
     void unknownPathsGetAnEnvelope() {
         given().get("/nothing-here").then().statusCode(404)
-                .body("code", equalTo(1017)).body("gateway.error", equalTo("not_found"));
+                .body("code", equalTo(404)).body("message", equalTo("The payment link you visited does not exist."))
+                .body("data", equalTo(java.util.List.of())).body("gateway.error", equalTo("not_found"));
     }
 
     @Test

@@ -50,7 +50,7 @@ class StatusPageTest extends GatewayTestBase {
         assertThat(row).contains("data-code=\"0\"").contains("<b>0</b> ×3")
                 .contains("data-code=\"10008\"").contains(catalogMessage(10008));
         // Every shipped group is listed too, whatever other tests did to it.
-        for (String group : new String[] { "settings", "quotes", "payments", "payment-results", "withdrawals", "default" }) {
+        for (String group : new String[] { "settings", "estimates", "payment-results", "users", "multisig", "payments", "default" }) {
             assertThat(row(dom, group)).containsPattern("data-breaker=\"(closed|open|half_open)\"");
         }
     }

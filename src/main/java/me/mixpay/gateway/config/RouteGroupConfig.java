@@ -110,11 +110,17 @@ public interface RouteGroupConfig {
 
     interface Timeout {
         /** One attempt, from sending to the last byte of the reply. */
-        @WithDefault("10s")
+        @WithDefault("8s")
         Duration attempt();
 
-        /** The whole request, retries and back-offs included. */
-        @WithDefault("25s")
+        /**
+         * The whole request, retries and back-offs included. It must end before the merchant's client
+         * gives up: MixPay's official client ({@code mixpayjs}) times out after 20 s and then resends the
+         * same request, POSTs included, so a gateway still working on a payment creation at 20 s would
+         * see it twice. 15 s leaves the client 5 s for the network; set it lower for clients with
+         * shorter timeouts.
+         */
+        @WithDefault("15s")
         Duration overall();
     }
 

@@ -33,7 +33,10 @@ public final class GatewayEnvelope {
             json.writeNumberField("code", code);
             json.writeBooleanField("success", false);
             json.writeStringField("message", message);
-            json.writeNullField("data");
+            // MixPay's own error envelopes carry an empty array, and SDKs written against them may
+            // iterate or index data without a null check.
+            json.writeArrayFieldStart("data");
+            json.writeEndArray();
             json.writeNumberField("timestampMs", System.currentTimeMillis());
             json.writeObjectFieldStart("gateway");
             json.writeStringField("error", error.reason());

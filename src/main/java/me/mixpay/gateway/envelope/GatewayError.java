@@ -9,8 +9,8 @@ public enum GatewayError {
     BAD_REQUEST(400, 1017),
     /** CONNECT, TRACE: the gateway is not a general-purpose proxy. */
     METHOD_NOT_ALLOWED(405, 1017),
-    /** A path the gateway does not serve. */
-    NOT_FOUND(404, 1017),
+    /** A path the gateway does not serve: MixPay's own code and words for an unknown path. */
+    NOT_FOUND(404, 404),
     /** No gateway API key, or one the gateway does not know: nothing was forwarded. */
     UNAUTHENTICATED(401, 2000),
     /** The merchant took longer than {@code gateway.limits.body-read-timeout} to send its body. */
