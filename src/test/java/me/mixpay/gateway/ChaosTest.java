@@ -58,14 +58,12 @@ class ChaosTest {
                 config.put("gateway.routes." + group + ".timeout.overall", "3s");
                 config.put("gateway.routes." + group + ".retry.initial-delay", "5ms");
                 config.put("gateway.routes." + group + ".retry.jitter", "5ms");
-                config.put("gateway.routes." + group + ".retry.rate-limited-pause", "0ms");
                 config.put("gateway.routes." + group + ".retry.budget-ratio", "0.5");
                 // Breakers stay on but open rarely, so most requests meet the upstream's faults.
                 config.put("gateway.routes." + group + ".circuit-breaker.request-volume", "200");
                 config.put("gateway.routes." + group + ".circuit-breaker.failure-ratio", "0.95");
                 config.put("gateway.routes." + group + ".circuit-breaker.delay", "100ms");
                 config.put("gateway.routes." + group + ".circuit-breaker.maintenance-delay", "50ms");
-                config.put("gateway.routes." + group + ".rate-limit.limit", "100000");
                 config.put("gateway.routes." + group + ".bulkhead.max-concurrent", "96");
             }
             return config;

@@ -153,37 +153,6 @@ class ResilienceTest extends GatewayTestBase {
     }
 
     @Test
-    void rateLimitedWithRetryAfterWaitsAtLeastThatLongAndPausesTheGroup() {
-        String path = "/v1/test/rate/estimate";
-        upstream.stubFor(get(path).inScenario("limited").whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withHeader("Retry-After", "2")
-                        .withBody(MixPayReplies.error(1429, "Your request frequency is too high")))
-                .willSetStateTo("ok"));
-        upstream.stubFor(get(path).inScenario("limited").whenScenarioStateIs("ok")
-                .willReturn(MixPayReplies.json(MixPayReplies.success("{}"))));
-
-        long start = System.nanoTime();
-        // Meanwhile, other requests of the group are held back by the gateway itself.
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        Future<Response> first = pool.submit(() -> given().get(path));
-        await().atMost(Duration.ofSeconds(2)).until(() -> upstream.countRequestsMatching(
-                getRequestedFor(urlEqualTo(path)).build()).getCount() == 1);
-        given().get(path).then().statusCode(429)
-                .header("Retry-After", org.hamcrest.Matchers.notNullValue())
-                .header("X-Gateway-Attempts", "0")
-                .body("code", equalTo(1429))
-                .body("gateway.error", equalTo("rate_limited"));
-
-        Response retried = await().atMost(Duration.ofSeconds(10)).until(first::get, r -> true);
-        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
-        pool.shutdown();
-        assertThat(retried.statusCode()).isEqualTo(200);
-        assertThat(retried.header("X-Gateway-Attempts")).isEqualTo("2");
-        assertThat(elapsedMillis).as("no retry before the 2 s MixPay asked for").isGreaterThanOrEqualTo(2000);
-        upstream.verify(2, getRequestedFor(urlEqualTo(path)));
-    }
-
-    @Test
     void bulkheadOverflowGets503AndEveryRequestExactlyOneReply() throws Exception {
         String path = "/v1/test/bulkhead/slow";
         upstream.stubFor(get(path).willReturn(aResponse().withFixedDelay(600).withBody(MixPayReplies.success("{}"))));
@@ -261,18 +230,6 @@ class ResilienceTest extends GatewayTestBase {
         // t-maint is not idempotent (the default): a -1 is handed back after one attempt.
         given().get("/v1/test/maint/y").then().header("X-Gateway-Attempts", "1");
         upstream.verify(1, getRequestedFor(urlEqualTo("/v1/test/maint/y")));
-    }
-
-    @Test
-    void rateLimitKnobRefusesCallsBeyondTheLimitWithMixPaysOwn1429() {
-        String path = "/v1/test/ratelimit/x";
-        upstream.stubFor(get(path).willReturn(MixPayReplies.json(MixPayReplies.success("{}"))));
-        for (int i = 0; i < 3; i++) {
-            given().get(path).then().statusCode(200);
-        }
-        given().get(path).then().statusCode(429).body("code", equalTo(1429))
-                .body("message", equalTo("Your request frequency is too high, please try again later."));
-        upstream.verify(3, getRequestedFor(urlEqualTo(path)));
     }
 
     @Test

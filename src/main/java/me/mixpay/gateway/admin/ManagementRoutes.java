@@ -110,8 +110,7 @@ public class ManagementRoutes {
         GatewayConfig.Auth auth = config.auth();
         return Map.of(
                 "auth", Map.of("enabled", auth.enabled(), "mode", auth.mode(), "header", auth.header(),
-                        "keysFile", auth.keysFile().map(Object::toString).orElse("none"),
-                        "rateLimit", Map.of("limit", auth.rateLimit(), "window", auth.rateLimitWindow().toString())),
+                        "keysFile", auth.keysFile().map(Object::toString).orElse("none")),
                 "upstream", Map.of("baseUrl", upstream.baseUrl().toString(), "connectTimeout", upstream.connectTimeout().toString(),
                         "readTimeout", upstream.readTimeout().toString(), "maxConnections", upstream.maxConnections(),
                         "idleTimeout", upstream.idleTimeout().toString(),
@@ -123,6 +122,12 @@ public class ManagementRoutes {
                         "maxInspectedSize", limits.maxInspectedSize().asLongValue()),
                 "accessLog", Map.of("format", config.accessLog().format(),
                         "flushInterval", config.accessLog().flushInterval().toString()),
+                "budget", Map.of("limit", config.budget().limit(), "window", config.budget().window().toString(),
+                        "criticalReserve", config.budget().criticalReserve(), "normalReserve", config.budget().normalReserve(),
+                        "maxWaiting", config.budget().maxWaiting()),
+                "cluster", Map.of("redis", config.cluster().redisUrl().filter(u -> !u.isBlank()).isPresent(),
+                        "redisTimeout", config.cluster().redisTimeout().toString(), "heartbeat", config.cluster().heartbeat().toString(),
+                        "keyPrefix", config.cluster().keyPrefix()),
                 "shutdownTimeout", shutdownTimeout.map(Duration::toString).orElse("none"),
                 "adminTokenSet", config.admin().token().filter(t -> !t.isBlank()).isPresent());
     }
@@ -135,7 +140,6 @@ public class ManagementRoutes {
                         Map.entry("maxDelay", p.retry().maxDelay().toString()), Map.entry("jitter", p.retry().jitter().toString()),
                         Map.entry("maxDuration", p.retry().maxDuration().toString()), Map.entry("on", p.retry().on()),
                         Map.entry("onStatus", p.retry().onStatus()),
-                        Map.entry("rateLimitedPause", p.retry().rateLimitedPause().toString()),
                         Map.entry("maxRetryAfter", p.retry().maxRetryAfter().toString()),
                         Map.entry("budgetRatio", p.retry().budgetRatio()),
                         Map.entry("budgetMinPerSecond", p.retry().budgetMinPerSecond())),
@@ -145,7 +149,7 @@ public class ManagementRoutes {
                         "maintenanceDelay", p.circuitBreaker().maintenanceDelay().toString()),
                 "timeout", Map.of("attempt", p.timeout().attempt().toString(), "overall", p.timeout().overall().toString()),
                 "bulkhead", Map.of("maxConcurrent", p.bulkhead().maxConcurrent(), "queue", p.bulkhead().queue()),
-                "rateLimit", Map.of("limit", p.rateLimit().limit(), "window", p.rateLimit().window().toString()));
+                "priority", p.priority().label());
         return new RouteView(group.name(), group.patterns(), p.idempotent(), group.breakerLabel(),
                 group.forcedOpen(), Instant.ofEpochMilli(group.lastTransitionMillis()).toString(),
                 group.retryBudgetRemaining(), policy);

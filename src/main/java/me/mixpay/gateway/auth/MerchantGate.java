@@ -1,26 +1,21 @@
 package me.mixpay.gateway.auth;
 
-import static java.time.temporal.ChronoUnit.MILLIS;
 
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Startup;
-import io.smallrye.faulttolerance.api.RateLimitException;
-import io.smallrye.faulttolerance.api.TypedGuard;
 import io.vertx.core.http.HttpServerRequest;
 
 import me.mixpay.gateway.config.GatewayConfig;
 
 /**
- * Decides who a request comes from and whether that merchant may send it now: a known API key, within
- * the merchant's own rate limit (a SmallRye rate limiter per merchant, so one merchant's burst never
- * eats another's allowance). Built at start-up so a malformed keys file stops the gateway at once.
+ * Decides who a request comes from: a known API key or a verified client certificate. Built at
+ * start-up so a malformed keys file stops the gateway at once. How much each merchant may send is the
+ * MixPay budget's business ({@code RequestBudget}), which serves merchants fairly while calls wait.
  */
 @Startup
 @ApplicationScoped
@@ -36,9 +31,6 @@ public class MerchantGate {
     private final Set<String> certificateMerchants;
     private final String header;
     private final MerchantKeys keys;
-    private final Map<String, TypedGuard<Boolean>> limiters = new ConcurrentHashMap<>();
-    private final int limit;
-    private final long windowMillis;
 
     MerchantGate(GatewayConfig config) {
         GatewayConfig.Auth auth = config.auth();
@@ -51,12 +43,6 @@ public class MerchantGate {
         this.certificateMerchants = Set.copyOf(auth.mtlsMerchants().orElse(java.util.List.of()));
         this.header = auth.header();
         this.keys = MerchantKeys.of(auth.merchants(), auth.keysFile());
-        this.limit = auth.rateLimit();
-        this.windowMillis = auth.rateLimitWindow().toMillis();
-        for (String merchant : merchants()) {
-            limiters.put(merchant, TypedGuard.create(Boolean.class).withDescription("merchant-" + merchant)
-                    .withRateLimit().limit(limit).window(windowMillis, MILLIS).done().build());
-        }
         if (!enabled) {
             LOG.warn("merchant authentication is OFF (gateway.auth.enabled=false): anyone who reaches the port can send traffic");
         } else if (mutualTls) {
@@ -94,7 +80,7 @@ public class MerchantGate {
             if (!certificateMerchants.contains(merchant)) {
                 return Admission.unauthenticated("the client certificate does not belong to a known merchant");
             }
-            return withinLimit(merchant);
+            return Admission.of(merchant);
         }
         return admit(request.getHeader(header));
     }
@@ -107,36 +93,20 @@ public class MerchantGate {
         if (merchant == null) {
             return Admission.unauthenticated("the gateway API key is not known");
         }
-        return withinLimit(merchant);
-    }
-
-    private Admission withinLimit(String merchant) {
-        try {
-            limiters.get(merchant).call(() -> Boolean.TRUE);
-        } catch (RateLimitException over) {
-            return Admission.overLimit(merchant, "merchant " + merchant + " is over its limit of " + limit + " requests per "
-                    + windowMillis + " ms on this gateway replica");
-        } catch (Exception impossible) {
-            throw new IllegalStateException(impossible);
-        }
         return Admission.of(merchant);
     }
 
     /**
      * The gate's verdict: a merchant id when admitted; otherwise why not, and the merchant when known.
      */
-    public record Admission(String merchant, boolean admitted, boolean overLimit, String detail) {
+    public record Admission(String merchant, boolean admitted, String detail) {
 
         static Admission of(String merchant) {
-            return new Admission(merchant, true, false, null);
+            return new Admission(merchant, true, null);
         }
 
         static Admission unauthenticated(String detail) {
-            return new Admission(null, false, false, detail);
-        }
-
-        static Admission overLimit(String merchant, String detail) {
-            return new Admission(merchant, false, true, detail);
+            return new Admission(null, false, detail);
         }
     }
 }

@@ -34,6 +34,70 @@ public interface GatewayConfig {
 
     Admin admin();
 
+    /** The one MixPay request budget every upstream call draws from (docs/budget.md). */
+    Budget budget();
+
+    /** State shared by replicas; without Redis, each replica keeps it in process. */
+    Cluster cluster();
+
+    interface Budget {
+        /**
+         * Calls MixPay accepts per {@link #window()} from one caller address, over all its APIs
+         * together: 60 a minute by MixPay's rate-limiting page. Every replica and merchant behind one
+         * egress address shares it. A lower {@code x-ratelimit-limit} from MixPay lowers it further.
+         */
+        @WithDefault("60")
+        int limit();
+
+        /** The window the limit counts over; no window of this length ever holds more calls. */
+        @WithDefault("60s")
+        Duration window();
+
+        /**
+         * Share of each window only {@code critical} calls (payment creation and refresh) may use, so
+         * a creation never waits behind look-ups.
+         */
+        @WithDefault("0.25")
+        double criticalReserve();
+
+        /** A further share that {@code normal} calls (payment results) keep from {@code low} ones. */
+        @WithDefault("0.25")
+        double normalReserve();
+
+        /**
+         * Calls waiting for budget on one replica; past it a call is refused at once with 429 and
+         * {@code budget_exhausted}, so a flood cannot hold unbounded memory.
+         */
+        @WithDefault("1000")
+        int maxWaiting();
+    }
+
+    interface Cluster {
+        /**
+         * Redis shared by all replicas, e.g. {@code redis://redis:6379} (password in the URL's user
+         * info, never logged). Unset: an embedded in-process store, right for one replica.
+         */
+        Optional<String> redisUrl();
+
+        /**
+         * Longest a Redis command may take before this replica stops waiting and falls back to its
+         * local share of the budget; a merchant request never waits longer than this on Redis.
+         */
+        @WithDefault("250ms")
+        Duration redisTimeout();
+
+        /**
+         * How often a replica announces itself and reads the cluster's maintenance notices; a
+         * maintenance code seen by one replica opens the group on the others within about this long.
+         */
+        @WithDefault("500ms")
+        Duration heartbeat();
+
+        /** Prefix of every Redis key, so several gateways (or environments) can share one Redis. */
+        @WithDefault("mixpay-gateway")
+        String keyPrefix();
+    }
+
     /** Who may send traffic through the gateway. */
     Auth auth();
 
@@ -89,14 +153,6 @@ public interface GatewayConfig {
          */
         Optional<java.nio.file.Path> keysFile();
 
-        /** Requests each merchant may make per window, on this replica. */
-        @WithName("rate-limit.limit")
-        @WithDefault("500")
-        int rateLimit();
-
-        @WithName("rate-limit.window")
-        @WithDefault("1s")
-        Duration rateLimitWindow();
     }
 
     interface Admin {

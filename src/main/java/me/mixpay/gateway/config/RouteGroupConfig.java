@@ -7,6 +7,7 @@ import java.util.Set;
 
 import io.smallrye.config.WithDefault;
 
+import me.mixpay.gateway.budget.Priority;
 import me.mixpay.gateway.catalog.Category;
 
 /**
@@ -28,6 +29,15 @@ public interface RouteGroupConfig {
     @WithDefault("false")
     boolean idempotent();
 
+    /**
+     * The group's class in the MixPay request budget: {@code critical} calls may use the whole window
+     * (payment creation and refresh), {@code normal} all but the critical reserve (payment results),
+     * {@code low} only what the others leave (settings, estimates, other look-ups). Waiting calls are
+     * served in this order.
+     */
+    @WithDefault("normal")
+    Priority priority();
+
     Retry retry();
 
     CircuitBreaker circuitBreaker();
@@ -35,8 +45,6 @@ public interface RouteGroupConfig {
     Timeout timeout();
 
     Bulkhead bulkhead();
-
-    RateLimit rateLimit();
 
     interface Retry {
         /** Attempts in all, the first included; 1 turns retries off. */
@@ -58,17 +66,16 @@ public interface RouteGroupConfig {
         @WithDefault("10s")
         Duration maxDuration();
 
-        /** Reply categories worth a retry (for idempotent groups). */
-        @WithDefault("TRANSIENT,RATE_LIMITED")
+        /**
+         * Reply categories worth a retry (for idempotent groups). {@code RATE_LIMITED} is not among the
+         * defaults: after a 1429 every replica waits out MixPay's window, so a retry could only fail.
+         */
+        @WithDefault("TRANSIENT")
         Set<Category> on();
 
         /** HTTP statuses worth a retry when the body says nothing (for idempotent groups). */
         @WithDefault("502,503,504")
         Set<Integer> onStatus();
-
-        /** How long the group stays away from MixPay after a 1429 that says nothing about how long. */
-        @WithDefault("1s")
-        Duration rateLimitedPause();
 
         /** A Retry-After longer than this is handed to the caller instead of waited out. */
         @WithDefault("2s")
@@ -132,14 +139,5 @@ public interface RouteGroupConfig {
         /** Calls waiting for a slot; beyond it, 503 bulkhead_full at once. */
         @WithDefault("64")
         int queue();
-    }
-
-    interface RateLimit {
-        /** Calls per window sent to MixPay; beyond, the gateway answers MixPay's own 1429. */
-        @WithDefault("200")
-        int limit();
-
-        @WithDefault("1s")
-        Duration window();
     }
 }

@@ -35,8 +35,11 @@ public enum GatewayError {
     CIRCUIT_OPEN(503, -1),
     /** The route group already has as many calls in flight and queued as it allows. */
     BULKHEAD_FULL(503, -1),
-    /** The route group or the merchant is over its rate limit, or MixPay asked the group to back off. */
-    RATE_LIMITED(429, 1429),
+    /**
+     * No MixPay call could be had from the cluster's request budget within the request's time, or
+     * MixPay answered 1429 and every replica waits out its window: MixPay's own code for it.
+     */
+    BUDGET_EXHAUSTED(429, 1429),
     /** The gateway is shutting down and takes no new requests. */
     SHUTTING_DOWN(503, -1),
     /** A bug in the gateway: answered, logged, never a stack trace to the caller. */

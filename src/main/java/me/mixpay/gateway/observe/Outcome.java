@@ -6,7 +6,7 @@ import me.mixpay.gateway.proxy.Forwarded;
 
 /** How one merchant request ended, as a bounded label for metrics and logs. */
 public enum Outcome {
-    SUCCESS, MIXPAY_ERROR, GATEWAY_ERROR, CIRCUIT_OPEN, RATE_LIMITED, BULKHEAD_FULL;
+    SUCCESS, MIXPAY_ERROR, GATEWAY_ERROR, CIRCUIT_OPEN, BUDGET_EXHAUSTED, BULKHEAD_FULL;
 
     public static Outcome of(Forwarded forwarded) {
         if (forwarded.reply() != null) {
@@ -15,7 +15,7 @@ public enum Outcome {
         GatewayError error = forwarded.failure().error();
         return switch (error) {
             case CIRCUIT_OPEN -> CIRCUIT_OPEN;
-            case RATE_LIMITED -> RATE_LIMITED;
+            case BUDGET_EXHAUSTED -> BUDGET_EXHAUSTED;
             case BULKHEAD_FULL -> BULKHEAD_FULL;
             default -> GATEWAY_ERROR;
         };

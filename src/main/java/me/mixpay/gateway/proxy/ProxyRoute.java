@@ -105,13 +105,8 @@ public class ProxyRoute {
         }
         MerchantGate.Admission admission = gate.admit(request);
         if (!admission.admitted()) {
-            Refusal denied = new Refusal(admission.overLimit() ? GatewayError.RATE_LIMITED : GatewayError.UNAUTHENTICATED,
-                    admission.detail());
-            MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-            if (admission.overLimit()) {
-                headers.add(HttpHeaders.RETRY_AFTER, "1");
-            }
-            refuse(rc, requestId, denied, admission.merchant(), headers);
+            refuse(rc, requestId, new Refusal(GatewayError.UNAUTHENTICATED, admission.detail()), admission.merchant(),
+                    MultiMap.caseInsensitiveMultiMap());
             return;
         }
         Context context = Vertx.currentContext();

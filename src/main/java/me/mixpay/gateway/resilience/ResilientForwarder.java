@@ -1,16 +1,21 @@
 package me.mixpay.gateway.resilience;
 
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
-import io.smallrye.faulttolerance.api.RateLimitException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 
+import me.mixpay.gateway.budget.BudgetExhausted;
+import me.mixpay.gateway.budget.RequestBudget;
 import me.mixpay.gateway.catalog.Category;
 import me.mixpay.gateway.envelope.GatewayError;
 import me.mixpay.gateway.envelope.GatewayException;
@@ -21,8 +26,8 @@ import me.mixpay.gateway.proxy.UpstreamClient;
 import me.mixpay.gateway.proxy.UpstreamReply;
 
 /**
- * Forwards a request under its route group's policy and tells the merchant what happened
- * ({@code X-Gateway-Route}, {@code X-Gateway-Attempts}, {@code X-Gateway-Circuit}).
+ * Forwards a request under its route group's policy and the cluster's MixPay budget, and tells the
+ * merchant what happened ({@code X-Gateway-Route}, {@code X-Gateway-Attempts}, {@code X-Gateway-Circuit}).
  */
 @ApplicationScoped
 public class ResilientForwarder implements Forwarder {
@@ -33,10 +38,12 @@ public class ResilientForwarder implements Forwarder {
 
     private final RouteTable routes;
     private final UpstreamClient upstream;
+    private final RequestBudget budget;
 
-    ResilientForwarder(RouteTable routes, UpstreamClient upstream) {
+    ResilientForwarder(RouteTable routes, UpstreamClient upstream, RequestBudget budget) {
         this.routes = routes;
         this.upstream = upstream;
+        this.budget = budget;
     }
 
     @Override
@@ -44,37 +51,42 @@ public class ResilientForwarder implements Forwarder {
         RouteGroup group = routes.match(exchange.method().name(), exchange.path());
         exchange.route(group.name());
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().set(ROUTE, group.name());
-        if (group.forcedOpen()) {
+        // Answered here, before any budget is taken: a call MixPay will not see must not spend one.
+        if (group.forcedOpen() || group.maintenanceNotice().isPresent()) {
             return Uni.createFrom().item(circuitOpen(group, exchange, headers));
         }
-        long paused = group.backoff().remainingMillis();
-        if (paused > 0) {
-            return Uni.createFrom().item(done(exchange, headers, Forwarded.failed(new GatewayException(GatewayError.RATE_LIMITED,
-                    "MixPay asked this route group to slow down; no call is sent before the time it asked",
-                    1429, null, seconds(paused), null), headers)));
-        }
-        return group.guard(() -> attempt(group, exchange))
+        // The last thing an attempt met, so a retry that finds no budget still hands the merchant
+        // MixPay's answer: no call is refused after it has spent budget.
+        AtomicReference<Throwable> lastFailure = new AtomicReference<>();
+        return group.guard(() -> attempt(group, exchange, lastFailure))
                 .map(reply -> done(exchange, headers, relay(reply, headers)))
-                .onFailure().recoverWithItem(failure -> outcome(group, exchange, headers, failure));
+                .onFailure().recoverWithItem(failure -> outcome(group, exchange, headers,
+                        failure instanceof BudgetExhausted && lastFailure.get() != null ? lastFailure.get() : failure));
     }
 
-    private Uni<UpstreamReply> attempt(RouteGroup group, ProxyExchange exchange) {
-        return Uni.createFrom().deferred(() -> {
-            exchange.nextAttempt();
-            long start = System.nanoTime();
-            Deadline deadline = group.attemptDeadline();
-            return deadline.bound(upstream.send(exchange, deadline.limit()))
-                    .onItemOrFailure().invoke((reply, failure) -> group.attemptFinished(failure == null, System.nanoTime() - start));
-        }).map(reply -> judge(group, reply));
+    private Uni<UpstreamReply> attempt(RouteGroup group, ProxyExchange exchange, AtomicReference<Throwable> lastFailure) {
+        long left = group.policy().timeout().overall().toMillis()
+                - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - exchange.startNanos());
+        return budget.acquire(group.priority(), exchange.merchant(), left)
+                .chain(granted -> Uni.createFrom().deferred(() -> {
+                    exchange.nextAttempt();
+                    long start = System.nanoTime();
+                    Deadline deadline = group.attemptDeadline();
+                    return deadline.bound(upstream.send(exchange, deadline.limit()))
+                            .onItemOrFailure().invoke((reply, failure) -> group.attemptFinished(failure == null, System.nanoTime() - start));
+                }))
+                .map(reply -> judge(group, reply))
+                .onFailure(failure -> !(failure instanceof BudgetExhausted)).invoke(lastFailure::set);
     }
 
     /** Lets a good reply through; turns a reply the policies must act on into a {@link FailedReply}. */
-    private static UpstreamReply judge(RouteGroup group, UpstreamReply reply) {
+    private UpstreamReply judge(RouteGroup group, UpstreamReply reply) {
+        budget.observe(reply.headers());
         Category category = reply.inspection().category();
         long retryAfter = retryAfterMillis(reply);
         if (category == Category.RATE_LIMITED || reply.status() == 429) {
-            group.backoff().pauseFor(retryAfter > 0 ? retryAfter : group.policy().retry().rateLimitedPause().toMillis());
-            throw new FailedReply(reply, retryAfter);
+            budget.rateLimitedByMixPay();
+            throw new FailedReply(reply, Math.max(retryAfter, budget.windowMillis()));
         }
         if (category == Category.MAINTENANCE) {
             group.sawMaintenance(reply);
@@ -88,10 +100,19 @@ public class ResilientForwarder implements Forwarder {
         return reply;
     }
 
-    private static Forwarded outcome(RouteGroup group, ProxyExchange exchange, MultiMap headers, Throwable failure) {
+    private Forwarded outcome(RouteGroup group, ProxyExchange exchange, MultiMap headers, Throwable failure) {
         if (failure instanceof FailedReply failed) {
+            if (failed.category() == Category.RATE_LIMITED || failed.reply().status() == 429) {
+                // MixPay's 1429 is the budget's failure, not the merchant's: the gateway answers with its
+                // own envelope and the pause every replica now keeps.
+                return done(exchange, headers, budgetExhausted(headers, new BudgetExhausted(
+                        "MixPay answered 1429; no call goes to MixPay until its window has passed", failed.retryAfterMillis())));
+            }
             // No retry left (or none allowed): the merchant gets MixPay's own last answer.
             return done(exchange, headers, relay(failed.reply(), headers));
+        }
+        if (failure instanceof BudgetExhausted exhausted) {
+            return done(exchange, headers, budgetExhausted(headers, exhausted));
         }
         if (failure instanceof CircuitBreakerOpenException) {
             return circuitOpen(group, exchange, headers);
@@ -102,9 +123,6 @@ public class ResilientForwarder implements Forwarder {
         } else if (failure instanceof BulkheadException) {
             answer = new GatewayException(GatewayError.BULKHEAD_FULL,
                     "route group " + group.name() + " has as many MixPay calls in flight and waiting as it allows");
-        } else if (failure instanceof RateLimitException) {
-            answer = new GatewayException(GatewayError.RATE_LIMITED, "route group " + group.name() + " is over its rate limit",
-                    1429, null, 1, null);
         } else if (failure instanceof TimeoutException) {
             answer = new GatewayException(GatewayError.UPSTREAM_TIMEOUT, "MixPay did not answer in time");
         } else {
@@ -114,16 +132,21 @@ public class ResilientForwarder implements Forwarder {
         return done(exchange, headers, Forwarded.failed(answer, headers));
     }
 
+    private static Forwarded budgetExhausted(MultiMap headers, BudgetExhausted exhausted) {
+        return Forwarded.failed(new GatewayException(GatewayError.BUDGET_EXHAUSTED, exhausted.getMessage(),
+                GatewayError.BUDGET_EXHAUSTED.code(), null, seconds(exhausted.retryAfterMillis()), null), headers);
+    }
+
     /** A fast answer while the group's breaker is open, replaying MixPay's maintenance notice if that opened it. */
     private static Forwarded circuitOpen(RouteGroup group, ProxyExchange exchange, MultiMap headers) {
         headers.set(CIRCUIT, "open");
-        UpstreamReply maintenance = group.lastMaintenanceReply();
+        Optional<MaintenanceNotice> maintenance = group.maintenanceNotice();
         GatewayException answer;
-        if (group.maintenanceOpen() && maintenance != null) {
+        if (maintenance.isPresent() && !group.forcedOpen()) {
+            MaintenanceNotice notice = maintenance.get();
             answer = new GatewayException(GatewayError.CIRCUIT_OPEN,
                     "MixPay reported maintenance for route group " + group.name() + "; MixPay was not called",
-                    maintenance.inspection().code(), maintenance.inspection().message(),
-                    group.maintenanceRetryAfterSeconds(), null);
+                    notice.code(), notice.message(), notice.retryAfterSeconds(System.currentTimeMillis()), null);
         } else {
             answer = new GatewayException(GatewayError.CIRCUIT_OPEN,
                     "the circuit breaker of route group " + group.name() + " is open; MixPay was not called",

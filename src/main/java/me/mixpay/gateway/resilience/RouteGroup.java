@@ -27,8 +27,8 @@ import me.mixpay.gateway.proxy.UpstreamReply;
  * <p>
  * Two guards, nested. The inner one runs each attempt: retry (with {@link RetryDecision} and
  * {@link ExponentialJitterBackoff}), the maintenance breaker (a SmallRye breaker with a rolling window of
- * one call, so a single maintenance code opens it at once and a single good trial closes it), rate
- * limit and bulkhead, around the attempt's {@link Deadline}. The outer one judges whole requests: the
+ * one call, so a single maintenance code opens it at once and a single good trial closes it) and
+ * bulkhead, around the attempt's {@link Deadline}. The outer one judges whole requests: the
  * failure-ratio breaker, which so counts a request once whatever its retries, around the request's
  * {@link Deadline}. The deadlines sit where SmallRye's timeouts would, inside the breakers and the
  * retry, so a timeout counts and retries as it would there.
@@ -51,8 +51,7 @@ public final class RouteGroup {
     private final RouteGroupConfig policy;
     private final List<RoutePattern> patterns;
     private final RetryBudget budget;
-    private final MixPayBackoff backoff = new MixPayBackoff();
-    /** Each attempt: retry, maintenance breaker, rate limit, bulkhead. */
+    /** Each attempt: retry, maintenance breaker, bulkhead. */
     private final TypedGuard<Uni<UpstreamReply>> attemptGuard;
     private final Deadline attemptDeadline;
     /** The whole request, retries included: failure-ratio breaker. */
@@ -64,6 +63,9 @@ public final class RouteGroup {
     private final AtomicLong maintenanceOpenedMillis = new AtomicLong();
     private final AtomicReference<UpstreamReply> lastMaintenanceReply = new AtomicReference<>();
     private final AtomicBoolean forcedOpen = new AtomicBoolean();
+    /** A maintenance notice another replica saw, shared through the cluster store, until it expires. */
+    private final AtomicReference<MaintenanceNotice> noticeElsewhere = new AtomicReference<>();
+    private final List<java.util.function.Consumer<MaintenanceNotice>> maintenanceListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<String>> transitionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<String>> retryListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<java.util.function.ObjLongConsumer<Boolean>> attemptListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -106,11 +108,9 @@ public final class RouteGroup {
                     })
                     .done();
         }
-        inner.withRateLimit()
-                .limit(policy.rateLimit().limit())
-                .window(policy.rateLimit().window().toMillis(), MILLIS)
-                .done()
-                .withBulkhead().limit(policy.bulkhead().maxConcurrent()).queueSize(policy.bulkhead().queue()).done();
+        // No rate limiter here: every attempt takes its call from the cluster's one MixPay budget
+        // (RequestBudget), which a per-group, per-replica limit could only undercut or waste.
+        inner.withBulkhead().limit(policy.bulkhead().maxConcurrent()).queueSize(policy.bulkhead().queue()).done();
         this.attemptGuard = inner.build();
         this.attemptDeadline = new Deadline(policy.timeout().attempt(), "the attempt");
 
@@ -153,9 +153,44 @@ public final class RouteGroup {
         return failure instanceof UpstreamFailure || failure instanceof TimeoutException;
     }
 
-    /** Remembers the maintenance reply that the open breaker will replay to callers. */
+    /** Remembers the maintenance reply that the open breaker will replay to callers, and tells the cluster. */
     void sawMaintenance(UpstreamReply reply) {
         lastMaintenanceReply.set(reply);
+        if (policy.circuitBreaker().enabled()) {
+            MaintenanceNotice notice = new MaintenanceNotice(reply.inspection().code(), reply.inspection().message(),
+                    System.currentTimeMillis() + policy.circuitBreaker().maintenanceDelay().toMillis());
+            maintenanceListeners.forEach(listener -> listener.accept(notice));
+        }
+    }
+
+    /** Called when this replica sees a maintenance code, so other replicas can open the group too. */
+    public void onMaintenance(java.util.function.Consumer<MaintenanceNotice> listener) {
+        maintenanceListeners.add(listener);
+    }
+
+    /** Another replica saw MixPay's maintenance notice for this group: open here too until it expires. */
+    public void openedElsewhere(MaintenanceNotice notice) {
+        MaintenanceNotice before = noticeElsewhere.getAndSet(notice);
+        if (before == null || !before.inForce(System.currentTimeMillis())) {
+            lastTransitionMillis.set(System.currentTimeMillis());
+        }
+    }
+
+    /**
+     * The maintenance notice in force for this group, if any: this replica's own open maintenance
+     * breaker's, or one another replica shared. Callers get it replayed without MixPay being called.
+     */
+    java.util.Optional<MaintenanceNotice> maintenanceNotice() {
+        long now = System.currentTimeMillis();
+        UpstreamReply own = lastMaintenanceReply.get();
+        if (maintenanceOpen() && own != null) {
+            long until = maintenanceOpenedMillis.get() + policy.circuitBreaker().maintenanceDelay().toMillis();
+            if (until > now) {
+                return java.util.Optional.of(new MaintenanceNotice(own.inspection().code(), own.inspection().message(), until));
+            }
+        }
+        MaintenanceNotice shared = noticeElsewhere.get();
+        return shared != null && shared.inForce(now) ? java.util.Optional.of(shared) : java.util.Optional.empty();
     }
 
     private void transition(AtomicReference<CircuitBreakerState> which, CircuitBreakerState state) {
@@ -199,17 +234,19 @@ public final class RouteGroup {
         return name;
     }
 
+    public me.mixpay.gateway.budget.Priority priority() {
+        return policy.priority();
+    }
+
     public RouteGroupConfig policy() {
         return policy;
     }
 
-    MixPayBackoff backoff() {
-        return backoff;
-    }
-
     /** The group's breaker as operators see it: open if either breaker is open or it is forced open. */
     public CircuitBreakerState breakerState() {
-        if (forcedOpen.get() || maintenanceBreaker.get() == CircuitBreakerState.OPEN || breaker.get() == CircuitBreakerState.OPEN) {
+        MaintenanceNotice shared = noticeElsewhere.get();
+        if (forcedOpen.get() || maintenanceBreaker.get() == CircuitBreakerState.OPEN || breaker.get() == CircuitBreakerState.OPEN
+                || (shared != null && shared.inForce(System.currentTimeMillis()))) {
             return CircuitBreakerState.OPEN;
         }
         if (maintenanceBreaker.get() == CircuitBreakerState.HALF_OPEN || breaker.get() == CircuitBreakerState.HALF_OPEN) {
@@ -229,17 +266,6 @@ public final class RouteGroup {
 
     boolean maintenanceOpen() {
         return maintenanceBreaker.get() == CircuitBreakerState.OPEN;
-    }
-
-    UpstreamReply lastMaintenanceReply() {
-        return lastMaintenanceReply.get();
-    }
-
-    /** Seconds until the maintenance breaker lets a trial call through. */
-    long maintenanceRetryAfterSeconds() {
-        long elapsed = System.currentTimeMillis() - maintenanceOpenedMillis.get();
-        long left = policy.circuitBreaker().maintenanceDelay().toMillis() - elapsed;
-        return Math.max(1, (left + 999) / 1000);
     }
 
     public long lastTransitionMillis() {

@@ -128,7 +128,7 @@ public class StatusBoard implements ExchangeListener {
             return category == Category.SUCCESS ? null : category.label();
         }
         Outcome outcome = Outcome.of(forwarded);
-        return outcome == Outcome.RATE_LIMITED ? Category.RATE_LIMITED.label() : outcome.label();
+        return outcome == Outcome.BUDGET_EXHAUSTED ? Category.RATE_LIMITED.label() : outcome.label();
     }
 
     private static List<String> errorKinds() {

@@ -1,0 +1,136 @@
+package me.mixpay.gateway.budget;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import io.vertx.core.Future;
+
+/**
+ * The budget's log in this process: the embedded store of a replica without Redis, and, with Redis,
+ * the replica's own record of what it sent, which is what its local share is counted against while
+ * Redis is away and what it writes back into Redis when Redis returns (or restarts empty).
+ * <p>
+ * Guarded by its own monitor: every step is a few comparisons on at most {@code limit} entries.
+ */
+final class LocalBudgetLog implements BudgetLog {
+
+    /** A call in the window: when it was taken, and its unique name. */
+    record Entry(long atMillis, String member) {
+    }
+
+    private final long windowMillis;
+    private final BudgetShares shares;
+    private final LongSupplier clock;
+    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private long pausedUntil;
+    /** MixPay's own x-ratelimit-limit when lower than the configured one, until it is stale. */
+    private int mixpayLimit = Integer.MAX_VALUE;
+    private long mixpayLimitUntil;
+    private long phantoms;
+
+    LocalBudgetLog(long windowMillis, BudgetShares shares, LongSupplier clock) {
+        this.windowMillis = windowMillis;
+        this.shares = shares;
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized Future<Take> take(Priority priority, String member, int configuredLimit) {
+        return Future.succeededFuture(takeNow(priority, member, configuredLimit));
+    }
+
+    synchronized Take takeNow(Priority priority, String member, int configuredLimit) {
+        long now = clock.getAsLong();
+        prune(now);
+        int limit = limit(configuredLimit, now);
+        int used = entries.size();
+        if (pausedUntil > now) {
+            return new Take(false, pausedUntil - now, used, limit);
+        }
+        int threshold = shares.threshold(priority, limit);
+        if (used < threshold) {
+            entries.addLast(new Entry(now, member));
+            return new Take(true, 0, used + 1, limit);
+        }
+        if (threshold == 0) {
+            return new Take(false, windowMillis, used, limit);
+        }
+        // Room for this class comes back when the entry that puts the window at its threshold leaves.
+        Entry blocking = nth(used - threshold);
+        return new Take(false, Math.max(1, blocking.atMillis() + windowMillis - now), used, limit);
+    }
+
+    /** Counts a call that another log granted (Redis), so the local share knows what this replica sent. */
+    synchronized void record(String member) {
+        long now = clock.getAsLong();
+        prune(now);
+        entries.addLast(new Entry(now, member));
+    }
+
+    @Override
+    public synchronized Future<Void> observe(int mixpayLimit, int mixpayRemaining, int configuredLimit) {
+        long now = clock.getAsLong();
+        prune(now);
+        if (mixpayLimit > 0 && mixpayLimit < configuredLimit) {
+            this.mixpayLimit = mixpayLimit;
+            // MixPay repeats its limit on every reply: a lowered limit holds while replies keep saying so.
+            this.mixpayLimitUntil = now + 10 * windowMillis;
+        }
+        if (mixpayRemaining >= 0) {
+            int missing = limit(configuredLimit, now) - entries.size() - mixpayRemaining;
+            for (int i = 0; i < missing; i++) {
+                entries.addLast(new Entry(now, "mixpay-said-" + (phantoms++)));
+            }
+        }
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public synchronized Future<Void> pause(long millis) {
+        pausedUntil = Math.max(pausedUntil, clock.getAsLong() + millis);
+        return Future.succeededFuture();
+    }
+
+    /** Calls in the current window. */
+    synchronized int used() {
+        prune(clock.getAsLong());
+        return entries.size();
+    }
+
+    synchronized long pausedForMillis() {
+        return Math.max(0, pausedUntil - clock.getAsLong());
+    }
+
+    /** This window's entries, oldest first, with their ages, for writing back into Redis. */
+    synchronized List<Entry> window() {
+        prune(clock.getAsLong());
+        return new ArrayList<>(entries);
+    }
+
+    int effectiveLimit(int configuredLimit) {
+        synchronized (this) {
+            return limit(configuredLimit, clock.getAsLong());
+        }
+    }
+
+    private int limit(int configuredLimit, long now) {
+        return now < mixpayLimitUntil ? Math.min(configuredLimit, mixpayLimit) : configuredLimit;
+    }
+
+    private void prune(long now) {
+        while (!entries.isEmpty() && entries.peekFirst().atMillis() <= now - windowMillis) {
+            entries.pollFirst();
+        }
+    }
+
+    private Entry nth(int index) {
+        Iterator<Entry> it = entries.iterator();
+        for (int i = 0; i < index; i++) {
+            it.next();
+        }
+        return it.next();
+    }
+}

@@ -1,0 +1,154 @@
+package me.mixpay.gateway.budget;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Response;
+
+import me.mixpay.gateway.cluster.LuaScript;
+import me.mixpay.gateway.cluster.RedisLink;
+
+/**
+ * The budget's log in Redis, shared by every replica: a sorted set of the window's calls scored by
+ * Redis' own clock ({@code TIME}), so replicas with skewed clocks still count one window. Each step is
+ * one script, so two replicas can never both take the last call.
+ */
+final class RedisBudgetLog implements BudgetLog {
+
+    /** KEYS: log, limit, pause. ARGV: window ms, configured limit, critical reserve, normal reserve, class index, member. */
+    static final LuaScript TAKE = LuaScript.of("take", """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local window = tonumber(ARGV[1])
+            local limit = tonumber(ARGV[2])
+            local seen = tonumber(redis.call('GET', KEYS[2]))
+            if seen and seen < limit then limit = seen end
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+            local used = redis.call('ZCARD', KEYS[1])
+            local pause = tonumber(redis.call('GET', KEYS[3]))
+            if pause and pause > now then return {0, pause - now, used, limit} end
+            local function reserved(share) return math.ceil(limit * share - 1e-9) end
+            local class = tonumber(ARGV[5])
+            local threshold = limit
+            if limit <= 0 then threshold = 0
+            elseif class == 1 then threshold = math.max(1, limit - reserved(tonumber(ARGV[3])))
+            elseif class == 2 then threshold = math.max(1, limit - reserved(tonumber(ARGV[3]) + tonumber(ARGV[4]))) end
+            if used < threshold then
+              redis.call('ZADD', KEYS[1], now, ARGV[6])
+              redis.call('PEXPIRE', KEYS[1], window)
+              return {1, 0, used + 1, limit}
+            end
+            if threshold == 0 then return {0, window, used, limit} end
+            local blocking = redis.call('ZRANGE', KEYS[1], used - threshold, used - threshold, 'WITHSCORES')
+            local wait = tonumber(blocking[2]) + window - now
+            if wait < 1 then wait = 1 end
+            return {0, wait, used, limit}
+            """);
+
+    /** KEYS: log, limit. ARGV: window ms, configured limit, MixPay's limit, MixPay's remaining, member prefix. */
+    static final LuaScript OBSERVE = LuaScript.of("observe", """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local window = tonumber(ARGV[1])
+            local limit = tonumber(ARGV[2])
+            local mixpayLimit = tonumber(ARGV[3])
+            local remaining = tonumber(ARGV[4])
+            if mixpayLimit > 0 and mixpayLimit < limit then
+              redis.call('SET', KEYS[2], mixpayLimit, 'PX', 10 * window)
+            end
+            local seen = tonumber(redis.call('GET', KEYS[2]))
+            if seen and seen < limit then limit = seen end
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+            if remaining >= 0 then
+              local missing = limit - redis.call('ZCARD', KEYS[1]) - remaining
+              for i = 1, missing do redis.call('ZADD', KEYS[1], now, ARGV[5] .. i) end
+              redis.call('PEXPIRE', KEYS[1], window)
+            end
+            return 1
+            """);
+
+    /** KEYS: pause. ARGV: ms. */
+    static final LuaScript PAUSE = LuaScript.of("pause", """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local untilMs = now + tonumber(ARGV[1])
+            local current = tonumber(redis.call('GET', KEYS[1]))
+            if current and current > untilMs then untilMs = current end
+            redis.call('SET', KEYS[1], untilMs, 'PX', untilMs - now)
+            return untilMs - now
+            """);
+
+    /**
+     * KEYS: log. ARGV: window ms, then member and age pairs. Adds calls this replica sent that the
+     * log lacks (Redis was away, or restarted empty), each at its age by Redis' clock; NX keeps a
+     * call that is already there as it was.
+     */
+    static final LuaScript MERGE = LuaScript.of("merge", """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local window = tonumber(ARGV[1])
+            local added = 0
+            for i = 2, #ARGV, 2 do
+              local at = now - tonumber(ARGV[i + 1])
+              if at > now - window then added = added + redis.call('ZADD', KEYS[1], 'NX', at, ARGV[i]) end
+            end
+            if #ARGV > 1 then redis.call('PEXPIRE', KEYS[1], window) end
+            return added
+            """);
+
+    private final RedisLink redis;
+    private final long windowMillis;
+    private final BudgetShares shares;
+    private final List<String> takeKeys;
+    private final List<String> observeKeys;
+    private final String replica;
+    private long observations;
+
+    RedisBudgetLog(RedisLink redis, long windowMillis, BudgetShares shares, String replica) {
+        this.redis = redis;
+        this.windowMillis = windowMillis;
+        this.shares = shares;
+        this.replica = replica;
+        this.takeKeys = List.of(redis.key("budget:log"), redis.key("budget:limit"), redis.key("budget:pause"));
+        this.observeKeys = takeKeys.subList(0, 2);
+    }
+
+    @Override
+    public Future<Take> take(Priority priority, String member, int configuredLimit) {
+        return redis.eval(TAKE, takeKeys, List.of(Long.toString(windowMillis), Integer.toString(configuredLimit),
+                Double.toString(shares.criticalReserve()), Double.toString(shares.normalReserve()),
+                Integer.toString(priority.ordinal()), member))
+                .map(RedisBudgetLog::take);
+    }
+
+    private static Take take(Response reply) {
+        return new Take(reply.get(0).toLong() == 1, reply.get(1).toLong(), reply.get(2).toInteger(), reply.get(3).toInteger());
+    }
+
+    @Override
+    public Future<Void> observe(int mixpayLimit, int mixpayRemaining, int configuredLimit) {
+        String prefix;
+        synchronized (this) {
+            prefix = replica + ":mixpay-said-" + (observations++) + ":";
+        }
+        return redis.eval(OBSERVE, observeKeys, List.of(Long.toString(windowMillis), Integer.toString(configuredLimit),
+                Integer.toString(mixpayLimit), Integer.toString(mixpayRemaining), prefix)).mapEmpty();
+    }
+
+    @Override
+    public Future<Void> pause(long millis) {
+        return redis.eval(PAUSE, List.of(takeKeys.get(2)), List.of(Long.toString(millis))).mapEmpty();
+    }
+
+    /** Writes this replica's own calls of the window back into the shared log; returns how many were missing. */
+    Future<Integer> merge(List<LocalBudgetLog.Entry> own, long nowMillis) {
+        List<String> args = new ArrayList<>(1 + 2 * own.size());
+        args.add(Long.toString(windowMillis));
+        for (LocalBudgetLog.Entry entry : own) {
+            args.add(entry.member());
+            args.add(Long.toString(Math.max(0, nowMillis - entry.atMillis())));
+        }
+        return redis.eval(MERGE, List.of(takeKeys.get(0)), args).map(Response::toInteger);
+    }
+}

@@ -1,0 +1,325 @@
+package me.mixpay.gateway.budget;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+
+import me.mixpay.gateway.cluster.ClusterLink;
+import me.mixpay.gateway.config.GatewayConfig;
+
+/**
+ * The one MixPay request budget: every upstream call of every route group and merchant, retries
+ * included, takes a call from it first. Without room, a call waits in the {@link BudgetQueue} for at
+ * most the time it has left, then is refused with {@link BudgetExhausted}.
+ * <p>
+ * Where the count lives: in Redis when the cluster has one ({@link RedisBudgetLog}); else, or while
+ * Redis is away, in this process ({@link LocalBudgetLog}), against the whole limit for a replica on its
+ * own and against the limit divided by the replicas last seen for a member of a cluster. The local log
+ * records every call this replica sent either way, so its share is counted against what it already
+ * spent, and what Redis lost is written back when it returns. The gate never opens because a store
+ * failed: the worst case is a replica spending only its share.
+ */
+@ApplicationScoped
+public class RequestBudget {
+
+    private static final Logger LOG = Logger.getLogger(RequestBudget.class);
+    static final String LIMIT_HEADER = "x-ratelimit-limit";
+    static final String REMAINING_HEADER = "x-ratelimit-remaining";
+
+    private final int limit;
+    private final long windowMillis;
+    private final LocalBudgetLog local;
+    private final RedisBudgetLog shared;
+    private final ClusterLink cluster;
+    private final Vertx vertx;
+    private final BudgetQueue queue;
+    private final BudgetMeters meters;
+    private final AtomicLong serial = new AtomicLong();
+    private final AtomicBoolean pumping = new AtomicBoolean();
+    private volatile boolean again;
+    /** Per class, until when the last answer said it has no room; no store is asked before then. */
+    private final AtomicLongArray blockedUntil = new AtomicLongArray(Priority.values().length);
+    private final AtomicLong wakeAt = new AtomicLong(Long.MAX_VALUE);
+    private volatile long wakeTimer = -1;
+    /** The window as the store last described it: what the gauges show and what MixPay's remaining is compared with. */
+    private volatile int lastUsed;
+    private volatile int lastLimit;
+    private volatile int mixpayRemaining = -1;
+
+    RequestBudget(GatewayConfig config, ClusterLink cluster, io.micrometer.core.instrument.MeterRegistry registry) {
+        GatewayConfig.Budget budget = config.budget();
+        BudgetShares shares = new BudgetShares(budget.criticalReserve(), budget.normalReserve());
+        this.limit = budget.limit();
+        this.windowMillis = budget.window().toMillis();
+        this.lastLimit = limit;
+        this.local = new LocalBudgetLog(windowMillis, shares, System::currentTimeMillis);
+        this.cluster = cluster;
+        this.vertx = cluster.vertx();
+        this.queue = new BudgetQueue(budget.maxWaiting());
+        this.shared = cluster.redis().map(redis -> new RedisBudgetLog(redis, windowMillis, shares, cluster.replica())).orElse(null);
+        this.meters = new BudgetMeters(registry, this, queue);
+        if (shared != null) {
+            cluster.onTick(this::writeBack);
+        }
+    }
+
+    /**
+     * Completes when the call may go to MixPay; fails with {@link BudgetExhausted} when no room comes
+     * within {@code maxWaitMillis}.
+     */
+    public Uni<Void> acquire(Priority priority, String merchant, long maxWaitMillis) {
+        return Uni.createFrom().emitter(emitter -> {
+            Waiter waiter = new Waiter(priority, merchant, System.currentTimeMillis() + maxWaitMillis, emitter);
+            if (!queue.offer(waiter)) {
+                refuse(waiter, "as many calls wait for MixPay's budget on this replica as it allows", 1000);
+                return;
+            }
+            waiter.timer = vertx.setTimer(Math.max(1, maxWaitMillis), fired -> {
+                if (queue.remove(waiter)) {
+                    refuse(waiter, "no MixPay call could be had within the request's time", retryAfter(priority));
+                }
+            });
+            pump();
+        });
+    }
+
+    /** Reads MixPay's rate-limit headers from a reply; believes them where they say less than the gateway's count. */
+    public void observe(MultiMap replyHeaders) {
+        int mixpayLimit = header(replyHeaders, LIMIT_HEADER);
+        int remaining = header(replyHeaders, REMAINING_HEADER);
+        if (remaining >= 0) {
+            mixpayRemaining = remaining;
+        }
+        boolean lowerLimit = mixpayLimit > 0 && mixpayLimit < lastLimit;
+        boolean fewerLeft = remaining >= 0 && remaining < lastLimit - lastUsed;
+        if (!lowerLimit && !fewerLeft) {
+            return;
+        }
+        local.observe(mixpayLimit, remaining, limit);
+        if (cluster.shared()) {
+            shared.observe(mixpayLimit, remaining, limit);
+        }
+    }
+
+    /**
+     * MixPay answered 1429: nothing goes to MixPay, from any replica, until a whole window has passed,
+     * since MixPay says nothing of when its own window ends.
+     */
+    public void rateLimitedByMixPay() {
+        meters.mixpayRateLimited();
+        LOG.warnf("MixPay answered 1429: every call waits %d ms, the whole budget window", windowMillis);
+        local.pause(windowMillis);
+        if (cluster.shared()) {
+            shared.pause(windowMillis);
+        }
+        blockAll(System.currentTimeMillis() + windowMillis);
+    }
+
+    private void pump() {
+        again = true;
+        if (pumping.compareAndSet(false, true)) {
+            step();
+        }
+    }
+
+    private void step() {
+        again = false;
+        Waiter head = queue.peek();
+        long now = System.currentTimeMillis();
+        if (head == null || blockedUntil.get(head.priority.ordinal()) > now) {
+            finishPump();
+            return;
+        }
+        take(head.priority).onComplete(done -> {
+            Take take = done.result();
+            lastUsed = take.used();
+            lastLimit = take.limit();
+            if (take.granted()) {
+                if (queue.remove(head)) {
+                    grant(head);
+                }
+                step();
+                return;
+            }
+            long readyAt = System.currentTimeMillis() + take.waitMillis();
+            block(head.priority, readyAt);
+            // Whoever cannot be served in its remaining time is told now, not at its deadline.
+            List<Waiter> hopeless = queue.removeIf(EnumSet.range(head.priority, Priority.LOW), w -> w.deadlineMillis < readyAt);
+            hopeless.forEach(w -> refuse(w, "MixPay's budget has no room before the request's time runs out", take.waitMillis()));
+            finishPump();
+        });
+    }
+
+    private void finishPump() {
+        pumping.set(false);
+        if (again && queue.peek() != null) {
+            pump();
+        }
+    }
+
+    private Future<Take> take(Priority priority) {
+        String member = cluster.replica() + ":" + serial.incrementAndGet();
+        if (cluster.shared()) {
+            return shared.take(priority, member, limit)
+                    .onSuccess(take -> {
+                        if (take.granted()) {
+                            local.record(member);
+                        }
+                    })
+                    .recover(unreachable -> Future.succeededFuture(localTake(priority, member)));
+        }
+        return Future.succeededFuture(localTake(priority, member));
+    }
+
+    /** The whole limit for a replica on its own; its share of the limit for a cluster member without Redis. */
+    private Take localTake(Priority priority, String member) {
+        if (shared == null) {
+            return local.takeNow(priority, member, limit);
+        }
+        int share = Math.max(1, local.effectiveLimit(limit) / cluster.replicas());
+        return local.takeNow(priority, member, share);
+    }
+
+    /** Every heartbeat: this replica's calls of the window go back into Redis where Redis lacks them. */
+    private void writeBack() {
+        List<LocalBudgetLog.Entry> own = local.window();
+        shared.merge(own, System.currentTimeMillis()).onSuccess(added -> {
+            if (added > 0) {
+                LOG.infof("wrote %d calls of this replica back into the shared budget (Redis was away or restarted)", added);
+            }
+        });
+        // A pause MixPay asked for while Redis was away is shared once it is back.
+        long paused = local.pausedForMillis();
+        if (paused > 0) {
+            shared.pause(paused);
+        }
+    }
+
+    private void grant(Waiter waiter) {
+        vertx.cancelTimer(waiter.timer);
+        meters.granted(waiter.priority, System.nanoTime() - waiter.sinceNanos);
+        waiter.emitter.complete(null);
+    }
+
+    private void refuse(Waiter waiter, String detail, long retryAfterMillis) {
+        if (waiter.timer >= 0) {
+            vertx.cancelTimer(waiter.timer);
+        }
+        meters.refused(waiter.priority);
+        waiter.emitter.fail(new BudgetExhausted(detail, Math.max(1000, retryAfterMillis)));
+    }
+
+    private long retryAfter(Priority priority) {
+        return Math.max(1000, blockedUntil.get(priority.ordinal()) - System.currentTimeMillis());
+    }
+
+    /** No room for this class, nor any below it, before {@code readyAt}: wake the queue then. */
+    private void block(Priority priority, long readyAt) {
+        for (Priority p : EnumSet.range(priority, Priority.LOW)) {
+            blockedUntil.accumulateAndGet(p.ordinal(), readyAt, Math::max);
+        }
+        wakeAt(readyAt);
+    }
+
+    private void blockAll(long readyAt) {
+        block(Priority.CRITICAL, readyAt);
+    }
+
+    private synchronized void wakeAt(long at) {
+        if (at >= wakeAt.get() && wakeTimer >= 0) {
+            return;
+        }
+        if (wakeTimer >= 0) {
+            vertx.cancelTimer(wakeTimer);
+        }
+        wakeAt.set(at);
+        wakeTimer = vertx.setTimer(Math.max(1, at - System.currentTimeMillis()), fired -> wake());
+    }
+
+    private void wake() {
+        long next = Long.MAX_VALUE;
+        synchronized (this) {
+            wakeTimer = -1;
+            wakeAt.set(Long.MAX_VALUE);
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < blockedUntil.length(); i++) {
+                long until = blockedUntil.get(i);
+                if (until <= now) {
+                    blockedUntil.set(i, 0);
+                } else {
+                    next = Math.min(next, until);
+                }
+            }
+        }
+        if (next != Long.MAX_VALUE) {
+            wakeAt(next);
+        }
+        pump();
+    }
+
+    private static int header(MultiMap headers, String name) {
+        String value = headers.get(name);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException unreadable) {
+            return -1;
+        }
+    }
+
+    // ---- what the meters, the status page and the health check read ----
+
+    public int limit() {
+        return cluster.shared() ? lastLimit : local.effectiveLimit(limit);
+    }
+
+    /** Calls in the current window: the cluster's as Redis last said, else this replica's own. */
+    public int used() {
+        return cluster.shared() ? lastUsed : local.used();
+    }
+
+    public int remaining() {
+        return Math.max(0, limit() - used());
+    }
+
+    public int mixpayRemaining() {
+        return mixpayRemaining;
+    }
+
+    public long pausedForMillis() {
+        return local.pausedForMillis();
+    }
+
+    public int waiting(Priority priority) {
+        return queue.size(priority);
+    }
+
+    public long windowMillis() {
+        return windowMillis;
+    }
+
+    public int configuredLimit() {
+        return limit;
+    }
+
+    public String mode() {
+        return cluster.mode();
+    }
+
+    public int replicas() {
+        return cluster.replicas();
+    }
+}
