@@ -238,7 +238,7 @@ if $AB; then
   for r in 1 2 3 4; do
     if (( r == 3 )); then
       # The JVM launched second won ten rounds of twelve whichever build it ran (three runs, both
-      # orders: bench/reference/ab-launch-order.md): a suspected bias as large as the effects measured.
+      # orders; docs/benchmark.md, "What was tried"): a suspected bias as large as the effects measured.
       # Rounds 3 and 4 therefore run on a fresh pair launched in the other order, so that it cancels.
       kill "$GATEWAY_PID" "$GATEWAY_B_PID"; wait "$GATEWAY_PID" "$GATEWAY_B_PID" 2>/dev/null || true
       GATEWAY_PID= GATEWAY_B_PID=

@@ -34,7 +34,7 @@ import me.mixpay.gateway.support.MixPayReplies;
 
 /**
  * The policies of issue "Resilience policies per route group", each through the real HTTP path
- * against the WireMock upstream. Test groups (application.properties, %test) keep breaker state apart.
+ * against the WireMock upstream. Test groups (src/test/resources/application-test.properties) keep breaker state apart.
  */
 @QuarkusTest
 class ResilienceTest extends GatewayTestBase {

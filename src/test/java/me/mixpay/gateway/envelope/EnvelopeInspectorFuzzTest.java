@@ -22,7 +22,7 @@ import me.mixpay.gateway.catalog.ErrorCatalog;
 /**
  * Property-based fuzzing of the inspector (jqwik): whatever MixPay, a middlebox or an attacker puts in a
  * reply, the inspector returns a verdict, never throws, and never holds more than its limit in memory.
- * The number of tries per property is {@code -Dfuzz.tries} (2,000 in CI; README "Security" for a long run).
+ * The number of tries per property is {@code -Dfuzz.tries} (2,000 in CI; docs/security.md for a long run).
  */
 class EnvelopeInspectorFuzzTest {
 
