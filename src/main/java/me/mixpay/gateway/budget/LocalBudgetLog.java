@@ -74,9 +74,10 @@ final class LocalBudgetLog implements BudgetLog {
     public synchronized Future<Void> observe(int mixpayLimit, int mixpayRemaining, int configuredLimit) {
         long now = clock.getAsLong();
         prune(now);
-        if (mixpayLimit > 0 && mixpayLimit < configuredLimit) {
+        if (mixpayLimit > 0) {
+            // MixPay repeats its limit on every reply: the latest one holds (never above the configured
+            // limit), and a lowered one lapses if MixPay stops saying it.
             this.mixpayLimit = mixpayLimit;
-            // MixPay repeats its limit on every reply: a lowered limit holds while replies keep saying so.
             this.mixpayLimitUntil = now + 10 * windowMillis;
         }
         if (mixpayRemaining >= 0) {

@@ -56,6 +56,8 @@ final class RedisBudgetLog implements BudgetLog {
             local remaining = tonumber(ARGV[4])
             if mixpayLimit > 0 and mixpayLimit < limit then
               redis.call('SET', KEYS[2], mixpayLimit, 'PX', 10 * window)
+            elseif mixpayLimit >= limit then
+              redis.call('DEL', KEYS[2])
             end
             local seen = tonumber(redis.call('GET', KEYS[2]))
             if seen and seen < limit then limit = seen end

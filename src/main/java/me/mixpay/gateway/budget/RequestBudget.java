@@ -63,11 +63,13 @@ public class RequestBudget {
         this.limit = budget.limit();
         this.windowMillis = budget.window().toMillis();
         this.lastLimit = limit;
-        this.local = new LocalBudgetLog(windowMillis, shares, System::currentTimeMillis);
+        // Each call counts for the window plus the send margin; a 1429's pause is the window itself.
+        long countedMillis = windowMillis + budget.sendMargin().toMillis();
+        this.local = new LocalBudgetLog(countedMillis, shares, System::currentTimeMillis);
         this.cluster = cluster;
         this.vertx = cluster.vertx();
         this.queue = new BudgetQueue(budget.maxWaiting());
-        this.shared = cluster.redis().map(redis -> new RedisBudgetLog(redis, windowMillis, shares, cluster.replica())).orElse(null);
+        this.shared = cluster.redis().map(redis -> new RedisBudgetLog(redis, countedMillis, shares, cluster.replica())).orElse(null);
         this.meters = new BudgetMeters(registry, this, queue);
         if (shared != null) {
             cluster.onTick(this::writeBack);
@@ -101,10 +103,14 @@ public class RequestBudget {
         if (remaining >= 0) {
             mixpayRemaining = remaining;
         }
-        boolean lowerLimit = mixpayLimit > 0 && mixpayLimit < lastLimit;
+        // Only news costs a store call: a limit other than the one in force, or fewer calls left than counted.
+        boolean newLimit = mixpayLimit > 0 && Math.min(mixpayLimit, limit) != lastLimit;
         boolean fewerLeft = remaining >= 0 && remaining < lastLimit - lastUsed;
-        if (!lowerLimit && !fewerLeft) {
+        if (!newLimit && !fewerLeft) {
             return;
+        }
+        if (newLimit) {
+            lastLimit = Math.min(mixpayLimit, limit);
         }
         local.observe(mixpayLimit, remaining, limit);
         if (cluster.shared()) {

@@ -54,6 +54,15 @@ public interface GatewayConfig {
         Duration window();
 
         /**
+         * How much longer than the window each call counts. MixPay counts a call when it arrives, the
+         * gateway when it lets it go; between the two lie a connection set-up, a TLS handshake, a slow
+         * network. Without this margin two calls a window apart on the gateway's clock can land inside
+         * one window on MixPay's.
+         */
+        @WithDefault("250ms")
+        Duration sendMargin();
+
+        /**
          * Share of each window only {@code critical} calls (payment creation and refresh) may use, so
          * a creation never waits behind look-ups.
          */

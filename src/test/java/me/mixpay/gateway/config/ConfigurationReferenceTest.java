@@ -131,7 +131,7 @@ class ConfigurationReferenceTest {
         assertEquals("GATEWAY_ROUTES_<NAME>_RETRY_MAX_ATTEMPTS", attempts.env());
         assertEquals("3", attempts.defaultValue());
         assertEquals(null, code.get("gateway.routes.<name>.match").defaultValue());
-        assertEquals("500", code.get("gateway.auth.rate-limit.limit").defaultValue());
+        assertEquals("60", code.get("gateway.budget.limit").defaultValue());
         assertEquals(null, code.get("gateway.auth.merchants.<name>").defaultValue());
     }
 
