@@ -27,8 +27,8 @@ import io.restassured.response.Response;
 /** The simulator on its own, as later tests run it in front of several gateways: no Quarkus, no CDI. */
 class SimulatedMixPayTest {
 
-    private static final String BTC = "c6d0c728-2624-429b-8e0d-d9d19b6592fa";
-    private static final String PAYEE = "8e69e534-d0c4-3e04-8b61-37a73cd9e7d7";
+    private static final String BTC = CreationForm.BTC;
+    private static final String PAYEE = CreationForm.PAYEE;
 
     private MixPaySimulator simulator;
     private String base;
@@ -222,14 +222,7 @@ class SimulatedMixPayTest {
     }
 
     private static Map<String, String> creation(String orderId) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("payeeId", PAYEE);
-        form.put("orderId", orderId);
-        form.put("paymentAssetId", BTC);
-        form.put("settlementAssetId", BTC);
-        form.put("quoteAssetId", "usd");
-        form.put("quoteAmount", "10");
-        return form;
+        return CreationForm.of(orderId, CreationForm.BTC);
     }
 
     private static Map<String, String> with(Map<String, String> form, String name, String value) {

@@ -32,9 +32,9 @@ import me.mixpay.gateway.support.SimulatorUpstream;
 class SimulatorContractTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String BTC = "c6d0c728-2624-429b-8e0d-d9d19b6592fa";
-    private static final String ETH = "43d61dcd-e413-450d-80b8-101d5e903357";
-    private static final String PAYEE = "8e69e534-d0c4-3e04-8b61-37a73cd9e7d7";
+    private static final String BTC = CreationForm.BTC;
+    private static final String ETH = CreationForm.ETH;
+    private static final String PAYEE = CreationForm.PAYEE;
 
     @Test
     void everyEndpointAnswersInItsPagesShape() throws Exception {
@@ -124,13 +124,6 @@ class SimulatorContractTest {
     }
 
     private static Map<String, String> creation(String orderId) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("payeeId", PAYEE);
-        form.put("orderId", orderId);
-        form.put("paymentAssetId", ETH);
-        form.put("settlementAssetId", BTC);
-        form.put("quoteAssetId", "usd");
-        form.put("quoteAmount", "10");
-        return form;
+        return CreationForm.of(orderId, CreationForm.ETH);
     }
 }
