@@ -1,6 +1,8 @@
 package me.mixpay.gateway.simulator;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -8,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -64,8 +65,7 @@ final class PaymentReplies {
         SimulatedPayment.Standing standing = payment.standing();
         boolean paid = standing.status() == PaymentStatus.SUCCESS;
         boolean over = standing.status() != PaymentStatus.UNPAID;
-        String txid = paid ? HexFormat.of().formatHex(UUID.nameUUIDFromBytes(t.traceId().getBytes(StandardCharsets.UTF_8))
-                .toString().getBytes(StandardCharsets.UTF_8)).substring(0, 64) : "";
+        String txid = paid ? transactionHash(t.traceId()) : "";
         String version = SimulatedAssets.find(t.paymentAssetId()).map(a -> a.network().equals("Ethereum") ? "ERC20" : "")
                 .orElse("");
         JsonObject json = new JsonObject()
@@ -122,6 +122,15 @@ final class PaymentReplies {
     static String symbol(String assetId) {
         return SimulatedAssets.find(assetId).map(SimulatedAssets.Asset::symbol)
                 .orElse(assetId == null ? "" : assetId.toUpperCase(Locale.ROOT));
+    }
+
+    /** A 64-hex-digit hash like a chain's transaction id, the same for a payment on every read. */
+    private static String transactionHash(String traceId) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(traceId.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException everyJvmHasIt) {
+            throw new IllegalStateException(everyJvmHasIt);
+        }
     }
 
     private static String chainAddress(String traceId) {
