@@ -248,6 +248,10 @@ public interface GatewayConfig {
         MemorySize maxInspectedSize();
     }
 
+    /**
+     * The built-in MixPay simulator ({@code me.mixpay.gateway.simulator.MixPaySimulator}): off unless asked
+     * for, so a production gateway never answers for MixPay itself.
+     */
     interface Simulator {
         /** Starts the built-in MixPay simulator. On in dev mode, off in production. */
         @WithDefault("false")
@@ -264,11 +268,51 @@ public interface GatewayConfig {
         @WithDefault("0ms")
         Duration delay();
 
+        /**
+         * Added latency for payment creations only ({@code POST /v1/payments}, {@code /v1/one_time_payment}),
+         * on top of {@link #delay()}. The payment exists before the delay starts, as at a MixPay that created
+         * it and then answered slowly: what a gateway's timeout on a non-idempotent call has to live with.
+         */
+        @WithDefault("0ms")
+        Duration creationDelay();
+
         /** A fault applied to every reply: reset, garbage, truncate, empty, hang. */
         Optional<String> fault();
 
         /** Share of replies (0.0 to 1.0) that get {@link #code()} or {@link #fault()}; the rest succeed. */
         @WithDefault("1.0")
         double faultRatio();
+
+        /**
+         * How long after its creation a payment settles by itself: a duration ({@code 5s}) or a range drawn
+         * from uniformly per payment ({@code 5s-30s}). Unset, a payment stays {@code unpaid} until the
+         * control endpoint pays or fails it, so nothing is ever reported paid that a test did not pay.
+         */
+        Optional<String> payAfter();
+
+        /** What a payment settles to after {@link #payAfter()}: {@code success} or {@code failed}. */
+        @WithDefault("success")
+        String payAfterStatus();
+
+        /**
+         * Payments kept; past it the oldest are forgotten and answered as never created. Bounds the memory a
+         * long benchmark can make the simulator hold.
+         */
+        @WithDefault("100000")
+        int maxPayments();
+
+        /** MixPay's documented rate limit: requests each caller address may make per window; 0 turns it off. */
+        @WithName("rate-limit.limit")
+        @WithDefault("60")
+        int rateLimit();
+
+        /** The rate limit's window ("60 requests per minute"). */
+        @WithName("rate-limit.window")
+        @WithDefault("60s")
+        Duration rateLimitWindow();
+
+        /** Requests kept for {@code GET /_simulator/requests}; older ones still count, they are only not listed. */
+        @WithDefault("10000")
+        int journalSize();
     }
 }

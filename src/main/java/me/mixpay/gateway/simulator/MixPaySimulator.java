@@ -1,179 +1,152 @@
 package me.mixpay.gateway.simulator;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.MultiMap;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-import me.mixpay.gateway.catalog.ErrorCatalog;
 import me.mixpay.gateway.config.GatewayConfig;
 
 /**
- * A stand-in for the MixPay API on its own loopback port, so the gateway runs and can be demonstrated
- * offline. It answers the common endpoints with MixPay-shaped envelopes and, per request or by
- * configuration, with any catalog code, a delay, or a fault.
+ * A stand-in for the MixPay API on its own loopback port, so the gateway runs and can be tested offline.
+ * It follows MixPay's pages ({@code shared/mixpay/api}; {@code SimulatorContractTest} holds it to their
+ * example replies): every documented endpoint with its fields, the pages' parameter rules answered with
+ * catalog codes, payments that live from {@code unpaid} to {@code success} or {@code failed}, and MixPay's
+ * rate limit of 60 requests per 60 s per caller address, reported in {@code x-ratelimit-limit} and
+ * {@code x-ratelimit-remaining} and answered with 1429 (HTTP 429) past it.
  * <p>
- * Per-request control headers (they pass through the gateway like any merchant header):
- * {@code X-Simulate-Code}, {@code X-Simulate-Status}, {@code X-Simulate-Delay-Ms},
- * {@code X-Simulate-Fault} (reset, garbage, truncate, empty, hang), {@code X-Simulate-Retry-After}.
+ * Plain Java: {@code new MixPaySimulator(SimulatorSettings.defaults()).start(0)} returns the bound port,
+ * {@code stop()} ends it, and {@link #main} runs one as its own process (settings from
+ * {@code -Dgateway.simulator.*}). In the gateway, {@code SimulatorStartup} wraps it when
+ * {@code gateway.simulator.enabled} is true (dev mode; never in production).
  * <p>
- * Off unless {@code gateway.simulator.enabled} is true; the production profile never turns it on.
+ * <b>Per-request controls</b> (headers, they pass through the gateway like any merchant header):
+ * {@code X-Simulate-Code} (answer with that catalog code), {@code X-Simulate-Status} (HTTP status),
+ * {@code X-Simulate-Delay-Ms}, {@code X-Simulate-Fault} (reset, garbage, truncate, empty, hang),
+ * {@code X-Simulate-Retry-After}. By configuration: {@code code}, {@code delay}, {@code fault},
+ * {@code fault-ratio}, {@code creation-delay} (creations only), {@code pay-after} and
+ * {@code pay-after-status}, {@code rate-limit.limit} (0 = off) and {@code rate-limit.window}.
+ * <p>
+ * <b>Control endpoints</b> on the simulator's port, outside {@code /v1} so no gateway forwards them:
+ * <ul>
+ * <li>{@code POST /_simulator/payments/{traceId}/pay}, {@code .../fail[?failureCode=40000]}: settle an
+ * unpaid payment (200 with the payment; 409 if it was settled the other way; 404 if unknown). A one-time
+ * payment's {@code code} is its traceId.</li>
+ * <li>{@code GET /_simulator/payments/{traceId}}: where a payment stands.</li>
+ * <li>{@code GET /_simulator/requests[?since=epochMs]}: what MixPay saw: {@code counts} ({@code requests},
+ * {@code rateLimited}, {@code creations}, {@code repeatedCreations} (a creation for a
+ * {@code (payeeId, orderId)} already created), {@code byEndpoint}) and {@code requests}, each with
+ * {@code timeMs}, {@code method}, {@code path}, {@code endpoint}, {@code caller}, {@code code} (null while
+ * unanswered) and, for creations, {@code orderId}, {@code payeeId}, {@code traceId}, {@code repeat}.</li>
+ * <li>{@code POST /_simulator/reset}: forgets payments, requests and rate-limit windows.</li>
+ * </ul>
  */
-@ApplicationScoped
-public class MixPaySimulator {
+public final class MixPaySimulator {
 
     private static final Logger LOG = Logger.getLogger(MixPaySimulator.class);
 
-    private final GatewayConfig.Simulator config;
-    private final ErrorCatalog catalog = ErrorCatalog.mixpay();
+    private final SimulatorSettings settings;
+    private final SimulatedPayments payments;
+    private final SimulatedRateLimit rateLimit;
+    private final RequestJournal journal;
     private Vertx vertx;
     private HttpServer server;
 
-    MixPaySimulator(GatewayConfig config) {
-        this.config = config.simulator();
+    public MixPaySimulator(SimulatorSettings settings) {
+        this.settings = settings;
+        this.payments = new SimulatedPayments(settings.maxPayments());
+        this.rateLimit = new SimulatedRateLimit(settings.rateLimit(), settings.rateLimitWindow());
+        this.journal = new RequestJournal(settings.journalSize());
     }
 
-    void start(@Observes StartupEvent started) {
-        if (!config.enabled()) {
-            return;
+    /** Listens on 127.0.0.1:{@code port} (0 picks a free one) and returns the port bound. */
+    public synchronized int start(int port) {
+        if (server != null) {
+            throw new IllegalStateException("the simulator is running on port " + server.actualPort());
         }
         // Its own Vert.x: the simulator stands for another service, so it must not share the gateway's
         // event loops, nor show up in the gateway's HTTP server metrics.
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
-        router.route().handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
-        router.route().handler(this::answer);
-        server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(config.port()))
-                .requestHandler(router);
+        // Bodies are read for POST only: MixPay reads a GET's query string, and Vert.x refuses to decode a
+        // form sent with a GET (a 500 where MixPay answers 1017).
+        router.post().handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
+        new SimulatorControls(payments, journal, this::reset).mount(router);
+        SimulatedEndpoints endpoints = new SimulatedEndpoints(payments, this::settleLater);
+        router.route().handler(new MixPayApi(settings, endpoints, rateLimit, journal)::handle);
+        server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port)).requestHandler(router);
         server.listen().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
-        LOG.infof("MixPay simulator listening on http://127.0.0.1:%d", server.actualPort());
+        LOG.infof("MixPay simulator listening on http://127.0.0.1:%d (rate limit %s)", server.actualPort(),
+                rateLimit.enabled() ? settings.rateLimit() + " per " + settings.rateLimitWindow() : "off");
+        return server.actualPort();
     }
 
-    void stop(@Observes ShutdownEvent stopping) {
+    public synchronized void stop() {
         if (vertx != null) {
-            vertx.close();
+            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+            vertx = null;
+            server = null;
         }
     }
 
-    private void answer(RoutingContext rc) {
-        MultiMap headers = rc.request().headers();
-        boolean misbehave = ThreadLocalRandom.current().nextDouble() < config.faultRatio();
-        Optional<SimulatedFault> fault = SimulatedFault.parse(headers.get("X-Simulate-Fault"))
-                .or(() -> misbehave ? config.fault().flatMap(SimulatedFault::parse) : Optional.empty());
-        long delay = parseLong(headers.get("X-Simulate-Delay-Ms"), config.delay().toMillis());
-        Runnable reply = () -> fault.ifPresentOrElse(f -> misbehave(rc, f), () -> envelope(rc, misbehave));
-        if (delay > 0) {
-            rc.vertx().setTimer(delay, ignored -> reply.run());
-        } else {
-            reply.run();
+    public synchronized int port() {
+        if (server == null) {
+            throw new IllegalStateException("the simulator is not running");
         }
+        return server.actualPort();
     }
 
-    private void envelope(RoutingContext rc, boolean misbehave) {
-        MultiMap headers = rc.request().headers();
-        Long forced = null;
-        if (headers.contains("X-Simulate-Code")) {
-            forced = parseLong(headers.get("X-Simulate-Code"), -1);
-        } else if (misbehave && config.code().isPresent()) {
-            forced = config.code().get().longValue();
-        }
-        MultiMap params = MultiMap.caseInsensitiveMultiMap().addAll(rc.request().params());
-        if (rc.body().length() > 0) {
-            readBodyParams(rc, params);
-        }
-        Object data = forced == null ? SimulatedEndpoints.data(rc.request().method().name(), rc.request().path(), params) : null;
-        long code = forced != null ? forced : data == null ? 404 : 0;
-        JsonObject envelope = new JsonObject()
-                .put("code", code)
-                .put("success", code == 0)
-                .put("message", code == 0 ? "" : catalog.lookup(code).map(e -> e.message()).orElse("Unknown error."))
-                .put("data", code == 0 ? data : new io.vertx.core.json.JsonArray())
-                .put("timestampMs", System.currentTimeMillis());
-        int status = (int) parseLong(headers.get("X-Simulate-Status"), code == 404 && forced == null ? 404 : 200);
-        HttpServerResponse response = rc.response().setStatusCode(status).putHeader("Content-Type", "application/json");
-        String retryAfter = headers.get("X-Simulate-Retry-After");
-        if (retryAfter != null) {
-            response.putHeader("Retry-After", retryAfter);
-        }
-        Buffer body = envelope.toBuffer();
-        String acceptEncoding = headers.get("Accept-Encoding");
-        if (acceptEncoding != null && acceptEncoding.contains("gzip")) {
-            response.putHeader("Content-Encoding", "gzip");
-            body = Buffer.buffer(gzip(body.getBytes()));
-        }
-        response.end(body);
+    /** MixPay's base URL as the gateway's {@code gateway.upstream.base-url} takes it. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
     }
 
-    private void misbehave(RoutingContext rc, SimulatedFault fault) {
-        HttpServerResponse response = rc.response();
-        switch (fault) {
-            case RESET -> rc.request().connection().close();
-            case GARBAGE -> response.setStatusCode(200).putHeader("Content-Type", "text/html")
-                    .end("<html><body>502 Bad Gateway</body></html>");
-            case TRUNCATE -> {
-                response.setStatusCode(200).putHeader("Content-Type", "application/json").putHeader("Content-Length", "400");
-                response.write("{\"code\":0,\"success\":true,\"data\":{\"traceId\":\"");
-                rc.request().connection().close();
-            }
-            case EMPTY -> response.setStatusCode(200).end();
-            case HANG -> {
-                // Nothing: the gateway's read timeout must end the attempt.
-            }
-        }
+    public SimulatedPayments payments() {
+        return payments;
     }
 
-    private static void readBodyParams(RoutingContext rc, MultiMap params) {
-        String type = rc.request().getHeader("Content-Type");
-        if (type != null && type.contains("json")) {
-            try {
-                rc.body().asJsonObject().forEach(e -> params.add(e.getKey(), String.valueOf(e.getValue())));
-            } catch (RuntimeException notJson) {
-                // A bad body is the merchant's problem; the reply simply lacks the echoed fields.
-            }
-        } else {
-            params.addAll(rc.request().formAttributes());
-        }
+    /** Forgets payments, the journal and rate-limit windows (what {@code POST /_simulator/reset} does). */
+    public void reset() {
+        payments.clear();
+        journal.clear();
+        rateLimit.clear();
     }
 
-    private static long parseLong(String value, long fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException notANumber) {
-            return fallback;
-        }
+    private void settleLater(SimulatedPayment payment) {
+        settings.payAfter().ifPresent(after -> vertx.setTimer(Math.max(1, after.draw().toMillis()),
+                fired -> payment.settle(settings.payAfterStatus(), "40000", System.currentTimeMillis())));
     }
 
-    private static byte[] gzip(byte[] body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
-            zip.write(body);
-        } catch (IOException impossible) {
-            throw new UncheckedIOException(impossible);
-        }
-        return out.toByteArray();
+    /**
+     * Runs a simulator as its own process, with {@code -Dgateway.simulator.*} (or {@code GATEWAY_SIMULATOR_*})
+     * as in the gateway's configuration; stops on SIGTERM. From the packaged gateway (the mapping's
+     * implementation is in Quarkus' generated bytecode, since the app carries no class generator):
+     * <pre>
+     * Q=target/quarkus-app
+     * java -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+     *   -cp "$Q/app/*:$Q/lib/main/*:$Q/lib/boot/*:$Q/quarkus/generated-bytecode.jar" \
+     *   me.mixpay.gateway.simulator.MixPaySimulator [port]
+     * </pre>
+     * The test class path works as it is.
+     */
+    public static void main(String[] args) {
+        GatewayConfig.Simulator simulator = standaloneConfiguration();
+        MixPaySimulator running = new MixPaySimulator(SimulatorSettings.from(simulator));
+        running.start(args.length > 0 ? Integer.parseInt(args[0]) : simulator.port());
+        Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "simulator-stop"));
+    }
+
+    /** The gateway's own mapping read outside Quarkus, so keys, defaults and checks stay those of the gateway. */
+    static GatewayConfig.Simulator standaloneConfiguration() {
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultSources().addDiscoveredConverters()
+                .withMapping(GatewayConfig.Simulator.class, "gateway.simulator").build();
+        return config.getConfigMapping(GatewayConfig.Simulator.class, "gateway.simulator");
     }
 }

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** The ways the simulator can misbehave, as a real upstream does on a bad day. */
-enum SimulatedFault {
+public enum SimulatedFault {
     /** Close the TCP connection without a reply, after reading the request. */
     RESET,
     /** A 200 whose body is not JSON. */
@@ -16,7 +16,7 @@ enum SimulatedFault {
     /** Never answer (the gateway's timeout must fire). */
     HANG;
 
-    static Optional<SimulatedFault> parse(String value) {
+    public static Optional<SimulatedFault> parse(String value) {
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }
