@@ -1,0 +1,328 @@
+package me.mixpay.gateway.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import me.mixpay.gateway.auth.MerchantKeys;
+import me.mixpay.gateway.simulator.MixPaySimulator;
+import me.mixpay.gateway.simulator.SimulatorSettings;
+
+/**
+ * Two packaged gateway replicas sharing a real {@code redis-server}, in front of the simulator with
+ * MixPay's rate limit on, scaled down to 10 calls per 5 s (critical 10, normal 7, low 5). What MixPay
+ * saw is read from the simulator's own journal, never from the gateways.
+ */
+class ClusterBudgetIT {
+
+    static final int LIMIT = 10;
+    static final long WINDOW_MILLIS = 5000;
+    static final long MARGIN_MILLIS = 250;
+    static final String KEY_POLLER = "kp_0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+    static final String KEY_SHOP = "ks_9f8e7d6c5b4a39281706f5e4d3c2b1a0";
+    static final String PAYEE = "8e69e534-d0c4-3e04-8b61-37a73cd9e7d7";
+
+    static MixPaySimulator mixpay;
+    static RedisProcess redis;
+    static PackagedGateway a;
+    static PackagedGateway b;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final AtomicInteger ORDERS = new AtomicInteger();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        mixpay = new MixPaySimulator(SimulatorSettings.defaults().withRateLimit(LIMIT, Duration.ofMillis(WINDOW_MILLIS)));
+        mixpay.start(0);
+        redis = RedisProcess.start();
+        Map<String, String> env = new HashMap<>();
+        env.put("GATEWAY_UPSTREAM_BASE_URL", mixpay.baseUrl());
+        env.put("GATEWAY_BUDGET_LIMIT", Integer.toString(LIMIT));
+        env.put("GATEWAY_BUDGET_WINDOW", WINDOW_MILLIS + "ms");
+        env.put("GATEWAY_BUDGET_SEND_MARGIN", MARGIN_MILLIS + "ms");
+        env.put("GATEWAY_CLUSTER_REDIS_URL", redis.url());
+        env.put("GATEWAY_AUTH_MERCHANTS_POLLER", MerchantKeys.hashOf(KEY_POLLER));
+        env.put("GATEWAY_AUTH_MERCHANTS_SHOP", MerchantKeys.hashOf(KEY_SHOP));
+        // The maintenance test opens `settings`; it must close again before the next test.
+        env.put("GATEWAY_ROUTES_SETTINGS_CIRCUIT_BREAKER_MAINTENANCE_DELAY", "3s");
+        a = PackagedGateway.start(env);
+        b = PackagedGateway.start(env);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        for (AutoCloseable closing : new AutoCloseable[] { a, b, redis }) {
+            if (closing != null) {
+                closing.close();
+            }
+        }
+        if (mixpay != null) {
+            mixpay.stop();
+        }
+    }
+
+    @BeforeEach
+    void freshWindow() throws Exception {
+        // The budget's window (with its margin) and the simulator's own have both passed.
+        Thread.sleep(WINDOW_MILLIS + MARGIN_MILLIS + 200);
+        mixpay.reset();
+    }
+
+    @Test
+    void fiveTimesTheBudgetThroughTwoReplicasNeverMeetsMixPaysLimit() throws Exception {
+        List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 5 * LIMIT; i++) {
+            PackagedGateway replica = i % 2 == 0 ? a : b;
+            String kind = i % 5 == 0 ? "create" : i % 5 < 3 ? "poll" : "list";
+            calls.add(() -> send(replica, KEY_SHOP, kind));
+        }
+        List<HttpResponse<String>> replies = runAll(calls);
+
+        for (int i = 0; i < replies.size(); i++) {
+            HttpResponse<String> reply = replies.get(i);
+            if (i % 5 == 0) {
+                assertThat(reply.statusCode()).as("creation %d: %s", i, reply.body()).isEqualTo(200);
+                assertThat(new JsonObject(reply.body()).getInteger("code")).isEqualTo(0);
+            } else {
+                assertThat(reply.statusCode()).as(reply.body()).isIn(200, 429);
+                if (reply.statusCode() == 429) {
+                    JsonObject envelope = new JsonObject(reply.body());
+                    assertThat(envelope.getInteger("code")).isEqualTo(1429);
+                    assertThat(envelope.getJsonObject("gateway").getString("error")).isEqualTo("budget_exhausted");
+                    assertThat(reply.headers().firstValue("Retry-After")).isPresent();
+                }
+            }
+        }
+        assertMixPaySawAtMostTheLimitPerWindowAndNo1429();
+    }
+
+    @Test
+    void oneMerchantPollingHardDoesNotStarveAnothersCreations() throws Exception {
+        List<Callable<HttpResponse<String>>> polls = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            PackagedGateway replica = i % 2 == 0 ? a : b;
+            polls.add(() -> send(replica, KEY_POLLER, "poll"));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(40);
+        List<Future<HttpResponse<String>>> polling = new ArrayList<>();
+        for (Callable<HttpResponse<String>> poll : polls) {
+            polling.add(pool.submit(poll));
+        }
+        Thread.sleep(300);
+        for (int i = 0; i < 3; i++) {
+            PackagedGateway replica = i % 2 == 0 ? a : b;
+            long start = System.nanoTime();
+            HttpResponse<String> created = send(replica, KEY_SHOP, "create");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+            // The normal class may fill only 7 of 10: a creation never waits behind the polls.
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(WINDOW_MILLIS);
+        }
+        for (Future<HttpResponse<String>> poll : polling) {
+            poll.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertMixPaySawAtMostTheLimitPerWindowAndNo1429();
+    }
+
+    @Test
+    void aMaintenanceCodeSeenByOneReplicaOpensTheGroupOnTheOtherWithinASecond() throws Exception {
+        HttpResponse<String> maintenance = HTTP.send(request(a, KEY_SHOP, "/v1/setting/payment_assets")
+                .header("X-Simulate-Code", "10008").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(new JsonObject(maintenance.body()).getInteger("code")).isEqualTo(10008);
+        long seen = journal().size();
+
+        Thread.sleep(1000);
+        HttpResponse<String> replayed = send(b, KEY_SHOP, "list");
+        assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(503);
+        assertThat(replayed.headers().firstValue("X-Gateway-Circuit")).hasValue("open");
+        JsonObject envelope = new JsonObject(replayed.body());
+        assertThat(envelope.getInteger("code")).as("MixPay's notice, replayed").isEqualTo(10008);
+        assertThat(envelope.getJsonObject("gateway").getString("error")).isEqualTo("circuit_open");
+        assertThat(journal().size()).as("B did not call MixPay").isEqualTo(seen);
+        // The notice lapses with the group's maintenance delay (3 s here).
+        Thread.sleep(3000);
+        assertThat(send(b, KEY_SHOP, "list").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void redisKilledDuringLoadAndRestartedCostsNoRequestAndMixPayStillSeesNo1429() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        ConcurrentLinkedQueue<HttpResponse<String>> replies = new ConcurrentLinkedQueue<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(14);
+        List<Future<?>> load = new ArrayList<>();
+        for (int worker = 0; worker < 8; worker++) {
+            int w = worker;
+            load.add(pool.submit(() -> {
+                int n = 0;
+                while (System.nanoTime() < end) {
+                    PackagedGateway replica = (w + n) % 2 == 0 ? a : b;
+                    String kind = n % 4 == 0 ? "create" : n % 4 == 1 ? "poll" : "list";
+                    try {
+                        replies.add(send(replica, KEY_SHOP, kind));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    n++;
+                }
+                return null;
+            }));
+        }
+        Thread.sleep(3000);
+        redis.kill();
+        Thread.sleep(5000);
+        redis.startAgain();
+        for (Future<?> worker : load) {
+            worker.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertThat(replies).isNotEmpty();
+        assertThat(replies.stream().filter(r -> r.statusCode() >= 500).map(HttpResponse::body).toList())
+                .as("no 5xx because Redis went away").isEmpty();
+        assertThat(replies.stream().map(HttpResponse::statusCode).collect(Collectors.toSet())).isSubsetOf(200, 429);
+        assertMixPaySawAtMostTheLimitPerWindowAndNo1429();
+        for (PackagedGateway replica : List.of(a, b)) {
+            awaitMetric(replica, "mixpay_gateway_cluster_redis_up", 1.0);
+            HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(replica.management("/q/health/ready"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(replica.log()).contains("Redis is unreachable").contains("Redis is reachable again");
+        }
+    }
+
+    @Test
+    void aLowRemainingFromMixPaySlowsBothReplicasAndA1429PausesBoth() throws Exception {
+        // Another client behind the same address spends 8 of MixPay's 10 calls.
+        for (int i = 0; i < LIMIT - 2; i++) {
+            HTTP.send(HttpRequest.newBuilder(URI.create(mixpay.baseUrl() + "/v1/setting/quote_assets")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+        assertThat(send(a, KEY_SHOP, "create").statusCode()).isEqualTo(200);
+        // A learned that only one call is left and told Redis: B's creation waits for the window.
+        long start = System.nanoTime();
+        assertThat(send(b, KEY_SHOP, "create").statusCode()).isEqualTo(200);
+        HttpResponse<String> second = send(b, KEY_SHOP, "create");
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        assertThat(waited).isGreaterThan(WINDOW_MILLIS / 2);
+        assertThat(rateLimitedByMixPay()).isZero();
+
+        Thread.sleep(WINDOW_MILLIS + MARGIN_MILLIS + 200);
+        mixpay.reset();
+        // The other client spends the whole window: the next call through A meets MixPay's 1429.
+        for (int i = 0; i < LIMIT; i++) {
+            HTTP.send(HttpRequest.newBuilder(URI.create(mixpay.baseUrl() + "/v1/setting/quote_assets")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+        HttpResponse<String> limited = send(a, KEY_SHOP, "list");
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(new JsonObject(limited.body()).getJsonObject("gateway").getString("error")).isEqualTo("budget_exhausted");
+        int seenByMixPay = journal().size();
+        Thread.sleep(1000);
+        // B has heard of the pause through Redis: it neither calls MixPay nor answers before the window is over.
+        HttpResponse<String> paused = send(b, KEY_SHOP, "list");
+        assertThat(paused.statusCode()).isEqualTo(429);
+        assertThat(journal().size()).isEqualTo(seenByMixPay);
+    }
+
+    // ---- helpers ----
+
+    /** What MixPay saw since the last reset, from the simulator's own journal. */
+    private static List<JsonObject> journal() throws IOException, InterruptedException {
+        JsonArray requests = new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(mixpay.baseUrl() + "/_simulator/requests")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).getJsonArray("requests");
+        List<JsonObject> entries = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            entries.add(requests.getJsonObject(i));
+        }
+        return entries;
+    }
+
+    private static List<HttpResponse<String>> runAll(List<Callable<HttpResponse<String>>> calls) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
+        List<HttpResponse<String>> replies = new ArrayList<>();
+        for (Future<HttpResponse<String>> reply : pool.invokeAll(calls, 60, TimeUnit.SECONDS)) {
+            replies.add(reply.get());
+        }
+        pool.shutdown();
+        return replies;
+    }
+
+    static HttpResponse<String> send(PackagedGateway replica, String key, String kind) throws IOException, InterruptedException {
+        HttpRequest request = switch (kind) {
+            case "create" -> request(replica, key, "/v1/one_time_payment")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("payeeId", PAYEE,
+                            "orderId", "order-" + ORDERS.incrementAndGet() + "-" + System.nanoTime() % 100000,
+                            "quoteAssetId", "usd", "quoteAmount", "10", "settlementAssetId", "c6d0c728-2624-429b-8e0d-d9d19b6592fa"))))
+                    .build();
+            case "poll" -> request(replica, key, "/v1/payments_result?orderId=order-0001&payeeId=" + PAYEE).GET().build();
+            default -> request(replica, key, "/v1/setting/payment_assets").GET().build();
+        };
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder request(PackagedGateway replica, String key, String path) {
+        return HttpRequest.newBuilder(URI.create(replica.url(path))).timeout(Duration.ofSeconds(30)).header("X-Gateway-Key", key);
+    }
+
+    private static String form(Map<String, String> fields) {
+        return fields.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    /** Every window of MixPay's length holds at most its limit of the gateways' calls, and none was answered 1429. */
+    private static void assertMixPaySawAtMostTheLimitPerWindowAndNo1429() throws IOException, InterruptedException {
+        List<Long> times = journal().stream().map(entry -> entry.getLong("timeMs")).sorted().toList();
+        for (int i = 0; i + LIMIT < times.size(); i++) {
+            assertThat(times.get(i + LIMIT) - times.get(i)).as("MixPay calls %d and %d", i, i + LIMIT)
+                    .isGreaterThanOrEqualTo(WINDOW_MILLIS);
+        }
+        assertThat(rateLimitedByMixPay()).as("1429s from MixPay").isZero();
+    }
+
+    private static long rateLimitedByMixPay() throws IOException, InterruptedException {
+        return journal().stream().filter(entry -> Long.valueOf(1429).equals(entry.getLong("code"))).count();
+    }
+
+    private static void awaitMetric(PackagedGateway replica, String name, double value) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = HTTP.send(HttpRequest.newBuilder(URI.create(replica.management("/q/metrics"))).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            if (last.lines().anyMatch(line -> line.startsWith(name + " ") && Double.parseDouble(line.substring(name.length() + 1)) == value)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(name + " never became " + value + ":\n"
+                + last.lines().filter(l -> l.startsWith(name)).collect(Collectors.joining("\n")));
+    }
+}
