@@ -103,7 +103,7 @@ launch() { # $1 upstream port $2 http port $3 management port $4 log name [$5...
   # Prod-like: every policy on, authentication on, JSON access log; limits sized for a benchmark
   # (the shipped 200/s per group would be the bottleneck, by design).
   env GATEWAY_UPSTREAM_BASE_URL="http://127.0.0.1:$upstream" GATEWAY_AUTH_KEYS_FILE="$RUN/merchant-keys" \
-      GATEWAY_AUTH_RATE_LIMIT_LIMIT=10000000 GATEWAY_ROUTES_PAYMENT_RESULTS_RATE_LIMIT_LIMIT=10000000 \
+      GATEWAY_BUDGET_LIMIT=1000000000 GATEWAY_BUDGET_WINDOW=1s \
       GATEWAY_ROUTES_PAYMENT_RESULTS_BULKHEAD_MAX_CONCURRENT=512 GATEWAY_ROUTES_PAYMENT_RESULTS_BULKHEAD_QUEUE=512 \
       GATEWAY_ROUTES_PAYMENT_RESULTS_RETRY_BUDGET_RATIO=0.5 GATEWAY_UPSTREAM_MAX_CONNECTIONS=256 \
       QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$management" "$@" \

@@ -21,8 +21,8 @@ nginx -p "$RUN" -c "$RUN/upstream.conf" & PIDS+=($!)
 KEY=soak-key-0123456789abcdef
 echo "soak:$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)" > "$RUN/merchant-keys"
 env GATEWAY_UPSTREAM_BASE_URL=http://127.0.0.1:18084 GATEWAY_AUTH_KEYS_FILE="$RUN/merchant-keys" \
-    GATEWAY_AUTH_RATE_LIMIT_LIMIT=10000000 GATEWAY_ROUTES_PAYMENTS_RATE_LIMIT_LIMIT=10000000 \
-    GATEWAY_ROUTES_PAYMENT_RESULTS_RATE_LIMIT_LIMIT=10000000 QUARKUS_HTTP_PORT=18080 QUARKUS_MANAGEMENT_PORT=19000 \
+    GATEWAY_BUDGET_LIMIT=1000000000 GATEWAY_BUDGET_WINDOW=1s \
+    QUARKUS_HTTP_PORT=18080 QUARKUS_MANAGEMENT_PORT=19000 \
     java $(bench/image-jvm-options) ${SOAK_JAVA_OPTS:-} -jar "$JAR" > "$RUN/gateway.log" 2>&1 &
 GATEWAY=$!; PIDS+=($GATEWAY)
 for _ in $(seq 100); do curl -sf localhost:19000/q/health/ready >/dev/null && break; sleep 0.2; done

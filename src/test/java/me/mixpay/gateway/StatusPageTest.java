@@ -39,6 +39,11 @@ class StatusPageTest extends GatewayTestBase {
         String dom = HeadlessChromium.dumpDom("http://localhost:" + Management.port() + "/status",
                 Path.of("target", "status-page.png"));
 
+        // The budget comes first: calls used of the limit, where the count lives, who waits.
+        assertThat(dom.indexOf("id=\"budget\"")).isPositive().isLessThan(dom.indexOf("id=\"routes\""));
+        assertThat(dom).containsPattern("data-used=\"\\d+\" data-limit=\"1000000\" data-store=\"embedded\"")
+                .contains("data-class=\"critical\"").contains("data-class=\"low\"");
+
         String row = row(dom, "t-status");
         assertThat(row).contains("data-breaker=\"open\"").contains("class=\"breaker open\"");
         assertThat(row).containsPattern("for \\d+s");

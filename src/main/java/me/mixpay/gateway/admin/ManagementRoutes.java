@@ -17,10 +17,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.ext.web.RoutingContext;
 
+import me.mixpay.gateway.budget.Priority;
+import me.mixpay.gateway.budget.RequestBudget;
 import me.mixpay.gateway.config.GatewayConfig;
 import me.mixpay.gateway.config.RouteGroupConfig;
 import me.mixpay.gateway.resilience.RouteGroup;
 import me.mixpay.gateway.resilience.RouteTable;
+import me.mixpay.gateway.status.BudgetStatus;
 import me.mixpay.gateway.status.StatusBoard;
 import me.mixpay.gateway.status.StatusPage;
 
@@ -34,15 +37,17 @@ import me.mixpay.gateway.status.StatusPage;
 public class ManagementRoutes {
 
     private final RouteTable routes;
+    private final RequestBudget budget;
     private final BreakerOverride override;
     private final StatusBoard board;
     private final ObjectMapper json;
     private final Map<String, Object> settings;
 
-    ManagementRoutes(RouteTable routes, BreakerOverride override, StatusBoard board, ObjectMapper json,
+    ManagementRoutes(RouteTable routes, RequestBudget budget, BreakerOverride override, StatusBoard board, ObjectMapper json,
             GatewayConfig config, @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> shutdownTimeout) {
         this.settings = settings(config, shutdownTimeout);
         this.routes = routes;
+        this.budget = budget;
         this.override = override;
         this.board = board;
         this.json = json;
@@ -61,7 +66,16 @@ public class ManagementRoutes {
                 .putHeader("Cache-Control", "no-store")
                 // The page is self-contained: nothing may load from elsewhere, and no script runs.
                 .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-                .end(StatusPage.render(board.snapshot(), System.currentTimeMillis())));
+                .end(StatusPage.render(budgetStatus(), board.snapshot(), System.currentTimeMillis())));
+    }
+
+    private BudgetStatus budgetStatus() {
+        Map<String, Integer> waiting = new java.util.LinkedHashMap<>();
+        for (Priority priority : Priority.values()) {
+            waiting.put(priority.label(), budget.waiting(priority));
+        }
+        return new BudgetStatus(budget.used(), budget.limit(), budget.windowMillis(), budget.mode(), budget.replicas(), waiting,
+                budget.pausedForMillis(), budget.mixpayRemaining());
     }
 
     private void force(RoutingContext rc) {
@@ -123,7 +137,7 @@ public class ManagementRoutes {
                 "accessLog", Map.of("format", config.accessLog().format(),
                         "flushInterval", config.accessLog().flushInterval().toString()),
                 "budget", Map.of("limit", config.budget().limit(), "window", config.budget().window().toString(),
-                        "criticalReserve", config.budget().criticalReserve(), "normalReserve", config.budget().normalReserve(),
+                        "sendMargin", config.budget().sendMargin().toString(), "criticalReserve", config.budget().criticalReserve(), "normalReserve", config.budget().normalReserve(),
                         "maxWaiting", config.budget().maxWaiting()),
                 "cluster", Map.of("redis", config.cluster().redisUrl().filter(u -> !u.isBlank()).isPresent(),
                         "redisTimeout", config.cluster().redisTimeout().toString(), "heartbeat", config.cluster().heartbeat().toString(),

@@ -82,18 +82,43 @@ public class RequestBudget {
      */
     public Uni<Void> acquire(Priority priority, String merchant, long maxWaitMillis) {
         return Uni.createFrom().emitter(emitter -> {
-            Waiter waiter = new Waiter(priority, merchant, System.currentTimeMillis() + maxWaitMillis, emitter);
-            if (!queue.offer(waiter)) {
-                refuse(waiter, "as many calls wait for MixPay's budget on this replica as it allows", 1000);
+            long now = System.currentTimeMillis();
+            Waiter waiter = new Waiter(priority, merchant, now + maxWaitMillis, emitter);
+            if (queue.size() == 0 && blockedUntil.get(priority.ordinal()) <= now) {
+                // Nobody waits and the class has room as far as anyone knows: ask at once, with no timer
+                // and no queue, which is every call while the budget has room.
+                take(priority).onComplete(done -> {
+                    Take take = done.result();
+                    lastUsed = take.used();
+                    lastLimit = take.limit();
+                    if (take.granted()) {
+                        emitter.complete(null);
+                        return;
+                    }
+                    block(priority, System.currentTimeMillis() + take.waitMillis());
+                    if (take.waitMillis() > maxWaitMillis) {
+                        refuse(waiter, "MixPay's budget has no room before the request's time runs out", take.waitMillis());
+                    } else {
+                        enqueue(waiter, maxWaitMillis);
+                    }
+                });
                 return;
             }
-            waiter.timer = vertx.setTimer(Math.max(1, maxWaitMillis), fired -> {
-                if (queue.remove(waiter)) {
-                    refuse(waiter, "no MixPay call could be had within the request's time", retryAfter(priority));
-                }
-            });
-            pump();
+            enqueue(waiter, maxWaitMillis);
         });
+    }
+
+    private void enqueue(Waiter waiter, long maxWaitMillis) {
+        if (!queue.offer(waiter)) {
+            refuse(waiter, "as many calls wait for MixPay's budget on this replica as it allows", 1000);
+            return;
+        }
+        waiter.timer = vertx.setTimer(Math.max(1, maxWaitMillis), fired -> {
+            if (queue.remove(waiter)) {
+                refuse(waiter, "no MixPay call could be had within the request's time", retryAfter(waiter.priority));
+            }
+        });
+        pump();
     }
 
     /** Reads MixPay's rate-limit headers from a reply; believes them where they say less than the gateway's count. */

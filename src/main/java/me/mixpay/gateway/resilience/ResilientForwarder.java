@@ -35,6 +35,7 @@ public class ResilientForwarder implements Forwarder {
     static final String ROUTE = "X-Gateway-Route";
     static final String ATTEMPTS = "X-Gateway-Attempts";
     static final String CIRCUIT = "X-Gateway-Circuit";
+    private static final long DEADLINE_MARGIN_MILLIS = 250;
 
     private final RouteTable routes;
     private final UpstreamClient upstream;
@@ -65,7 +66,9 @@ public class ResilientForwarder implements Forwarder {
     }
 
     private Uni<UpstreamReply> attempt(RouteGroup group, ProxyExchange exchange, AtomicReference<Throwable> lastFailure) {
-        long left = group.policy().timeout().overall().toMillis()
+        // The wait ends a little before the request's own deadline, so a call that found no budget is
+        // answered budget_exhausted, never timed out: a timeout would count against MixPay's health.
+        long left = group.policy().timeout().overall().toMillis() - DEADLINE_MARGIN_MILLIS
                 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - exchange.startNanos());
         return budget.acquire(group.priority(), exchange.merchant(), left)
                 .chain(granted -> Uni.createFrom().deferred(() -> {

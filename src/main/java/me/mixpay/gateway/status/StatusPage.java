@@ -17,7 +17,7 @@ public final class StatusPage {
     private StatusPage() {
     }
 
-    public static String render(List<GroupStatus> groups, long nowMillis) {
+    public static String render(BudgetStatus budget, List<GroupStatus> groups, long nowMillis) {
         StringBuilder html = new StringBuilder(8192);
         html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta http-equiv=\"refresh\" content=\"").append(REFRESH_SECONDS).append("\">")
@@ -32,14 +32,38 @@ public final class StatusPage {
                 .append("<h1>mixpay-gateway</h1><p><small>Rates and errors cover the last ").append(TrafficWindow.SECONDS)
                 .append(" s; latency is a sliding minute; codes count since start-up. Updated ")
                 .append(Instant.ofEpochMilli(nowMillis)).append(", reloads every ").append(REFRESH_SECONDS)
-                .append(" s.</small></p>")
-                .append("<table id=\"routes\"><thead><tr><th>Route group</th><th>Breaker</th><th>Requests/s</th>")
+                .append(" s.</small></p>");
+        budget(html, budget);
+        html.append("<table id=\"routes\"><thead><tr><th>Route group</th><th>Breaker</th><th>Requests/s</th>")
                 .append("<th>Errors by category</th><th>Retries</th><th>p50 ms</th><th>p99 ms</th>")
                 .append("<th>Most frequent MixPay codes</th></tr></thead><tbody>");
         for (GroupStatus group : groups) {
             row(html, group, nowMillis);
         }
         return html.append("</tbody></table></body></html>").toString();
+    }
+
+    /** MixPay's 60 calls a minute are the scarcest thing the gateway has: they come first. */
+    private static void budget(StringBuilder html, BudgetStatus b) {
+        int percent = b.limit() == 0 ? 100 : Math.min(100, b.used() * 100 / b.limit());
+        html.append("<section id=\"budget\" data-used=\"").append(b.used()).append("\" data-limit=\"").append(b.limit())
+                .append("\" data-store=\"").append(escape(b.store())).append("\"><h2>MixPay budget</h2><p><b>")
+                .append(b.used()).append(" of ").append(b.limit()).append("</b> calls used in the last ")
+                .append(b.windowMillis() / 1000).append(" s (").append(percent).append(" %)")
+                .append(" · count kept in <b>").append(escape(b.store())).append("</b>, ").append(b.replicas())
+                .append(b.replicas() == 1 ? " replica" : " replicas").append(" seen");
+        if (b.mixpayRemaining() >= 0) {
+            html.append(" · MixPay last said ").append(b.mixpayRemaining()).append(" left");
+        }
+        html.append("</p><p>Waiting:");
+        b.waitingByClass().forEach((priority, waiting) -> html.append(" <span data-class=\"").append(priority).append("\">")
+                .append(priority).append(' ').append(waiting).append("</span>"));
+        html.append("</p>");
+        if (b.pausedMillis() > 0) {
+            html.append("<p class=\"open\" id=\"paused\">MixPay answered 1429: no call goes to MixPay for ")
+                    .append(since(b.pausedMillis())).append("</p>");
+        }
+        html.append("</section>");
     }
 
     private static void row(StringBuilder html, GroupStatus g, long nowMillis) {

@@ -75,6 +75,12 @@ class ConfigurationFromEnvironmentIT {
         if (key.equals("GATEWAY_AUTH_HEADER")) {
             return "X-Merchant-Gateway-Key";
         }
+        if (key.endsWith("_PRIORITY")) {
+            return value.equals("low") ? "critical" : "low";
+        }
+        if (key.equals("GATEWAY_CLUSTER_KEY_PREFIX")) {
+            return "it-probe-prefix";
+        }
         if (key.equals("GATEWAY_AUTH_KEYS_FILE")) {
             return value; // replaced by a real file above
         }
