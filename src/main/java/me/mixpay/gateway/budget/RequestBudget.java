@@ -224,7 +224,10 @@ public class RequestBudget {
 
     /** Every heartbeat: this replica's calls of the window go back into Redis where Redis lacks them. */
     private void writeBack() {
-        List<LocalBudgetLog.Entry> own = local.window();
+        // Only this replica's own calls: what MixPay's headers made the local log count is MixPay's
+        // word, which the shared log already has from the replica that heard it.
+        String mine = cluster.replica() + ":";
+        List<LocalBudgetLog.Entry> own = local.window().stream().filter(entry -> entry.member().startsWith(mine)).toList();
         shared.merge(own, System.currentTimeMillis()).onSuccess(added -> {
             if (added > 0) {
                 LOG.infof("wrote %d calls of this replica back into the shared budget (Redis was away or restarted)", added);

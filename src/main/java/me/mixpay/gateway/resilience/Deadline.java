@@ -37,7 +37,12 @@ final class Deadline {
      * limit; the call is then cancelled. Must be called where the call is made, on its event loop.
      */
     <T> Uni<T> bound(Uni<T> call) {
-        return call.ifNoItem().after(limit).on(timerHere())
+        return bound(call, limit);
+    }
+
+    /** The same, with what is left of the limit when part of it was already spent elsewhere. */
+    <T> Uni<T> bound(Uni<T> call, Duration left) {
+        return call.ifNoItem().after(left).on(timerHere())
                 .failWith(() -> new TimeoutException(what + " exceeded its " + limit.toMillis() + " ms limit"));
     }
 

@@ -59,18 +59,30 @@ public class ResilientForwarder implements Forwarder {
         // The last thing an attempt met, so a retry that finds no budget still hands the merchant
         // MixPay's answer: no call is refused after it has spent budget.
         AtomicReference<Throwable> lastFailure = new AtomicReference<>();
-        return group.guard(() -> attempt(group, exchange, lastFailure))
+        // The first call is taken before the guards: a request waiting for budget holds no bulkhead slot
+        // and is no breaker's trial call (a half-open breaker admits one, and it must not sit in a queue).
+        return budget.acquire(group.priority(), exchange.merchant(), timeLeft(group, exchange) - DEADLINE_MARGIN_MILLIS)
+                .chain(firstCall -> group.guard(() -> attempt(group, exchange, lastFailure), timeLeft(group, exchange)))
                 .map(reply -> done(exchange, headers, relay(reply, headers)))
                 .onFailure().recoverWithItem(failure -> outcome(group, exchange, headers,
                         failure instanceof BudgetExhausted && lastFailure.get() != null ? lastFailure.get() : failure));
     }
 
-    private Uni<UpstreamReply> attempt(RouteGroup group, ProxyExchange exchange, AtomicReference<Throwable> lastFailure) {
-        // The wait ends a little before the request's own deadline, so a call that found no budget is
-        // answered budget_exhausted, never timed out: a timeout would count against MixPay's health.
-        long left = group.policy().timeout().overall().toMillis() - DEADLINE_MARGIN_MILLIS
+    /**
+     * What is left of the request's overall timeout. A wait for budget ends {@link #DEADLINE_MARGIN_MILLIS}
+     * before it, so a call that found none is answered budget_exhausted, never timed out (a timeout
+     * would count against MixPay's health).
+     */
+    private static long timeLeft(RouteGroup group, ProxyExchange exchange) {
+        return group.policy().timeout().overall().toMillis()
                 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - exchange.startNanos());
-        return budget.acquire(group.priority(), exchange.merchant(), left)
+    }
+
+    private Uni<UpstreamReply> attempt(RouteGroup group, ProxyExchange exchange, AtomicReference<Throwable> lastFailure) {
+        // The first attempt's call was taken before the guards; each retry takes its own.
+        Uni<Void> call = exchange.attempts() == 0 ? Uni.createFrom().voidItem()
+                : budget.acquire(group.priority(), exchange.merchant(), timeLeft(group, exchange) - DEADLINE_MARGIN_MILLIS);
+        return call
                 .chain(granted -> Uni.createFrom().deferred(() -> {
                     exchange.nextAttempt();
                     long start = System.nanoTime();

@@ -2,6 +2,7 @@ package me.mixpay.gateway.resilience;
 
 import static java.time.temporal.ChronoUnit.MILLIS;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -135,9 +136,14 @@ public final class RouteGroup {
     }
 
     /** Runs the attempts of one request under the group's policy; each attempt is bounded by the caller. */
-    Uni<UpstreamReply> guard(Supplier<Uni<UpstreamReply>> attempt) {
+    /**
+     * Runs the attempts of one request under the group's policy, within {@code leftMillis} of its
+     * overall timeout (the rest went waiting for budget); each attempt is bounded by the caller.
+     */
+    Uni<UpstreamReply> guard(Supplier<Uni<UpstreamReply>> attempt, long leftMillis) {
         budget.recordRequest();
-        return requestGuard.get(() -> requestDeadline.bound(attemptGuard.get(attempt)));
+        Duration left = Duration.ofMillis(Math.max(1, leftMillis));
+        return requestGuard.get(() -> requestDeadline.bound(attemptGuard.get(attempt), left));
     }
 
     /** The limit on one attempt, applied by the caller around the upstream call. */

@@ -75,6 +75,9 @@ class ConfigurationFromEnvironmentIT {
         if (key.equals("GATEWAY_AUTH_HEADER")) {
             return "X-Merchant-Gateway-Key";
         }
+        if (key.endsWith("_RETRY_ON") && value.equals("TRANSIENT")) {
+            return "TRANSIENT,MAINTENANCE";
+        }
         if (key.endsWith("_PRIORITY")) {
             return value.equals("low") ? "critical" : "low";
         }
