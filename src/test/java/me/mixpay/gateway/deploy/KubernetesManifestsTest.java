@@ -169,7 +169,7 @@ class KubernetesManifestsTest {
         List<String> args = new ArrayList<>();
         redis.path("command").forEach(a -> args.add(a.asText()));
         redis.path("args").forEach(a -> args.add(a.asText()));
-        assertThat(args).containsSubsequence("--save", "").containsSubsequence("--appendonly", "no");
+        assertThat(args).containsSequence("--save", "").containsSequence("--appendonly", "no");
 
         JsonNode security = redis.path("securityContext");
         assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
@@ -252,8 +252,9 @@ class KubernetesManifestsTest {
             assertThat(rule.path("from").size()).as("a rule with no from admits everyone").isPositive();
             for (JsonNode peer : rule.path("from")) {
                 // Pods of this namespace only (no namespaceSelector, no ipBlock), chosen by the gateway's labels.
-                assertThat(List.of(peer.fieldNames().next())).as("peer " + peer).containsExactly("podSelector");
-                assertThat(peer.size()).as("peer " + peer).isEqualTo(1);
+                List<String> fields = new ArrayList<>();
+                peer.fieldNames().forEachRemaining(fields::add);
+                assertThat(fields).as("peer " + peer).containsExactly("podSelector");
                 JsonNode selector = peer.path("podSelector");
                 assertThat(selector.has("matchExpressions")).isFalse();
                 assertThat(selector.path("matchLabels").size()).isPositive();
