@@ -45,7 +45,14 @@ class MonitoringRulesTest extends GatewayTestBase {
             }
         }
         assertThat(named).contains("mixpay_gateway_circuit_state", "mixpay_gateway_retries_total",
-                "mixpay_gateway_mixpay_codes_total", "mixpay_gateway_request_duration_seconds_bucket");
+                "mixpay_gateway_mixpay_codes_total", "mixpay_gateway_request_duration_seconds_bucket",
+                // The MixPay budget and the cluster store: these exist from startup, class-tagged ones too.
+                "mixpay_gateway_budget_limit", "mixpay_gateway_budget_used", "mixpay_gateway_budget_remaining",
+                "mixpay_gateway_budget_mixpay_remaining", "mixpay_gateway_budget_paused_seconds",
+                "mixpay_gateway_budget_waiting", "mixpay_gateway_budget_waits_total", "mixpay_gateway_budget_refusals_total",
+                "mixpay_gateway_budget_wait_seconds_sum", "mixpay_gateway_budget_wait_seconds_count",
+                "mixpay_gateway_budget_wait_seconds_max", "mixpay_gateway_budget_mixpay_rate_limited_total",
+                "mixpay_gateway_cluster_redis_up", "mixpay_gateway_cluster_replicas");
         for (String metric : named) {
             assertThat(exported).as(metric + " is exported").containsPattern("(?m)^" + metric + "[{ ]");
         }

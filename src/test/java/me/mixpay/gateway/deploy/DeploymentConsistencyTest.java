@@ -4,8 +4,15 @@ import static me.mixpay.gateway.support.Management.management;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
@@ -13,13 +20,15 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.config.ConfigMappings;
 
 import me.mixpay.gateway.GatewayTestBase;
+import me.mixpay.gateway.config.GatewayConfig;
 
 /**
  * The manifests agree with the application: the ports it listens on, the paths it serves to probes and
- * Prometheus, and the drain time it is configured with. Values come from the running application and its
- * configuration, never from copies in the test.
+ * Prometheus, the drain time it is configured with, and the settings the overlays add. Values come from
+ * the running application and its configuration, never from copies in the test.
  */
 @QuarkusTest
 class DeploymentConsistencyTest extends GatewayTestBase {
@@ -86,6 +95,30 @@ class DeploymentConsistencyTest extends GatewayTestBase {
         assertThat(security.path("capabilities").path("drop").get(0).asText()).isEqualTo("ALL");
         assertThat(CONTAINER.path("resources").path("requests").path("memory").asText()).isNotEmpty();
         assertThat(CONTAINER.path("resources").path("limits").path("memory").asText()).isNotEmpty();
+    }
+
+    @Test
+    void overlayConfigPatchesSetOnlySettingsTheGatewayReads() {
+        // The environment variable of each property the gateway's configuration mapping declares, as
+        // SmallRye Config maps them (a route group's name standing for *).
+        List<Pattern> known = ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(GatewayConfig.class, "gateway"))
+                .keySet().stream()
+                .map(name -> Pattern.compile(Arrays.stream(name.split("\\*", -1))
+                        .map(part -> Pattern.quote(part.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")))
+                        .collect(Collectors.joining("[A-Z0-9_]+"))))
+                .toList();
+        assertThat(known).as("the mapping has the cluster settings").anyMatch(p -> p.matcher("GATEWAY_CLUSTER_REDIS_URL").matches());
+        Set<String> base = Manifests.configEnvironment().keySet();
+        List<String> patched = new ArrayList<>();
+        for (String overlay : List.of("cluster", "prod")) {
+            JsonNode patch = Manifests.in(Manifests.ROOT.resolve("overlays").resolve(overlay), "ConfigMap", "mixpay-gateway-config");
+            patch.path("data").fieldNames().forEachRemaining(key -> {
+                patched.add(key);
+                assertThat(base.contains(key) || known.stream().anyMatch(p -> p.matcher(key).matches()))
+                        .as("overlays/%s sets %s, which the gateway does not read", overlay, key).isTrue();
+            });
+        }
+        assertThat(patched).contains("GATEWAY_CLUSTER_REDIS_URL");
     }
 
     private static Map<String, Integer> containerPorts() {
