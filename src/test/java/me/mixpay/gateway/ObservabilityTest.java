@@ -59,7 +59,10 @@ class ObservabilityTest extends GatewayTestBase {
         assertThat(value(metrics, "mixpay_gateway_upstream_attempt_duration_seconds_count", "result=\"reply\"",
                 "route=\"t-metrics\"")).isEqualTo(5.0);
         assertThat(metrics).contains("mixpay_gateway_mixpay_codes_total{code=\"10008\"}");
-        // SmallRye's own series, mapped to the group by the guard's description: bulkhead occupancy and
+        // The bulkhead's use in the gateway's own meters: nothing in flight or waiting any more.
+        assertThat(value(metrics, "mixpay_gateway_bulkhead_running", "route=\"t-metrics\"")).isEqualTo(0.0);
+        assertThat(value(metrics, "mixpay_gateway_bulkhead_waiting", "route=\"t-metrics\"")).isEqualTo(0.0);
+        // SmallRye's own series (on in tests through MP_Fault_Tolerance_Metrics_Enabled), mapped to the group by the guard's description: bulkhead occupancy and
         // queue (both empty again), the one retry, and the maintenance breaker's opening.
         assertThat(value(metrics, "ft_bulkhead_executionsRunning", "method=\"route-t-metrics\"")).isEqualTo(0.0);
         assertThat(value(metrics, "ft_bulkhead_executionsWaiting", "method=\"route-t-metrics\"")).isEqualTo(0.0);

@@ -64,6 +64,9 @@ public final class RouteGroup {
     private final AtomicLong maintenanceOpenedMillis = new AtomicLong();
     private final AtomicReference<UpstreamReply> lastMaintenanceReply = new AtomicReference<>();
     private final AtomicBoolean forcedOpen = new AtomicBoolean();
+    /** Requests inside the attempt guard, and those of them with an attempt running: the bulkhead's use. */
+    private final java.util.concurrent.atomic.AtomicInteger inGuard = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
     /** A maintenance notice another replica saw, shared through the cluster store, until it expires. */
     private final AtomicReference<MaintenanceNotice> noticeElsewhere = new AtomicReference<>();
     private final List<java.util.function.Consumer<MaintenanceNotice>> maintenanceListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -143,7 +146,13 @@ public final class RouteGroup {
     Uni<UpstreamReply> guard(Supplier<Uni<UpstreamReply>> attempt, long leftMillis) {
         budget.recordRequest();
         Duration left = Duration.ofMillis(Math.max(1, leftMillis));
-        return requestGuard.get(() -> requestDeadline.bound(attemptGuard.get(attempt), left));
+        return requestGuard.get(() -> requestDeadline.bound(Uni.createFrom().deferred(() -> {
+            inGuard.incrementAndGet();
+            return attemptGuard.get(() -> {
+                running.incrementAndGet();
+                return attempt.get().onTermination().invoke(running::decrementAndGet);
+            }).onTermination().invoke(inGuard::decrementAndGet);
+        }), left));
     }
 
     /** The limit on one attempt, applied by the caller around the upstream call. */
@@ -214,6 +223,16 @@ public final class RouteGroup {
     /** Called after every upstream attempt: whether MixPay replied, and how long it took in nanoseconds. */
     public void onAttempt(java.util.function.ObjLongConsumer<Boolean> listener) {
         attemptListeners.add(listener);
+    }
+
+    /** Attempts of this group in flight to MixPay now: what the bulkhead's {@code max-concurrent} bounds. */
+    public int attemptsRunning() {
+        return running.get();
+    }
+
+    /** Requests of this group between attempts: queued for a bulkhead slot, or backing off before a retry. */
+    public int attemptsWaiting() {
+        return Math.max(0, inGuard.get() - running.get());
     }
 
     void attemptFinished(boolean replied, long nanos) {

@@ -254,6 +254,16 @@ class ClusterBudgetIT {
         assertThat(after.get(0) - limitedAt).isGreaterThanOrEqualTo(WINDOW_MILLIS);
     }
 
+    @Test
+    void theShippedGatewayReportsBulkheadsItselfWithSmallRyesOwnMetersOff() throws Exception {
+        assertThat(send(a, KEY_SHOP, "list").statusCode()).isEqualTo(200);
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(a.management("/q/metrics"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("mixpay_gateway_bulkhead_running{route=\"settings\"}")
+                .contains("mixpay_gateway_bulkhead_waiting{route=\"settings\"}");
+        assertThat(metrics.lines().filter(line -> line.startsWith("ft_")).toList()).isEmpty();
+    }
+
     // ---- helpers ----
 
     /** What MixPay saw since the last reset, from the simulator's own journal. */
