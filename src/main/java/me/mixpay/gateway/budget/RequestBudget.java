@@ -47,6 +47,7 @@ public class RequestBudget {
     private final BudgetMeters meters;
     private final AtomicLong serial = new AtomicLong();
     private final AtomicBoolean pumping = new AtomicBoolean();
+    private final AtomicBoolean writeBackDue = new AtomicBoolean();
     private volatile boolean again;
     /** Per class, until when the last answer said it has no room; no store is asked before then. */
     private final AtomicLongArray blockedUntil = new AtomicLongArray(Priority.values().length);
@@ -72,7 +73,17 @@ public class RequestBudget {
         this.shared = cluster.redis().map(redis -> new RedisBudgetLog(redis, countedMillis, shares, cluster.replica())).orElse(null);
         this.meters = new BudgetMeters(registry, this, queue);
         if (shared != null) {
-            cluster.onTick(this::writeBack);
+            // Redis back after an outage: what this replica sent meanwhile goes back into the shared log.
+            cluster.redis().ifPresent(redis -> redis.onChange(() -> {
+                if (redis.up()) {
+                    writeBackDue.set(true);
+                }
+            }));
+            cluster.onTick(() -> {
+                if (writeBackDue.getAndSet(false)) {
+                    writeBack();
+                }
+            });
         }
     }
 
@@ -207,6 +218,11 @@ public class RequestBudget {
                         if (take.granted()) {
                             local.record(member);
                         }
+                        // The cluster's window cannot hold fewer calls than this replica alone sent in it:
+                        // if it does, Redis restarted empty, and the next heartbeat writes them back.
+                        if (take.used() < local.used()) {
+                            writeBackDue.set(true);
+                        }
                     })
                     .recover(unreachable -> Future.succeededFuture(localTake(priority, member)));
         }
@@ -222,7 +238,7 @@ public class RequestBudget {
         return local.takeNow(priority, member, share);
     }
 
-    /** Every heartbeat: this replica's calls of the window go back into Redis where Redis lacks them. */
+    /** After an outage or a restart of Redis: this replica's calls of the window go back where Redis lacks them. */
     private void writeBack() {
         // Only this replica's own calls: what MixPay's headers made the local log count is MixPay's
         // word, which the shared log already has from the replica that heard it.
