@@ -16,10 +16,15 @@ import me.mixpay.gateway.cluster.RedisLink;
  */
 final class RedisBudgetLog implements BudgetLog {
 
-    /** KEYS: log, limit, pause. ARGV: window ms, configured limit, critical reserve, normal reserve, class index, member. */
+    /**
+     * KEYS: log, limit, pause. ARGV: window ms, configured limit, critical reserve, normal reserve, class
+     * index, member, calls wanted, lease ms. Takes up to the calls wanted (at least one while the class
+     * has room), each stamped at the end of its lease: a leased call may go until then, so it must count
+     * from then.
+     */
     static final LuaScript TAKE = LuaScript.of("take", """
             local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[8])
             local window = tonumber(ARGV[1])
             local limit = tonumber(ARGV[2])
             local seen = tonumber(redis.call('GET', KEYS[2]))
@@ -35,9 +40,11 @@ final class RedisBudgetLog implements BudgetLog {
             elseif class == 1 then threshold = math.max(1, limit - reserved(tonumber(ARGV[3])))
             elseif class == 2 then threshold = math.max(1, limit - reserved(tonumber(ARGV[3]) + tonumber(ARGV[4]))) end
             if used < threshold then
+              local n = math.min(tonumber(ARGV[7]), threshold - used)
               redis.call('ZADD', KEYS[1], now, ARGV[6])
-              redis.call('PEXPIRE', KEYS[1], window)
-              return {1, 0, used + 1, limit}
+              for i = 2, n do redis.call('ZADD', KEYS[1], now, ARGV[6] .. ':' .. i) end
+              redis.call('PEXPIRE', KEYS[1], window + tonumber(ARGV[8]))
+              return {n, 0, used + n, limit}
             end
             if threshold == 0 then return {0, window, used, limit} end
             local blocking = redis.call('ZRANGE', KEYS[1], used - threshold, used - threshold, 'WITHSCORES')
@@ -118,14 +125,25 @@ final class RedisBudgetLog implements BudgetLog {
 
     @Override
     public Future<Take> take(Priority priority, String member, int configuredLimit) {
-        return redis.eval(TAKE, takeKeys, List.of(Long.toString(windowMillis), Integer.toString(configuredLimit),
-                Double.toString(shares.criticalReserve()), Double.toString(shares.normalReserve()),
-                Integer.toString(priority.ordinal()), member))
-                .map(RedisBudgetLog::take);
+        return lease(priority, member, configuredLimit, 1, 0).map(Lease::take);
     }
 
-    private static Take take(Response reply) {
-        return new Take(reply.get(0).toLong() == 1, reply.get(1).toLong(), reply.get(2).toInteger(), reply.get(3).toInteger());
+    /**
+     * Takes up to {@code wanted} calls for {@code leaseMillis}: the first is {@code member}, the others
+     * {@code member:2}, {@code member:3}...; they may be sent until the lease ends, and count from then.
+     */
+    Future<Lease> lease(Priority priority, String member, int configuredLimit, int wanted, long leaseMillis) {
+        return redis.eval(TAKE, takeKeys, List.of(Long.toString(windowMillis), Integer.toString(configuredLimit),
+                Double.toString(shares.criticalReserve()), Double.toString(shares.normalReserve()),
+                Integer.toString(priority.ordinal()), member, Integer.toString(wanted), Long.toString(leaseMillis)))
+                .map(reply -> {
+                    int calls = reply.get(0).toInteger();
+                    return new Lease(new Take(calls > 0, reply.get(1).toLong(), reply.get(2).toInteger(), reply.get(3).toInteger()), calls);
+                });
+    }
+
+    /** What a lease got: the answer for the first call, and how many calls in all (0 when none). */
+    record Lease(Take take, int calls) {
     }
 
     @Override
