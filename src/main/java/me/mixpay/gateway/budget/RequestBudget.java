@@ -111,8 +111,6 @@ public class RequestBudget {
                 // and no queue, which is every call while the budget has room.
                 take(priority).onComplete(done -> {
                     Take take = done.result();
-                    lastUsed = take.used();
-                    lastLimit = take.limit();
                     if (take.granted()) {
                         emitter.complete(null);
                         return;
@@ -196,8 +194,6 @@ public class RequestBudget {
         }
         take(head.priority).onComplete(done -> {
             Take take = done.result();
-            lastUsed = take.used();
-            lastLimit = take.limit();
             if (take.granted()) {
                 if (queue.remove(head)) {
                     grant(head);
@@ -221,7 +217,15 @@ public class RequestBudget {
         }
     }
 
+    /** One answer of the store in force, remembered as the window's latest description. */
     private Future<Take> take(Priority priority) {
+        return askStore(priority).onSuccess(take -> {
+            lastUsed = take.used();
+            lastLimit = take.limit();
+        });
+    }
+
+    private Future<Take> askStore(Priority priority) {
         String member = cluster.replica() + ":" + serial.incrementAndGet();
         if (cluster.shared()) {
             String leased = leases.poll(priority);
@@ -383,10 +387,6 @@ public class RequestBudget {
 
     public long windowMillis() {
         return windowMillis;
-    }
-
-    public int configuredLimit() {
-        return limit;
     }
 
     public String mode() {

@@ -61,7 +61,7 @@ public class ResilientForwarder implements Forwarder {
         AtomicReference<Throwable> lastFailure = new AtomicReference<>();
         // The first call is taken before the guards: a request waiting for budget holds no bulkhead slot
         // and is no breaker's trial call (a half-open breaker admits one, and it must not sit in a queue).
-        return budget.acquire(group.priority(), exchange.merchant(), timeLeft(group, exchange) - DEADLINE_MARGIN_MILLIS)
+        return budget.acquire(group.priority(), exchange.merchant(), budgetWait(group, exchange))
                 .chain(firstCall -> group.guard(() -> attempt(group, exchange, lastFailure), timeLeft(group, exchange)))
                 .map(reply -> done(exchange, headers, relay(reply, headers)))
                 .onFailure().recoverWithItem(failure -> outcome(group, exchange, headers,
@@ -78,10 +78,15 @@ public class ResilientForwarder implements Forwarder {
                 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - exchange.startNanos());
     }
 
+    /** How long a call of this request may wait for budget. */
+    private static long budgetWait(RouteGroup group, ProxyExchange exchange) {
+        return timeLeft(group, exchange) - DEADLINE_MARGIN_MILLIS;
+    }
+
     private Uni<UpstreamReply> attempt(RouteGroup group, ProxyExchange exchange, AtomicReference<Throwable> lastFailure) {
         // The first attempt's call was taken before the guards; each retry takes its own.
         Uni<Void> call = exchange.attempts() == 0 ? Uni.createFrom().voidItem()
-                : budget.acquire(group.priority(), exchange.merchant(), timeLeft(group, exchange) - DEADLINE_MARGIN_MILLIS);
+                : budget.acquire(group.priority(), exchange.merchant(), budgetWait(group, exchange));
         return call
                 .chain(granted -> Uni.createFrom().deferred(() -> {
                     exchange.nextAttempt();
