@@ -40,6 +40,21 @@ public enum GatewayError {
      * MixPay answered 1429 and every replica waits out its window: MixPay's own code for it.
      */
     BUDGET_EXHAUSTED(429, 1429),
+    /**
+     * The request reuses an idempotency key (MixPay's order identity or an {@code Idempotency-Key}) with a
+     * different request: nothing was forwarded (the IETF draft's 422).
+     */
+    IDEMPOTENCY_CONFLICT(422, 1017),
+    /**
+     * A request with the same key is still being answered on another replica, past the time this one
+     * waits for it; nothing was forwarded. Sending it again is safe.
+     */
+    IDEMPOTENCY_IN_PROGRESS(409, -1),
+    /**
+     * An earlier attempt of this payment creation may have reached MixPay, and MixPay could not be asked
+     * whether the payment exists: nothing was sent again. Sending it again is safe; the gateway asks first.
+     */
+    PAYMENT_UNKNOWN(502, -1),
     /** The gateway is shutting down and takes no new requests. */
     SHUTTING_DOWN(503, -1),
     /** A bug in the gateway: answered, logged, never a stack trace to the caller. */

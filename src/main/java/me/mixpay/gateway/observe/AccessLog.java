@@ -86,10 +86,11 @@ public class AccessLog implements ExchangeListener {
                 : forwarded.failure().error().reason();
         String breaker = routes.named(exchange.route()).map(RouteGroup::breakerLabel).orElse("none");
         double latencyMs = durationNanos / 1_000_000.0;
+        String idempotency = exchange.idempotency();
         if (!json) {
-            return String.format("%s %s %s merchant=%s route=%s status=%d code=%s category=%s attempts=%d latency=%.1fms breaker=%s",
+            return String.format("%s %s %s merchant=%s route=%s status=%d code=%s category=%s attempts=%d latency=%.1fms breaker=%s%s",
                     exchange.requestId(), exchange.method().name(), exchange.path(), exchange.merchant(), exchange.route(), status,
-                    code, category, exchange.attempts(), latencyMs, breaker);
+                    code, category, exchange.attempts(), latencyMs, breaker, idempotency == null ? "" : " idempotency=" + idempotency);
         }
         return jsonLine(line -> {
             line.writeStringField("requestId", exchange.requestId());
@@ -104,7 +105,16 @@ public class AccessLog implements ExchangeListener {
             line.writeNumberField("attempts", exchange.attempts());
             line.writeNumberField("latencyMs", Math.round(latencyMs * 10) / 10.0);
             line.writeStringField("breaker", breaker);
+            if (idempotency != null) {
+                // A replay (or a join) is MixPay's earlier answer to the same request: MixPay was not called for it.
+                line.writeBooleanField("replay", isReplay(idempotency));
+                line.writeStringField("idempotency", idempotency);
+            }
         });
+    }
+
+    private static boolean isReplay(String idempotency) {
+        return idempotency.equals("replay") || idempotency.equals("joined");
     }
 
     /**

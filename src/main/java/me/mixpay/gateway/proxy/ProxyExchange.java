@@ -21,6 +21,9 @@ public final class ProxyExchange {
     private final AtomicInteger attempts = new AtomicInteger();
     private volatile String route = "none";
     private volatile String merchant = "anonymous";
+    private volatile ResendCheck resendCheck;
+    private volatile boolean unsettled;
+    private volatile String idempotency;
 
     public ProxyExchange(String requestId, HttpMethod method, String pathAndQuery, MultiMap upstreamHeaders,
             Buffer body, long startNanos) {
@@ -61,8 +64,13 @@ public final class ProxyExchange {
     }
 
     /** The request body, or null when the merchant sent none. */
-    Buffer body() {
+    public Buffer body() {
         return body;
+    }
+
+    /** A request header as it will be sent upstream (the gateway's own credential is already gone). */
+    public String header(String name) {
+        return upstreamHeaders.get(name);
     }
 
     public long startNanos() {
@@ -94,5 +102,38 @@ public final class ProxyExchange {
 
     public int attempts() {
         return attempts.get();
+    }
+
+    /**
+     * What must be asked before this request is sent again after an attempt that may have reached MixPay;
+     * null (the default) means such a request is never resent. Only a keyed payment creation has one.
+     */
+    public ResendCheck resendCheck() {
+        return resendCheck;
+    }
+
+    public void resendCheck(ResendCheck check) {
+        this.resendCheck = check;
+    }
+
+    /**
+     * True while the latest attempt may have reached MixPay without a definitive answer (a reset after
+     * sending, a timeout, a transient error): whether it acted is unknown until someone asks it.
+     */
+    public boolean unsettled() {
+        return unsettled;
+    }
+
+    public void unsettled(boolean unknown) {
+        this.unsettled = unknown;
+    }
+
+    /** How the idempotency layer answered (replay, joined, reconciled, conflict...), or null when it did not. */
+    public String idempotency() {
+        return idempotency;
+    }
+
+    public void idempotency(String how) {
+        this.idempotency = how;
     }
 }

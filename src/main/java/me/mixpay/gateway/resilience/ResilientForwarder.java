@@ -23,6 +23,7 @@ import me.mixpay.gateway.proxy.Forwarded;
 import me.mixpay.gateway.proxy.Forwarder;
 import me.mixpay.gateway.proxy.ProxyExchange;
 import me.mixpay.gateway.proxy.UpstreamClient;
+import me.mixpay.gateway.proxy.UpstreamFailure;
 import me.mixpay.gateway.proxy.UpstreamReply;
 
 /**
@@ -64,8 +65,8 @@ public class ResilientForwarder implements Forwarder {
         return budget.acquire(group.priority(), exchange.merchant(), budgetWait(group, exchange))
                 .chain(firstCall -> group.guard(() -> attempt(group, exchange, lastFailure), timeLeft(group, exchange)))
                 .map(reply -> done(exchange, headers, relay(reply, headers)))
-                .onFailure().recoverWithItem(failure -> outcome(group, exchange, headers,
-                        failure instanceof BudgetExhausted && lastFailure.get() != null ? lastFailure.get() : failure));
+                .onFailure().recoverWithItem(failure -> outcome(group, exchange, headers, Unsettled.cause(
+                        failure instanceof BudgetExhausted && lastFailure.get() != null ? lastFailure.get() : failure)));
     }
 
     /**
@@ -84,19 +85,76 @@ public class ResilientForwarder implements Forwarder {
     }
 
     private Uni<UpstreamReply> attempt(RouteGroup group, ProxyExchange exchange, AtomicReference<Throwable> lastFailure) {
+        if (exchange.attempts() > 0 && exchange.unsettled() && exchange.resendCheck() != null) {
+            return reconcileThenSend(group, exchange, lastFailure);
+        }
+        return send(group, exchange, lastFailure);
+    }
+
+    /**
+     * The retry of a creation whose last attempt may have reached MixPay: MixPay is asked first. A payment
+     * it knows is the answer, and nothing is sent; one it does not know is sent once more. When MixPay
+     * cannot be asked, the last attempt's own failure ends the request (never retried), still unsettled.
+     */
+    private Uni<UpstreamReply> reconcileThenSend(RouteGroup group, ProxyExchange exchange, AtomicReference<Throwable> lastFailure) {
+        Throwable unsettled = Unsettled.cause(lastFailure.get());
+        return exchange.resendCheck().check()
+                .onFailure().transform(couldNotAsk -> unsettled)
+                .chain(found -> {
+                    if (found.isPresent()) {
+                        exchange.unsettled(false);
+                        return Uni.createFrom().item(found.get());
+                    }
+                    exchange.unsettled(false);
+                    return send(group, exchange, lastFailure);
+                });
+    }
+
+    private Uni<UpstreamReply> send(RouteGroup group, ProxyExchange exchange, AtomicReference<Throwable> lastFailure) {
         // The first attempt's call was taken before the guards; each retry takes its own.
         Uni<Void> call = exchange.attempts() == 0 ? Uni.createFrom().voidItem()
                 : budget.acquire(group.priority(), exchange.merchant(), budgetWait(group, exchange));
         return call
                 .chain(granted -> Uni.createFrom().deferred(() -> {
                     exchange.nextAttempt();
+                    // Unknown from the moment it leaves until MixPay's answer says otherwise: an attempt cut
+                    // off by the request's deadline reports nothing afterwards.
+                    exchange.unsettled(true);
                     long start = System.nanoTime();
                     Deadline deadline = group.attemptDeadline();
                     return deadline.bound(upstream.send(exchange, deadline.limit()))
                             .onItemOrFailure().invoke((reply, failure) -> group.attemptFinished(failure == null, System.nanoTime() - start));
                 }))
                 .map(reply -> judge(group, reply))
+                .onItem().invoke(settled -> exchange.unsettled(false))
+                .onFailure(failure -> !(failure instanceof BudgetExhausted)).transform(failure -> settle(exchange, failure))
                 .onFailure(failure -> !(failure instanceof BudgetExhausted)).invoke(lastFailure::set);
+    }
+
+    /**
+     * Records whether a failed attempt left the request's effect unknown, and marks such a failure of a
+     * request that can be reconciled as {@link Unsettled}, the one kind its group may retry.
+     */
+    private static Throwable settle(ProxyExchange exchange, Throwable failure) {
+        boolean unknown = mayHaveActed(failure);
+        exchange.unsettled(unknown);
+        return unknown && exchange.resendCheck() != null ? new Unsettled(failure) : failure;
+    }
+
+    /** Whether MixPay may have acted on an attempt that ended this way. */
+    private static boolean mayHaveActed(Throwable failure) {
+        if (failure instanceof UpstreamFailure transport) {
+            return transport.requestSent();
+        }
+        if (failure instanceof TimeoutException) {
+            return true;
+        }
+        if (failure instanceof FailedReply reply) {
+            // A server error may come after the work was done; a maintenance code or a 1429 comes instead of it.
+            Category category = reply.category();
+            return category == Category.TRANSIENT || category == Category.UNPARSEABLE || category == Category.UNKNOWN;
+        }
+        return false;
     }
 
     /** Lets a good reply through; turns a reply the policies must act on into a {@link FailedReply}. */

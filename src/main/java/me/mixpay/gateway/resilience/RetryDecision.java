@@ -8,7 +8,8 @@ import me.mixpay.gateway.proxy.UpstreamFailure;
 /**
  * Whether a failed attempt may be tried again. The one rule that is never configurable: a request
  * that may have reached MixPay is resent only in an idempotent group, so a payment is never created
- * twice. A request that provably never left (no connection) may always be tried again.
+ * twice. A request that provably never left (no connection) may always be tried again, and so may a keyed
+ * payment creation whose attempt ended {@link Unsettled}: its retry asks MixPay before sending anything.
  */
 final class RetryDecision {
 
@@ -34,7 +35,8 @@ final class RetryDecision {
     }
 
     /** A bounded label: the reply category, or the transport failure. */
-    static String reason(Throwable failure) {
+    static String reason(Throwable thrown) {
+        Throwable failure = Unsettled.cause(thrown);
         if (failure instanceof FailedReply reply) {
             return reply.category().label();
         }
@@ -45,6 +47,10 @@ final class RetryDecision {
     }
 
     private boolean isSafeAndWorthIt(Throwable failure) {
+        if (failure instanceof Unsettled) {
+            // A keyed creation: the retry asks MixPay first and sends nothing if the payment exists.
+            return true;
+        }
         if (failure instanceof UpstreamFailure transport) {
             return !transport.requestSent() || idempotent;
         }

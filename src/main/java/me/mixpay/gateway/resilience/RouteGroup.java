@@ -161,7 +161,8 @@ public final class RouteGroup {
     }
 
     /** What counts against MixPay's health; the caller's own mistakes and rate limits never do. */
-    static boolean isMixPayFailure(Throwable failure) {
+    static boolean isMixPayFailure(Throwable thrown) {
+        Throwable failure = Unsettled.cause(thrown);
         if (failure instanceof FailedReply reply) {
             return reply.category() != Category.RATE_LIMITED;
         }

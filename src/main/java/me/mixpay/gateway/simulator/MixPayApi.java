@@ -54,7 +54,13 @@ final class MixPayApi {
                 : misbehave ? settings.code().map(Integer::longValue) : Optional.empty();
         long delay = parseLong(headers.get("X-Simulate-Delay-Ms"), settings.delay().toMillis());
         later(rc, delay, () -> {
-            if (fault.isPresent()) {
+            if (fault.isPresent() && fault.get() == SimulatedFault.RESET_AFTER_CREATION) {
+                SimulatedEndpoints.Reply reply = endpoints.answer(endpoint, path, params);
+                if (reply.creation() != null) {
+                    journal.created(entry, reply.creation());
+                }
+                rc.request().connection().close();
+            } else if (fault.isPresent()) {
                 misbehave(rc, fault.get());
             } else if (forced.isPresent()) {
                 answer(rc, entry, Answer.error(forced.get()));
@@ -94,8 +100,8 @@ final class MixPayApi {
                 rc.request().connection().close();
             }
             case EMPTY -> response.setStatusCode(200).end();
-            case HANG -> {
-                // Nothing: the gateway's read timeout must end the attempt.
+            case HANG, RESET_AFTER_CREATION -> {
+                // Nothing: the gateway's read timeout must end the attempt (a reset after creation is handled before).
             }
         }
     }

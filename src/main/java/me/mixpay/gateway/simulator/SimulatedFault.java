@@ -14,14 +14,19 @@ public enum SimulatedFault {
     /** A 200 with an empty body. */
     EMPTY,
     /** Never answer (the gateway's timeout must fire). */
-    HANG;
+    HANG,
+    /**
+     * Do the request's work (a creation creates its payment), then close the connection without a reply:
+     * the ambiguous failure a payment gateway must reconcile. Spelled {@code reset-after-creation}.
+     */
+    RESET_AFTER_CREATION;
 
     public static Optional<SimulatedFault> parse(String value) {
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(valueOf(value.trim().toUpperCase(Locale.ROOT)));
+            return Optional.of(valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
         } catch (IllegalArgumentException unknown) {
             return Optional.empty();
         }

@@ -1,0 +1,77 @@
+package me.mixpay.gateway.idempotency;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import me.mixpay.gateway.proxy.ProxyExchange;
+
+/**
+ * A POST body's parameters as MixPay reads them: a form ({@code curl -d}) or a JSON object, so the two
+ * spellings of one order read the same. Sorted by name; {@code name[]} is {@code name}, as PHP writes arrays.
+ */
+final class BodyParameters {
+
+    private BodyParameters() {
+    }
+
+    /** The parameters, or null when the body is neither a form nor a JSON object (it is then taken as bytes). */
+    static Map<String, List<String>> read(ProxyExchange exchange) {
+        Map<String, List<String>> params = new TreeMap<>();
+        Buffer body = exchange.body();
+        if (body == null || body.length() == 0) {
+            return params;
+        }
+        String type = exchange.header("Content-Type");
+        String lower = type == null ? "" : type.toLowerCase(Locale.ROOT);
+        if (lower.contains("json")) {
+            return json(body, params);
+        }
+        if (lower.isEmpty() || lower.contains("x-www-form-urlencoded")) {
+            new QueryStringDecoder(body.toString(StandardCharsets.UTF_8), StandardCharsets.UTF_8, false, 1024)
+                    .parameters().forEach((name, values) -> values.forEach(value -> add(params, name, value)));
+            return params;
+        }
+        return null;
+    }
+
+    private static Map<String, List<String>> json(Buffer body, Map<String, List<String>> params) {
+        JsonObject object;
+        try {
+            object = new JsonObject(body);
+        } catch (RuntimeException notAnObject) {
+            return null;
+        }
+        for (Map.Entry<String, Object> field : object) {
+            Object value = field.getValue();
+            if (value instanceof JsonArray array) {
+                array.forEach(item -> add(params, field.getKey(), String.valueOf(item)));
+            } else if (value != null) {
+                add(params, field.getKey(), value instanceof JsonObject nested ? nested.encode() : String.valueOf(value));
+            }
+        }
+        return params;
+    }
+
+    private static void add(Map<String, List<String>> params, String name, String value) {
+        String plain = name.endsWith("[]") ? name.substring(0, name.length() - 2) : name;
+        params.computeIfAbsent(plain, n -> new ArrayList<>(1)).add(value);
+    }
+
+    /** The first value of a parameter, trimmed; null when absent or blank. */
+    static String first(Map<String, List<String>> params, String name) {
+        List<String> values = params == null ? null : params.get(name);
+        if (values == null || values.isEmpty() || values.get(0) == null || values.get(0).isBlank()) {
+            return null;
+        }
+        return values.get(0).trim();
+    }
+}

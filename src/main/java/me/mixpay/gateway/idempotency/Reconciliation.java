@@ -1,0 +1,168 @@
+package me.mixpay.gateway.idempotency;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+
+import me.mixpay.gateway.budget.BudgetExhausted;
+import me.mixpay.gateway.budget.Priority;
+import me.mixpay.gateway.budget.RequestBudget;
+import me.mixpay.gateway.catalog.Category;
+import me.mixpay.gateway.envelope.Inspection;
+import me.mixpay.gateway.proxy.ProxyExchange;
+import me.mixpay.gateway.proxy.UpstreamClient;
+import me.mixpay.gateway.proxy.UpstreamReply;
+
+/**
+ * Asks MixPay whether a payment creation that may have reached it took effect, with the look-ups its pages
+ * document: {@code payments_info} by {@code traceId}, {@code payments_result} by {@code orderId} and
+ * {@code payeeId}. A payment MixPay knows becomes the creation's answer, rebuilt from the look-ups:
+ * {@code data.code} (the payment's traceId, as the refresh page says) for a one-time payment, the payment
+ * object of {@code payments_info} plus the request's {@code orderId} for {@code /v1/payments}. Every
+ * look-up draws a {@code critical} call from the MixPay budget, like the creation it stands for.
+ */
+@ApplicationScoped
+public class Reconciliation {
+
+    private static final Logger LOG = Logger.getLogger(Reconciliation.class);
+
+    /** What one look-up learnt: the payment's {@code data}, or that MixPay has no such payment (null data). */
+    private record Found(JsonObject data) {
+    }
+
+    /** A look-up MixPay could not answer usefully: the creation stays unknown. */
+    static final class Unanswered extends RuntimeException {
+        Unanswered(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    private final UpstreamClient upstream;
+    private final RequestBudget budget;
+    private final IdempotencyMeters meters;
+    private final Duration timeout;
+    private final int attempts;
+    private final Set<Long> absentCodes;
+
+    Reconciliation(UpstreamClient upstream, RequestBudget budget, IdempotencyMeters meters, IdempotencyConfig config) {
+        this.upstream = upstream;
+        this.budget = budget;
+        this.meters = meters;
+        this.timeout = config.lookUp().timeout();
+        this.attempts = Math.max(1, config.lookUp().attempts());
+        this.absentCodes = config.lookUp().absentCodes();
+    }
+
+    /**
+     * The creation's answer when the payment exists, empty when MixPay has none, a failure when MixPay
+     * could not say. {@code maxWaitMillis} bounds each look-up's wait for budget.
+     */
+    Uni<Optional<UpstreamReply>> reconcile(ProxyExchange creation, CreationKey key, long maxWaitMillis) {
+        Uni<Optional<JsonObject>> payment = key.traceId() != null
+                ? info(creation, key.traceId(), maxWaitMillis)
+                : lookUp(creation, "/v1/payments_result?orderId=" + encode(key.orderId()) + "&payeeId=" + encode(key.payeeId()),
+                        maxWaitMillis)
+                        .chain(result -> {
+                            if (result.isEmpty() || key.oneTime()) {
+                                return Uni.createFrom().item(result);
+                            }
+                            String traceId = result.get().getString("traceId");
+                            if (traceId == null || traceId.isBlank()) {
+                                return Uni.createFrom().failure(new Unanswered("payments_result named no traceId"));
+                            }
+                            return info(creation, traceId, maxWaitMillis).map(info -> {
+                                if (info.isEmpty()) {
+                                    throw new Unanswered("payments_info does not know the traceId payments_result named");
+                                }
+                                return info;
+                            });
+                        });
+        return payment.map(found -> found.map(data -> rebuilt(key, data)))
+                .onItem().invoke(found -> meters.reconciled(found.isPresent() ? IdempotencyMeters.Reconciled.FOUND
+                        : IdempotencyMeters.Reconciled.ABSENT))
+                .onFailure().invoke(failure -> {
+                    meters.reconciled(IdempotencyMeters.Reconciled.FAILED);
+                    LOG.debugf("request %s: MixPay could not be asked about a creation: %s", creation.requestId(), failure.getMessage());
+                });
+    }
+
+    private Uni<Optional<JsonObject>> info(ProxyExchange creation, String traceId, long maxWaitMillis) {
+        return lookUp(creation, "/v1/payments_info?traceId=" + encode(traceId), maxWaitMillis);
+    }
+
+    /** One documented look-up, tried up to {@code look-up.attempts} times; each try takes a critical call. */
+    private Uni<Optional<JsonObject>> lookUp(ProxyExchange creation, String target, long maxWaitMillis) {
+        return Uni.createFrom().deferred(() -> once(creation, target, maxWaitMillis))
+                .onFailure(failure -> !(failure instanceof BudgetExhausted)).retry()
+                .withBackOff(Duration.ofMillis(20), Duration.ofMillis(200)).atMost(attempts - 1L);
+    }
+
+    private Uni<Optional<JsonObject>> once(ProxyExchange creation, String target, long maxWaitMillis) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json")
+                .add("X-Request-Id", creation.requestId());
+        ProxyExchange lookUp = new ProxyExchange(creation.requestId(), HttpMethod.GET, target, headers, null, System.nanoTime());
+        return budget.acquire(Priority.CRITICAL, creation.merchant(), Math.max(1, maxWaitMillis))
+                .chain(granted -> upstream.send(lookUp, timeout))
+                .ifNoItem().after(timeout).failWith(() -> new Unanswered("no look-up reply within " + timeout.toMillis() + " ms"))
+                .map(this::read);
+    }
+
+    private Optional<JsonObject> read(UpstreamReply reply) {
+        budget.observe(reply.headers());
+        Inspection inspection = reply.inspection();
+        if (inspection.code() != null && absentCodes.contains(inspection.code())) {
+            return Optional.empty();
+        }
+        if (inspection.category() == Category.RATE_LIMITED) {
+            budget.rateLimitedByMixPay();
+        }
+        if (inspection.category() != Category.SUCCESS) {
+            throw new Unanswered("look-up answered HTTP " + reply.status() + " code " + inspection.codeLabel());
+        }
+        try {
+            JsonObject data = new JsonObject(reply.body()).getJsonObject("data");
+            if (data == null) {
+                throw new Unanswered("look-up answered without data");
+            }
+            return Optional.of(data);
+        } catch (ClassCastException | io.vertx.core.json.DecodeException unreadable) {
+            throw new Unanswered("look-up reply unreadable");
+        }
+    }
+
+    /**
+     * The creation's reply as MixPay would have sent it. {@code payments_info} carries every field of
+     * {@code /v1/payments}' reply but {@code orderId}, which the request itself gives.
+     */
+    private static UpstreamReply rebuilt(CreationKey key, JsonObject payment) {
+        JsonObject data;
+        if (key.oneTime()) {
+            data = new JsonObject().put("code", key.traceId() != null ? key.traceId() : payment.getString("traceId"));
+        } else {
+            data = payment.copy();
+            if (key.orderId() != null && !data.containsKey("orderId")) {
+                data.put("orderId", key.orderId());
+            }
+        }
+        JsonObject envelope = new JsonObject().put("code", 0).put("success", true).put("message", "").put("data", data)
+                .put("timestampMs", System.currentTimeMillis());
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json");
+        return new UpstreamReply(200, headers, Buffer.buffer(envelope.encode()), new Inspection(Category.SUCCESS, 0L, null));
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
