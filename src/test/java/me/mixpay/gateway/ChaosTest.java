@@ -33,8 +33,11 @@ import me.mixpay.gateway.support.ChaosUpstream;
 
 /**
  * 20,000 requests from 64 concurrent clients, half of them payment creations with unique order ids,
- * against an upstream that fails at random in every way it can. Nothing may be lost, no payment may be
- * sent twice, every failure must be an envelope, and the gateway must come back to its resting state.
+ * against an upstream that fails at random in every way it can. Like real merchants, a client whose
+ * creation ended without an answer it can act on (a gateway envelope, MixPay's -1) sends it again, up to
+ * {@link #MAX_SENDS} times. Nothing may be lost, no payment may be created twice at the upstream, at least
+ * 99 % of the creations MixPay did not refuse must end with the client holding the payment's traceId,
+ * every failure must be an envelope, and the gateway must come back to its resting state.
  */
 @QuarkusTest
 @TestProfile(ChaosTest.Chaos.class)
@@ -42,6 +45,10 @@ class ChaosTest {
 
     private static final int REQUESTS = 20_000;
     private static final int CLIENTS = 64;
+    private static final int MAX_SENDS = 25;
+
+    /** How a client's creation ended: with the payment's traceId, refused by MixPay, or neither. */
+    enum Ending { KNOWN, REFUSED, UNKNOWN }
 
     public static class Chaos implements QuarkusTestProfile {
         @Override
@@ -66,6 +73,7 @@ class ChaosTest {
                 config.put("gateway.routes." + group + ".circuit-breaker.maintenance-delay", "50ms");
                 config.put("gateway.routes." + group + ".bulkhead.max-concurrent", "96");
             }
+            config.put("gateway.idempotency.look-up.timeout", "300ms");
             return config;
         }
 
@@ -87,27 +95,36 @@ class ChaosTest {
 
         Semaphore slots = new Semaphore(CLIENTS);
         List<CompletableFuture<Object>> outcomes = new ArrayList<>(REQUESTS);
+        java.util.Queue<HttpResponse<String>> resent = new java.util.concurrent.ConcurrentLinkedQueue<>();
         for (int i = 0; i < REQUESTS; i++) {
             slots.acquire();
-            HttpRequest request = i % 2 == 0
-                    ? HttpRequest.newBuilder(URI.create(base + "/v1/payments")).timeout(Duration.ofSeconds(20))
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString("orderId=chaos-" + i + "&quoteAmount=1")).build()
-                    : HttpRequest.newBuilder(URI.create(base + "/v1/payments_result?traceId=t-" + i)).timeout(Duration.ofSeconds(20))
-                            .build();
-            outcomes.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                    .handle((reply, failure) -> failure != null ? (Object) failure : reply)
-                    .whenComplete((x, y) -> slots.release()));
+            CompletableFuture<Object> outcome = i % 2 == 0
+                    ? createUntilKnown(http, base, "chaos-" + i, 1, resent)
+                    : http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/payments_result?traceId=t-" + i))
+                            .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString())
+                            .handle((reply, failure) -> failure != null ? (Object) failure : reply);
+            outcomes.add(outcome.whenComplete((x, y) -> slots.release()));
         }
-        assertThat(slots.tryAcquire(CLIENTS, 120, TimeUnit.SECONDS)).isTrue();
+        assertThat(slots.tryAcquire(CLIENTS, 180, TimeUnit.SECONDS)).isTrue();
         slots.release(CLIENTS);
 
         int replies = 0;
         int envelopesFromGateway = 0;
         List<String> lost = new ArrayList<>();
         List<String> malformed = new ArrayList<>();
+        Map<Ending, Integer> endings = new java.util.EnumMap<>(Ending.class);
+        List<Object> all = new ArrayList<>();
         for (CompletableFuture<Object> outcome : outcomes) {
             Object result = outcome.get();
+            if (result instanceof Creation creation) {
+                endings.merge(creation.ending(), 1, Integer::sum);
+                all.add(creation.last());
+            } else {
+                all.add(result);
+            }
+        }
+        all.addAll(resent);
+        for (Object result : all) {
             if (!(result instanceof HttpResponse<?> reply)) {
                 lost.add(String.valueOf(result));
                 continue;
@@ -132,16 +149,26 @@ class ChaosTest {
         }
         Map<ChaosUpstream.Fault, LongAdder> injected = ChaosUpstream.INJECTED;
         long duplicates = ChaosUpstream.ORDERS.values().stream().filter(count -> count.get() > 1).count();
-        System.out.printf("chaos: %d requests, %d replies, %d lost, %d gateway envelopes, faults injected %s, "
-                + "payment orders seen upstream %d, duplicates %d%n", REQUESTS, replies, lost.size(), envelopesFromGateway,
-                injected, ChaosUpstream.ORDERS.size(), duplicates);
+        int creations = REQUESTS / 2;
+        int refused = endings.getOrDefault(Ending.REFUSED, 0);
+        int known = endings.getOrDefault(Ending.KNOWN, 0);
+        double knownShare = known / (double) (creations - refused);
+        String metrics = management().get("/q/metrics").asString();
+        System.out.printf("chaos: %d requests (+%d resends by clients), %d replies, %d lost, %d gateway envelopes, faults injected %s; "
+                + "creations %d, ambiguous failures injected on creations %d, reconciliations %s, payments made upstream %d, "
+                + "duplicates %d, refused by MixPay %d, ended known %d of %d not refused (%.2f %%), unknown %d%n",
+                REQUESTS, resent.size(), replies, lost.size(), envelopesFromGateway, injected, creations,
+                ChaosUpstream.AMBIGUOUS.sum(), reconciliations(metrics), ChaosUpstream.ORDERS.size(), duplicates, refused, known,
+                creations - refused, 100 * knownShare, endings.getOrDefault(Ending.UNKNOWN, 0));
 
         assertThat(lost).as("requests without a reply").isEmpty();
-        assertThat(replies).isEqualTo(REQUESTS);
+        assertThat(replies).isEqualTo(REQUESTS + resent.size());
         assertThat(malformed).as("failures that were not envelopes").isEmpty();
-        assertThat(duplicates).as("payment order ids that reached MixPay twice").isZero();
+        assertThat(duplicates).as("payment orders created twice at the upstream").isZero();
         assertThat(injected.keySet()).containsExactlyInAnyOrder(ChaosUpstream.Fault.values());
         assertThat(ChaosUpstream.ORDERS.values().stream().mapToInt(AtomicInteger::get).max().orElse(0)).isEqualTo(1);
+        assertThat(ChaosUpstream.AMBIGUOUS.sum()).as("ambiguous creation failures injected").isGreaterThan(1000);
+        assertThat(knownShare).as("creations that ended with the payment's traceId").isGreaterThanOrEqualTo(0.99);
 
         // Back to rest: idle connections close on both sides and memory returns to its level.
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
@@ -151,6 +178,69 @@ class ChaosTest {
                 });
         assertThat(heapAfterGc()).as("heap after GC, against %d before", baselineHeap).isLessThan(baselineHeap + 64L * 1024 * 1024);
         management().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /** The last reply a client got for its creation, and how the creation ended for it. */
+    record Creation(Object last, Ending ending) {
+    }
+
+    /**
+     * One client's creation: sent, and sent again after an answer it cannot act on, with a growing pause,
+     * up to {@link #MAX_SENDS} times. Every reply but the last goes to {@code resent}.
+     */
+    private static CompletableFuture<Object> createUntilKnown(HttpClient http, String base, String order, int sends,
+            java.util.Queue<HttpResponse<String>> resent) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/payments")).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("payeeId=8e69e534-d0c4-3e04-8b61-37a73cd9e7d7&orderId=" + order
+                        + "&quoteAmount=1")).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .handle((reply, failure) -> failure != null ? (Object) failure : reply)
+                .thenCompose(result -> {
+                    if (!(result instanceof HttpResponse<?> reply)) {
+                        return CompletableFuture.completedFuture(new Creation(result, Ending.UNKNOWN));
+                    }
+                    @SuppressWarnings("unchecked")
+                    HttpResponse<String> answer = (HttpResponse<String>) reply;
+                    Ending ending = ending(answer);
+                    if (ending != null || sends >= MAX_SENDS) {
+                        return CompletableFuture.completedFuture(new Creation(answer, ending == null ? Ending.UNKNOWN : ending));
+                    }
+                    resent.add(answer);
+                    return CompletableFuture.supplyAsync(() -> null,
+                            CompletableFuture.delayedExecutor(Math.min(50L * sends, 500), TimeUnit.MILLISECONDS))
+                            .thenCompose(paused -> createUntilKnown(http, base, order, sends + 1, resent));
+                });
+    }
+
+    /** KNOWN with a traceId; REFUSED when MixPay itself said no; null when a merchant would send it again. */
+    private static Ending ending(HttpResponse<String> reply) {
+        io.vertx.core.json.JsonObject body;
+        try {
+            body = new io.vertx.core.json.JsonObject(reply.body());
+        } catch (RuntimeException notJson) {
+            return null;
+        }
+        Object data = body.getValue("data");
+        if (Integer.valueOf(0).equals(body.getInteger("code")) && data instanceof io.vertx.core.json.JsonObject payment
+                && payment.getString("traceId") != null) {
+            return Ending.KNOWN;
+        }
+        if (body.containsKey("gateway") || body.getInteger("code") == null) {
+            return null;
+        }
+        me.mixpay.gateway.catalog.Category category = me.mixpay.gateway.catalog.ErrorCatalog.mixpay().categorize(body.getInteger("code"));
+        boolean worthAgain = category == me.mixpay.gateway.catalog.Category.TRANSIENT
+                || category == me.mixpay.gateway.catalog.Category.MAINTENANCE
+                || category == me.mixpay.gateway.catalog.Category.RATE_LIMITED;
+        return worthAgain ? null : Ending.REFUSED;
+    }
+
+    private static String reconciliations(String metrics) {
+        return metrics.lines().filter(line -> line.startsWith("mixpay_gateway_idempotency_reconciliations_total"))
+                .map(line -> line.substring(line.indexOf("outcome=\"") + 9, line.indexOf('"', line.indexOf("outcome=\"") + 9))
+                        + "=" + (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sorted().collect(java.util.stream.Collectors.joining(", ", "{", "}"));
     }
 
     private static void warmUp(HttpClient http, String base) throws Exception {

@@ -40,10 +40,7 @@ class MixPayJsClientTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void everyClientMethodSucceedsThroughTheGateway() throws Exception {
-        if (!Files.isDirectory(CLIENT_DIR.resolve("node_modules/mixpayjs"))) {
-            String installed = run(List.of("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"), 240);
-            System.out.println("npm ci: " + installed.strip());
-        }
+        installClient();
         String origin = gateway.toString().replaceAll("/$", "");
         String output = run(List.of("node", "drive.js", origin, SimulatorUpstream.controls()), RUN_SECONDS);
         System.out.println("mixpayjs through the gateway:\n" + output);
@@ -66,6 +63,39 @@ class MixPayJsClientTest {
         JsonObject link = calls.get(10).getJsonObject("result");
         assertThat(link.getString("status")).isEqualTo("unpaid");
         assertThat(link.getString("traceId")).isEqualTo(calls.get(7).getJsonObject("result").getString("code"));
+    }
+
+    /**
+     * mixpayjs with a 500 ms timeout against creations that take 1.5 s: it resends each by itself, the
+     * gateway joins or replays the resends, and MixPay makes one payment per order; the client ends
+     * holding that payment's code.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void mixpayjsResendingAfterItsTimeoutGetsOnePaymentPerOrder() throws Exception {
+        installClient();
+        long since = System.currentTimeMillis();
+        String origin = gateway.toString().replaceAll("/$", "");
+        String output = run(List.of("node", "resend.js", origin, "3"), RUN_SECONDS);
+        System.out.println("mixpayjs resending through the gateway:\n" + output);
+
+        List<JsonObject> orders = output.lines().filter(l -> l.startsWith("{")).map(JsonObject::new)
+                .filter(l -> l.containsKey("orderId")).toList();
+        assertThat(orders).hasSize(3).allSatisfy(o -> assertThat(o.getBoolean("ok")).as(o.encode()).isTrue());
+        for (JsonObject order : orders) {
+            assertThat(order.getInteger("sends")).as("the client resent by itself: %s", order.encode()).isGreaterThan(1);
+            List<JsonObject> arrived = ExactlyOnceTest.journal(since).stream()
+                    .filter(r -> order.getString("orderId").equals(r.getString("orderId"))).toList();
+            assertThat(arrived).as("creations of %s that reached MixPay", order.getString("orderId")).hasSize(1);
+            assertThat(order.getString("code")).isEqualTo(arrived.get(0).getString("traceId"));
+        }
+    }
+
+    private static void installClient() throws IOException, InterruptedException {
+        if (!Files.isDirectory(CLIENT_DIR.resolve("node_modules/mixpayjs"))) {
+            String installed = run(List.of("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"), 240);
+            System.out.println("npm ci: " + installed.strip());
+        }
     }
 
     private static String run(List<String> command, long seconds) throws IOException, InterruptedException {
