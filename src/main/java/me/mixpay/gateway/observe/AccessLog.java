@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
+import me.mixpay.gateway.cache.LookupCache;
 import me.mixpay.gateway.config.GatewayConfig;
 import me.mixpay.gateway.envelope.GatewayError;
 import me.mixpay.gateway.proxy.ExchangeListener;
@@ -86,10 +87,12 @@ public class AccessLog implements ExchangeListener {
                 : forwarded.failure().error().reason();
         String breaker = routes.named(exchange.route()).map(RouteGroup::breakerLabel).orElse("none");
         double latencyMs = durationNanos / 1_000_000.0;
+        // hit, miss, stale or coalesced when the look-up cache answered or took part; absent otherwise.
+        String cache = forwarded.headers().get(LookupCache.CACHE);
         if (!json) {
-            return String.format("%s %s %s merchant=%s route=%s status=%d code=%s category=%s attempts=%d latency=%.1fms breaker=%s",
+            return String.format("%s %s %s merchant=%s route=%s status=%d code=%s category=%s attempts=%d latency=%.1fms breaker=%s%s",
                     exchange.requestId(), exchange.method().name(), exchange.path(), exchange.merchant(), exchange.route(), status,
-                    code, category, exchange.attempts(), latencyMs, breaker);
+                    code, category, exchange.attempts(), latencyMs, breaker, cache == null ? "" : " cache=" + cache);
         }
         return jsonLine(line -> {
             line.writeStringField("requestId", exchange.requestId());
@@ -104,6 +107,9 @@ public class AccessLog implements ExchangeListener {
             line.writeNumberField("attempts", exchange.attempts());
             line.writeNumberField("latencyMs", Math.round(latencyMs * 10) / 10.0);
             line.writeStringField("breaker", breaker);
+            if (cache != null) {
+                line.writeStringField("cache", cache);
+            }
         });
     }
 

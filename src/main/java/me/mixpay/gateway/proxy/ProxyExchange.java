@@ -32,6 +32,23 @@ public final class ProxyExchange {
         this.startNanos = startNanos;
     }
 
+    /**
+     * The same request, sent again on the gateway's own behalf (a cache refreshing an entry in the
+     * background): same target, headers and merchant, its own id and clock.
+     */
+    public ProxyExchange sibling(String requestIdSuffix) {
+        String id = requestId + requestIdSuffix;
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(upstreamHeaders).set(RequestIds.HEADER, id);
+        ProxyExchange sibling = new ProxyExchange(id, method, pathAndQuery, headers, body, System.nanoTime());
+        sibling.merchant(merchant);
+        return sibling;
+    }
+
+    /** A request header as the merchant sent it (hop-by-hop and gateway credentials already removed). */
+    public String header(String name) {
+        return upstreamHeaders.get(name);
+    }
+
     public String requestId() {
         return requestId;
     }
