@@ -55,6 +55,10 @@ class BudgetTest extends GatewayTestBase {
             config.put("gateway.auth.enabled", "true");
             config.put("gateway.auth.merchants.poller", MerchantKeys.hashOf(KEY_POLLER));
             config.put("gateway.auth.merchants.shop", MerchantKeys.hashOf(KEY_SHOP));
+            // Every look-up here must be a MixPay call: the cache's saving of calls is LookupCacheTest's.
+            config.put("gateway.routes.settings.cache.ttl", "0s");
+            config.put("gateway.routes.payment-results.poll.enabled", "false");
+            config.put("gateway.cache.coalesce", "false");
             for (String group : List.of("settings", "payment-results", "payments")) {
                 // A wait longer than a window but short enough for a test; breakers out of the way.
                 config.put("gateway.routes." + group + ".timeout.overall", "5s");

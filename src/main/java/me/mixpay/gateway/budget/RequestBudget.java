@@ -48,6 +48,7 @@ public class RequestBudget {
     static final long LEASE_MILLIS = 100;
 
     private final int limit;
+    private final BudgetShares shares;
     private final long windowMillis;
     private final LocalBudgetLog local;
     private final RedisBudgetLog shared;
@@ -72,6 +73,7 @@ public class RequestBudget {
     RequestBudget(GatewayConfig config, ClusterLink cluster, io.micrometer.core.instrument.MeterRegistry registry) {
         GatewayConfig.Budget budget = config.budget();
         BudgetShares shares = new BudgetShares(budget.criticalReserve(), budget.normalReserve());
+        this.shares = shares;
         this.limit = budget.limit();
         this.windowMillis = budget.window().toMillis();
         this.lastLimit = limit;
@@ -395,5 +397,19 @@ public class RequestBudget {
 
     public int replicas() {
         return cluster.replicas();
+    }
+
+    /**
+     * Whether a call of this class would go at once, as far as this replica knows: nobody waits and no
+     * store answer said the class is full. A cache with an older answer prefers it to a wait.
+     */
+    public boolean roomFor(Priority priority) {
+        return queue.size() == 0 && blockedUntil.get(priority.ordinal()) <= System.currentTimeMillis();
+    }
+
+    /** How full the current window is for this class: its calls over what the class may take (1 = full). */
+    public double fill(Priority priority) {
+        int threshold = shares.threshold(priority, limit());
+        return threshold <= 0 ? 1 : (double) used() / threshold;
     }
 }

@@ -75,26 +75,43 @@ public final class RedisLink {
 
     /** Runs a script by digest, loading it on NOSCRIPT; fails after the timeout. */
     public Future<Response> eval(LuaScript script, List<String> keys, List<String> args) {
+        return bounded(api.evalsha(command(script.sha(), keys, args))
+                .recover(failure -> failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT")
+                        ? api.eval(command(script.text(), keys, args))
+                        : Future.failedFuture(failure)));
+    }
+
+    /** The value of a key, or a null response when it has none; fails after the timeout. */
+    public Future<Response> get(String key) {
+        return bounded(api.get(key));
+    }
+
+    /** Sets a key that Redis forgets after {@code ttlMillis}; fails after the timeout. */
+    public Future<Response> set(String key, String value, long ttlMillis) {
+        return bounded(api.set(List.of(key, value, "PX", Long.toString(Math.max(1, ttlMillis)))));
+    }
+
+    /**
+     * The command's outcome, or a failure once the timeout has passed; either way it decides whether
+     * Redis is up.
+     */
+    private Future<Response> bounded(Future<Response> command) {
         Promise<Response> result = Promise.promise();
         long timer = vertx.setTimer(timeoutMillis, fired -> {
             if (result.tryFail(new TimeoutException("Redis did not answer within " + timeoutMillis + " ms"))) {
                 markDown("no answer within " + timeoutMillis + " ms");
             }
         });
-        api.evalsha(command(script.sha(), keys, args))
-                .recover(failure -> failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT")
-                        ? api.eval(command(script.text(), keys, args))
-                        : Future.failedFuture(failure))
-                .onComplete(done -> {
-                    vertx.cancelTimer(timer);
-                    if (done.succeeded()) {
-                        if (result.tryComplete(done.result())) {
-                            markUp();
-                        }
-                    } else if (result.tryFail(done.cause())) {
-                        markDown(String.valueOf(done.cause().getMessage()));
-                    }
-                });
+        command.onComplete(done -> {
+            vertx.cancelTimer(timer);
+            if (done.succeeded()) {
+                if (result.tryComplete(done.result())) {
+                    markUp();
+                }
+            } else if (result.tryFail(done.cause())) {
+                markDown(String.valueOf(done.cause().getMessage()));
+            }
+        });
         return result.future();
     }
 

@@ -40,6 +40,30 @@ public interface GatewayConfig {
     /** State shared by replicas; without Redis, each replica keeps it in process. */
     Cluster cluster();
 
+    /** Bounds and sharing of the look-up cache; each group's TTLs are under {@code routes.<group>.cache}. */
+    ReplyCache cache();
+
+    interface ReplyCache {
+        /** Entries one replica holds at most, over all groups. */
+        @WithDefault("10000")
+        int maxEntries();
+
+        /** Bytes of cached replies one replica holds at most (bodies and headers), over all groups. */
+        @WithDefault("16M")
+        MemorySize maxBytes();
+
+        /**
+         * Identical GETs of idempotent groups in flight at once share one upstream call and its reply.
+         * Off, each goes to MixPay (and spends a call of the budget).
+         */
+        @WithDefault("true")
+        boolean coalesce();
+
+        /** With Redis configured, replicas share cached replies through it; false keeps each replica's own. */
+        @WithDefault("true")
+        boolean shared();
+    }
+
     interface Budget {
         /**
          * Calls MixPay accepts per {@link #window()} from one caller address, over all its APIs

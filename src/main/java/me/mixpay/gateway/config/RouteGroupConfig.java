@@ -46,6 +46,64 @@ public interface RouteGroupConfig {
 
     Bulkhead bulkhead();
 
+    /** The group's read-through cache of MixPay's success replies to GETs (docs/caching.md). */
+    Cache cache();
+
+    /** Pacing of payment status polls: {@code payments_result} and {@code payments_info} (docs/caching.md). */
+    Poll poll();
+
+    interface Cache {
+        /**
+         * How long a success reply answers identical GETs without asking MixPay. {@code 0s}, the default
+         * for a group nobody described, turns the cache off: only data known to change slowly belongs
+         * here.
+         */
+        @WithDefault("0s")
+        Duration ttl();
+
+        /**
+         * How long past its TTL an entry still answers, marked {@code stale}, while MixPay cannot: a
+         * maintenance code, the group's breaker open, no budget, an upstream failure. {@code 0s}: never.
+         */
+        @WithDefault("0s")
+        Duration maxStale();
+
+        /**
+         * The last share of the TTL in which a hit also refreshes the entry, once, in the background, so
+         * busy entries never expire under their callers. {@code 0} turns it off.
+         */
+        @WithDefault("0.2")
+        double revalidate();
+    }
+
+    interface Poll {
+        /**
+         * True for groups whose GETs ask a payment's status: a pending answer is then reused for
+         * {@link #minInterval()}, a final one ({@code success}, {@code failed}) for {@link #finalTtl()}.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * The shortest time between two upstream answers for one payment. MixPay's guide tells merchants
+         * to poll every 2 s; asking more often spends the budget on answers that cannot have changed.
+         */
+        @WithDefault("2s")
+        Duration minInterval();
+
+        /**
+         * How far the interval may stretch while the budget is short: from half of this class's share of
+         * the window used, it grows with the fill until it reaches this, so polls give way before any
+         * creation waits.
+         */
+        @WithDefault("10s")
+        Duration maxInterval();
+
+        /** How long a final status is reused: it never changes once MixPay has said it. */
+        @WithDefault("10m")
+        Duration finalTtl();
+    }
+
     interface Retry {
         /** Attempts in all, the first included; 1 turns retries off. */
         @WithDefault("3")

@@ -38,7 +38,8 @@ import me.mixpay.gateway.resilience.RouteTable;
 @Priority(10)
 public class IdempotentForwarder implements Forwarder {
 
-    static final String HEADER = "X-Gateway-Idempotency";
+    /** How the idempotency layer answered: replay, joined, reconciled, conflict, in_progress or unknown. */
+    public static final String HEADER = "X-Gateway-Idempotency";
     private static final Logger LOG = Logger.getLogger(IdempotentForwarder.class);
     /** Takeovers lost to another request before this one gives up and says "in progress". */
     private static final int MAX_RACES = 5;
@@ -120,7 +121,6 @@ public class IdempotentForwarder implements Forwarder {
     private Uni<Forwarded> join(Keyed keyed, Flight running) {
         meters.joined();
         keyed.exchange.route(keyed.group.name());
-        keyed.exchange.idempotency("joined");
         return Uni.createFrom().completionStage(running.outcome()).map(first -> {
             MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(first.headers()).set(HEADER, "joined");
             if (first.reply() == null) {
@@ -211,7 +211,6 @@ public class IdempotentForwarder implements Forwarder {
         return delegate.forward(keyed.exchange).chain(forwarded -> {
             if (keyed.reconciled && forwarded.reply() != null) {
                 forwarded.headers().set(HEADER, "reconciled");
-                keyed.exchange.idempotency("reconciled");
             }
             return settle(keyed, forwarded).map(settled -> forwarded);
         });
@@ -248,14 +247,12 @@ public class IdempotentForwarder implements Forwarder {
 
     private Forwarded answered(Keyed keyed, UpstreamReply reply, String how) {
         keyed.exchange.route(keyed.group.name());
-        keyed.exchange.idempotency(how);
         return Forwarded.replied(reply, gatewayHeaders(keyed, how));
     }
 
     private Forwarded conflict(Keyed keyed) {
         meters.conflict();
         keyed.exchange.route(keyed.group.name());
-        keyed.exchange.idempotency("conflict");
         return Forwarded.failed(new GatewayException(GatewayError.IDEMPOTENCY_CONFLICT,
                 "this request's key (its payment's traceId or payeeId and orderId, or its Idempotency-Key) belongs to a "
                         + "different request; nothing was forwarded"), gatewayHeaders(keyed, "conflict"));
@@ -264,7 +261,6 @@ public class IdempotentForwarder implements Forwarder {
     private Forwarded inProgress(Keyed keyed) {
         meters.inProgress();
         keyed.exchange.route(keyed.group.name());
-        keyed.exchange.idempotency("in_progress");
         return Forwarded.failed(new GatewayException(GatewayError.IDEMPOTENCY_IN_PROGRESS,
                 "the same request is still being answered by another gateway replica; nothing was forwarded, send it again",
                 GatewayError.IDEMPOTENCY_IN_PROGRESS.code(), null, 1, null), gatewayHeaders(keyed, "in_progress"));
@@ -272,7 +268,6 @@ public class IdempotentForwarder implements Forwarder {
 
     private Forwarded paymentUnknown(Keyed keyed) {
         keyed.exchange.route(keyed.group.name());
-        keyed.exchange.idempotency("unknown");
         return Forwarded.failed(new GatewayException(GatewayError.PAYMENT_UNKNOWN,
                 "an earlier attempt of this creation may have reached MixPay and MixPay could not be asked whether the payment "
                         + "exists; nothing was sent again. Sending it again is safe",

@@ -12,8 +12,10 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
+import me.mixpay.gateway.cache.LookupCache;
 import me.mixpay.gateway.config.GatewayConfig;
 import me.mixpay.gateway.envelope.GatewayError;
+import me.mixpay.gateway.idempotency.IdempotentForwarder;
 import me.mixpay.gateway.proxy.ExchangeListener;
 import me.mixpay.gateway.proxy.Forwarded;
 import me.mixpay.gateway.proxy.ProxyExchange;
@@ -86,11 +88,15 @@ public class AccessLog implements ExchangeListener {
                 : forwarded.failure().error().reason();
         String breaker = routes.named(exchange.route()).map(RouteGroup::breakerLabel).orElse("none");
         double latencyMs = durationNanos / 1_000_000.0;
-        String idempotency = exchange.idempotency();
+        // hit, miss, stale or coalesced when the look-up cache answered or took part; absent otherwise.
+        String cache = forwarded.headers().get(LookupCache.CACHE);
+        // replay, joined, reconciled... when the idempotency layer answered or took part; absent otherwise.
+        String idempotency = forwarded.headers().get(IdempotentForwarder.HEADER);
         if (!json) {
-            return String.format("%s %s %s merchant=%s route=%s status=%d code=%s category=%s attempts=%d latency=%.1fms breaker=%s%s",
+            return String.format("%s %s %s merchant=%s route=%s status=%d code=%s category=%s attempts=%d latency=%.1fms breaker=%s%s%s",
                     exchange.requestId(), exchange.method().name(), exchange.path(), exchange.merchant(), exchange.route(), status,
-                    code, category, exchange.attempts(), latencyMs, breaker, idempotency == null ? "" : " idempotency=" + idempotency);
+                    code, category, exchange.attempts(), latencyMs, breaker, cache == null ? "" : " cache=" + cache,
+                    idempotency == null ? "" : " idempotency=" + idempotency);
         }
         return jsonLine(line -> {
             line.writeStringField("requestId", exchange.requestId());
@@ -105,6 +111,9 @@ public class AccessLog implements ExchangeListener {
             line.writeNumberField("attempts", exchange.attempts());
             line.writeNumberField("latencyMs", Math.round(latencyMs * 10) / 10.0);
             line.writeStringField("breaker", breaker);
+            if (cache != null) {
+                line.writeStringField("cache", cache);
+            }
             if (idempotency != null) {
                 // A replay (or a join) is MixPay's earlier answer to the same request: MixPay was not called for it.
                 line.writeBooleanField("replay", isReplay(idempotency));

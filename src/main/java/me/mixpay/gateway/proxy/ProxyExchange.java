@@ -23,7 +23,6 @@ public final class ProxyExchange {
     private volatile String merchant = "anonymous";
     private volatile ResendCheck resendCheck;
     private volatile boolean unsettled;
-    private volatile String idempotency;
 
     public ProxyExchange(String requestId, HttpMethod method, String pathAndQuery, MultiMap upstreamHeaders,
             Buffer body, long startNanos) {
@@ -33,6 +32,23 @@ public final class ProxyExchange {
         this.upstreamHeaders = upstreamHeaders;
         this.body = body;
         this.startNanos = startNanos;
+    }
+
+    /**
+     * The same request, sent again on the gateway's own behalf (a cache refreshing an entry in the
+     * background): same target, headers and merchant, its own id and clock.
+     */
+    public ProxyExchange sibling(String requestIdSuffix) {
+        String id = requestId + requestIdSuffix;
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(upstreamHeaders).set(RequestIds.HEADER, id);
+        ProxyExchange sibling = new ProxyExchange(id, method, pathAndQuery, headers, body, System.nanoTime());
+        sibling.merchant(merchant);
+        return sibling;
+    }
+
+    /** A request header as the merchant sent it (hop-by-hop and gateway credentials already removed). */
+    public String header(String name) {
+        return upstreamHeaders.get(name);
     }
 
     public String requestId() {
@@ -66,11 +82,6 @@ public final class ProxyExchange {
     /** The request body, or null when the merchant sent none. */
     public Buffer body() {
         return body;
-    }
-
-    /** A request header as it will be sent upstream (the gateway's own credential is already gone). */
-    public String header(String name) {
-        return upstreamHeaders.get(name);
     }
 
     public long startNanos() {
@@ -126,14 +137,5 @@ public final class ProxyExchange {
 
     public void unsettled(boolean unknown) {
         this.unsettled = unknown;
-    }
-
-    /** How the idempotency layer answered (replay, joined, reconciled, conflict...), or null when it did not. */
-    public String idempotency() {
-        return idempotency;
-    }
-
-    public void idempotency(String how) {
-        this.idempotency = how;
     }
 }

@@ -33,8 +33,8 @@ import me.mixpay.gateway.proxy.UpstreamReply;
 @ApplicationScoped
 public class ResilientForwarder implements Forwarder {
 
-    static final String ROUTE = "X-Gateway-Route";
-    static final String ATTEMPTS = "X-Gateway-Attempts";
+    public static final String ROUTE = "X-Gateway-Route";
+    public static final String ATTEMPTS = "X-Gateway-Attempts";
     static final String CIRCUIT = "X-Gateway-Circuit";
     private static final long DEADLINE_MARGIN_MILLIS = 250;
 

@@ -49,7 +49,7 @@ class ClusterBudgetIT {
     static final String KEY_SHOP = "ks_9f8e7d6c5b4a39281706f5e4d3c2b1a0";
     static final String PAYEE = "8e69e534-d0c4-3e04-8b61-37a73cd9e7d7";
 
-    static TwoReplicas cluster;
+    static ClusterOfTwo cluster;
     static MixPaySimulator mixpay;
     static RedisProcess redis;
     static PackagedGateway a;
@@ -65,10 +65,13 @@ class ClusterBudgetIT {
         env.put("GATEWAY_BUDGET_SEND_MARGIN", MARGIN_MILLIS + "ms");
         env.put("GATEWAY_AUTH_MERCHANTS_POLLER", MerchantKeys.hashOf(KEY_POLLER));
         env.put("GATEWAY_AUTH_MERCHANTS_SHOP", MerchantKeys.hashOf(KEY_SHOP));
+        // Every request here must be a MixPay call: what the cache saves is ClusterCacheIT's.
+        env.put("GATEWAY_ROUTES_SETTINGS_CACHE_TTL", "0s");
+        env.put("GATEWAY_ROUTES_PAYMENT_RESULTS_POLL_ENABLED", "false");
+        env.put("GATEWAY_CACHE_COALESCE", "false");
         // The maintenance test opens `settings`; it must close again before the next test.
         env.put("GATEWAY_ROUTES_SETTINGS_CIRCUIT_BREAKER_MAINTENANCE_DELAY", "3s");
-        cluster = TwoReplicas.start(new MixPaySimulator(SimulatorSettings.defaults()
-                .withRateLimit(LIMIT, Duration.ofMillis(WINDOW_MILLIS))), env);
+        cluster = ClusterOfTwo.start(SimulatorSettings.defaults().withRateLimit(LIMIT, Duration.ofMillis(WINDOW_MILLIS)), env);
         mixpay = cluster.mixpay;
         redis = cluster.redis;
         a = cluster.a;

@@ -26,7 +26,6 @@ import io.vertx.core.json.JsonObject;
 
 import me.mixpay.gateway.auth.MerchantKeys;
 import me.mixpay.gateway.simulator.CreationForm;
-import me.mixpay.gateway.simulator.MixPaySimulator;
 import me.mixpay.gateway.simulator.SimulatorSettings;
 
 /**
@@ -39,12 +38,12 @@ class ExactlyOnceClusterIT {
 
     static final String KEY = "ks_5e4d3c2b1a09f8e7d6c5b4a392817060";
 
-    static TwoReplicas cluster;
+    static ClusterOfTwo cluster;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = TwoReplicas.start(new MixPaySimulator(SimulatorSettings.defaults().withRateLimit(0, Duration.ofSeconds(60))),
+        cluster = ClusterOfTwo.start(SimulatorSettings.defaults().withRateLimit(0, Duration.ofSeconds(60)),
                 Map.of("GATEWAY_AUTH_MERCHANTS_SHOP", MerchantKeys.hashOf(KEY), "GATEWAY_ROUTES_PAYMENTS_RETRY_MAX_ATTEMPTS", "1"));
     }
 

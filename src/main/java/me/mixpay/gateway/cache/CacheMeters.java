@@ -1,0 +1,55 @@
+package me.mixpay.gateway.cache;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * {@code mixpay_gateway_cache_*}: how many MixPay calls the cache saved, and what it holds. Labels are
+ * the route group and a handful of fixed words, so the series stay few.
+ */
+final class CacheMeters {
+
+    /** How a cacheable GET was answered: the words of {@code X-Gateway-Cache}. */
+    static final String HIT = "hit";
+    static final String MISS = "miss";
+    static final String STALE = "stale";
+    static final String COALESCED = "coalesced";
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    CacheMeters(MeterRegistry registry, ReplyStore store) {
+        this.registry = registry;
+        Gauge.builder("mixpay.gateway.cache.entries", store, ReplyStore::entries)
+                .description("Replies this replica's cache holds").register(registry);
+        Gauge.builder("mixpay.gateway.cache.weight", store, ReplyStore::weight).baseUnit("bytes")
+                .description("What the cached replies weigh against gateway.cache.max-bytes").register(registry);
+    }
+
+    void pollInterval(String route, CachePolicy policy) {
+        Gauge.builder("mixpay.gateway.poll.interval", policy, p -> p.pollIntervalMillis() / 1000.0).baseUnit("seconds")
+                .tag("route", route)
+                .description("How long a pending payment status is reused now: poll.min-interval, stretched while the budget is short")
+                .register(registry);
+    }
+
+    /** One answer: hit, miss, stale or coalesced. */
+    void answered(String route, String result) {
+        count("mixpay.gateway.cache.replies", "Cacheable GETs by how they were answered", route, "result", result);
+    }
+
+    /** A background refresh of an entry near its end: refreshed or failed. */
+    void revalidated(String route, String outcome) {
+        count("mixpay.gateway.cache.revalidations", "Background refreshes of cached replies near their end", route,
+                "outcome", outcome);
+    }
+
+    private void count(String name, String description, String route, String tag, String value) {
+        counters.computeIfAbsent(name + '|' + route + '|' + value, absent -> Counter.builder(name)
+                .description(description).tag("route", route).tag(tag, value).register(registry)).increment();
+    }
+}

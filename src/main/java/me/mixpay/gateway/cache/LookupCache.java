@@ -1,0 +1,199 @@
+package me.mixpay.gateway.cache;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+
+import me.mixpay.gateway.budget.RequestBudget;
+import me.mixpay.gateway.catalog.Category;
+import me.mixpay.gateway.cluster.ClusterLink;
+import me.mixpay.gateway.config.GatewayConfig;
+import me.mixpay.gateway.proxy.Forwarded;
+import me.mixpay.gateway.proxy.Forwarder;
+import me.mixpay.gateway.proxy.ProxyExchange;
+import me.mixpay.gateway.proxy.UpstreamReply;
+import me.mixpay.gateway.resilience.ResilientForwarder;
+import me.mixpay.gateway.resilience.RouteGroup;
+import me.mixpay.gateway.resilience.RouteTable;
+
+/**
+ * Answers GETs of idempotent route groups without MixPay where it can: from a cached success reply
+ * (fresh: {@code hit}; past its TTL while MixPay cannot answer: {@code stale}), or by sharing a call
+ * already in flight for the same question ({@code coalesced}). Everything else goes on to MixPay
+ * ({@code miss}) and, when it may be kept, is stored on the way back. Hits spend no budget.
+ */
+@ApplicationScoped
+public class LookupCache {
+
+    private static final Logger LOG = Logger.getLogger(LookupCache.class);
+    public static final String CACHE = "X-Gateway-Cache";
+    static final String STALE_REASON = "X-Gateway-Stale-Reason";
+
+    private final RouteTable routes;
+    private final RequestBudget budget;
+    private final boolean coalesce;
+    private final ReplyStore store;
+    private final CacheMeters meters;
+    private final InFlightCalls inFlight = new InFlightCalls();
+    /** Groups whose GETs may be answered here; others go straight on. */
+    private final Map<String, CachePolicy> policies = new HashMap<>();
+
+    LookupCache(GatewayConfig config, RouteTable routes, RequestBudget budget, ClusterLink cluster, MeterRegistry registry) {
+        this.routes = routes;
+        this.budget = budget;
+        GatewayConfig.ReplyCache bounds = config.cache();
+        this.coalesce = bounds.coalesce();
+        this.store = new ReplyStore(bounds.maxEntries(), bounds.maxBytes().asLongValue(),
+                bounds.shared() ? cluster.redis() : java.util.Optional.empty());
+        this.meters = new CacheMeters(registry, store);
+        for (RouteGroup group : routes.groups()) {
+            if (group.policy().idempotent()) {
+                CachePolicy policy = new CachePolicy(group.policy(), group.priority(), budget);
+                policies.put(group.name(), policy);
+                if (policy.polls()) {
+                    meters.pollInterval(group.name(), policy);
+                }
+            }
+        }
+    }
+
+    Uni<Forwarded> forward(ProxyExchange exchange, Forwarder next) {
+        if (!HttpMethod.GET.equals(exchange.method())) {
+            return next.forward(exchange);
+        }
+        RouteGroup group = routes.match(exchange.method().name(), exchange.path());
+        CachePolicy policy = policies.get(group.name());
+        // A request with credentials may get an answer meant for its sender alone: never shared.
+        if (policy == null || exchange.header("Authorization") != null || exchange.header("Cookie") != null) {
+            return next.forward(exchange);
+        }
+        exchange.route(group.name());
+        CacheKey key = CacheKey.of(exchange);
+        if (!policy.stores()) {
+            return coalesce ? fetch(key, exchange, group, policy, next) : next.forward(exchange);
+        }
+        return store.get(key).chain(entry -> {
+            long now = System.currentTimeMillis();
+            if (entry != null && entry.freshAt(now)) {
+                if (policy.revalidates(entry, now)) {
+                    revalidate(key, exchange, group, policy, next);
+                }
+                return Uni.createFrom().item(answer(group, entry, CacheMeters.HIT, null, now));
+            }
+            CachedReply stale = entry != null && entry.usableStaleAt(now) ? entry : null;
+            if (stale != null && !budget.roomFor(group.priority())) {
+                // An older answer now rather than a wait for budget that a creation may need more.
+                return Uni.createFrom().item(answer(group, stale, CacheMeters.STALE, "budget_exhausted", now));
+            }
+            return fetch(key, exchange, group, policy, next).map(result -> {
+                String unavailable = stale == null ? null : unavailable(result);
+                return unavailable == null ? result
+                        : answer(group, stale, CacheMeters.STALE, unavailable, System.currentTimeMillis());
+            });
+        });
+    }
+
+    /** The call for this question: this request's own, or the one already in flight for it. */
+    private Uni<Forwarded> fetch(CacheKey key, ProxyExchange exchange, RouteGroup group, CachePolicy policy, Forwarder next) {
+        InFlightCalls.Joined joined = coalesce ? inFlight.join(key, () -> call(key, exchange, policy, next))
+                : new InFlightCalls.Joined(call(key, exchange, policy, next), true);
+        String result = joined.leader() ? CacheMeters.MISS : CacheMeters.COALESCED;
+        return joined.outcome().map(outcome -> {
+            meters.answered(group.name(), result);
+            return tagged(outcome, result, joined.leader());
+        });
+    }
+
+    private Uni<Forwarded> call(CacheKey key, ProxyExchange exchange, CachePolicy policy, Forwarder next) {
+        return next.forward(exchange).invoke(outcome -> keep(key, policy, outcome));
+    }
+
+    private void keep(CacheKey key, CachePolicy policy, Forwarded outcome) {
+        UpstreamReply reply = outcome.reply();
+        if (reply == null || !policy.stores()) {
+            return;
+        }
+        long fresh = policy.freshMillis(reply);
+        if (fresh > 0) {
+            store.put(key, CachedReply.of(reply, System.currentTimeMillis(), fresh, policy.staleMillis()));
+        }
+    }
+
+    /** Refreshes an entry near its end once, while its callers keep getting it. */
+    private void revalidate(CacheKey key, ProxyExchange exchange, RouteGroup group, CachePolicy policy, Forwarder next) {
+        if (inFlight.running(key)) {
+            return;
+        }
+        ProxyExchange refresh = exchange.sibling("-revalidate");
+        refresh.route(group.name());
+        inFlight.join(key, () -> call(key, refresh, policy, next)).outcome().subscribe().with(
+                outcome -> meters.revalidated(group.name(), outcome.reply() != null && outcome.reply().inspection().isSuccess()
+                        ? "refreshed" : "failed"),
+                failure -> {
+                    meters.revalidated(group.name(), "failed");
+                    LOG.debugf(failure, "background refresh of a cached %s reply failed", group.name());
+                });
+    }
+
+    /**
+     * Why MixPay could not answer, when that is what happened: maintenance, an open breaker, no budget,
+     * a failure on the way. A reply about the request itself (a wrong parameter) is no reason for a
+     * stale answer: it is the answer.
+     */
+    static String unavailable(Forwarded outcome) {
+        if (outcome.failure() != null) {
+            int status = outcome.failure().error().status();
+            return status >= 500 || status == 429 ? outcome.failure().error().reason() : null;
+        }
+        UpstreamReply reply = outcome.reply();
+        Category category = reply.inspection().category();
+        if (category == Category.MAINTENANCE || category == Category.TRANSIENT || category == Category.RATE_LIMITED) {
+            return category.label();
+        }
+        return reply.status() >= 500 ? "upstream_status_" + reply.status() : null;
+    }
+
+    private Forwarded answer(RouteGroup group, CachedReply entry, String result, String reason, long now) {
+        meters.answered(group.name(), result);
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .set(ResilientForwarder.ROUTE, group.name())
+                .set(ResilientForwarder.ATTEMPTS, "0")
+                .set(CACHE, result)
+                .set("Age", Long.toString(entry.ageSeconds(now)));
+        if (reason != null) {
+            headers.set(STALE_REASON, reason);
+        }
+        return Forwarded.replied(entry.reply(), headers);
+    }
+
+    /**
+     * Each caller's own copy of the outcome: the headers say how this caller was answered, and a
+     * follower gets its own body buffer, since a buffer is written once.
+     */
+    private static Forwarded tagged(Forwarded outcome, String result, boolean leader) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(outcome.headers()).set(CACHE, result);
+        if (!leader) {
+            headers.set(ResilientForwarder.ATTEMPTS, "0");
+        }
+        if (outcome.reply() == null) {
+            return Forwarded.failed(outcome.failure(), headers);
+        }
+        UpstreamReply reply = outcome.reply();
+        return Forwarded.replied(leader ? reply
+                : new UpstreamReply(reply.status(), reply.headers(), reply.body().copy(), reply.inspection()), headers);
+    }
+
+    /** Forgets this replica's entries (for tests); Redis' entries expire on their own. */
+    void clear() {
+        store.clear();
+    }
+}

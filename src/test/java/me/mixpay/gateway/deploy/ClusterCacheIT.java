@@ -1,0 +1,96 @@
+package me.mixpay.gateway.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.vertx.core.json.JsonObject;
+
+import me.mixpay.gateway.simulator.SimulatorSettings;
+
+/**
+ * Two packaged replicas with the shipped cache, sharing a real {@code redis-server}, in front of the
+ * simulator: an answer one replica paid for is a hit on the other; with Redis gone, each caches on its
+ * own and no request fails.
+ */
+class ClusterCacheIT {
+
+    static ClusterOfTwo cluster;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = ClusterOfTwo.start(SimulatorSettings.defaults().withRateLimit(1000, Duration.ofSeconds(60)),
+                Map.of("GATEWAY_BUDGET_LIMIT", "1000", "GATEWAY_AUTH_ENABLED", "false"));
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aLookUpCachedByOneReplicaIsAHitOnTheOther() throws Exception {
+        String target = "/v1/setting/payment_assets?quoteAssetId=usd&quoteAmount=" + unique();
+        HttpResponse<String> first = get(cluster.a, target);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("X-Gateway-Cache")).hasValue("miss");
+        Thread.sleep(1100);
+        HttpResponse<String> other = get(cluster.b, target);
+        assertThat(other.statusCode()).isEqualTo(200);
+        assertThat(other.headers().firstValue("X-Gateway-Cache")).hasValue("hit");
+        assertThat(other.headers().firstValue("Age")).hasValue("1");
+        assertThat(other.body()).isEqualTo(first.body());
+        assertThat(calls("GET /v1/setting/payment_assets")).isEqualTo(1);
+    }
+
+    @Test
+    void withRedisDownEachReplicaCachesOnItsOwnAndNothingFails() throws Exception {
+        cluster.redis.kill();
+        try {
+            String target = "/v1/setting/settlement_assets?quoteAssetId=usd&quoteAmount=" + unique();
+            long before = calls("GET /v1/setting/settlement_assets");
+            for (PackagedGateway replica : new PackagedGateway[] { cluster.a, cluster.b }) {
+                HttpResponse<String> miss = get(replica, target);
+                assertThat(miss.statusCode()).as(miss.body()).isEqualTo(200);
+                assertThat(miss.headers().firstValue("X-Gateway-Cache")).hasValue("miss");
+                for (int i = 0; i < 3; i++) {
+                    HttpResponse<String> hit = get(replica, target);
+                    assertThat(hit.statusCode()).isEqualTo(200);
+                    assertThat(hit.headers().firstValue("X-Gateway-Cache")).hasValue("hit");
+                }
+            }
+            // One call per replica: neither could see the other's entry.
+            assertThat(calls("GET /v1/setting/settlement_assets") - before).isEqualTo(2);
+        } finally {
+            cluster.redis.startAgain();
+        }
+    }
+
+    private static HttpResponse<String> get(PackagedGateway replica, String target) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(replica.url(target))).timeout(Duration.ofSeconds(20)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long calls(String endpoint) throws Exception {
+        JsonObject journal = new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(cluster.mixpay.baseUrl() + "/_simulator/requests")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        Long count = journal.getJsonObject("counts").getJsonObject("byEndpoint").getLong(endpoint);
+        return count == null ? 0 : count;
+    }
+
+    private static String unique() {
+        return Integer.toString(10 + (int) (Math.random() * 1_000_000));
+    }
+}
