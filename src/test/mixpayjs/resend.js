@@ -16,8 +16,9 @@ const client = MixPay();
 client.request.defaults.baseURL = `${gateway}/v1`;
 client.request.defaults.proxy = false;
 client.request.defaults.timeout = 500;
-// The simulator's control header: every creation answers after 1.5 s. It passes through the gateway.
-client.request.defaults.headers['X-Simulate-Delay-Ms'] = '1500';
+// The simulator's control header: every creation's payment exists at once, its reply comes 1.5 s later.
+// It passes through the gateway.
+client.request.defaults.headers['X-Simulate-Creation-Delay-Ms'] = '1500';
 
 const PAYEE = '8e69e534-d0c4-3e04-8b61-37a73cd9e7d7';
 const BTC = 'c6d0c728-2624-429b-8e0d-d9d19b6592fa';

@@ -69,7 +69,8 @@ final class MixPayApi {
                 if (reply.creation() != null) {
                     journal.created(entry, reply.creation());
                 }
-                long extra = creation && reply.answer().code() == 0 ? settings.creationDelay().toMillis() : 0;
+                long extra = creation && reply.answer().code() == 0
+                        ? parseLong(headers.get("X-Simulate-Creation-Delay-Ms"), settings.creationDelay().toMillis()) : 0;
                 later(rc, extra, () -> answer(rc, entry, reply.answer()));
             }
         });

@@ -31,7 +31,8 @@ import me.mixpay.gateway.config.GatewayConfig;
  * {@code X-Simulate-Code} (answer with that catalog code), {@code X-Simulate-Status} (HTTP status),
  * {@code X-Simulate-Delay-Ms}, {@code X-Simulate-Fault} (reset, garbage, truncate, empty, hang, and
  * reset-after-creation: the creation is made, then the connection closed without a reply),
- * {@code X-Simulate-Retry-After}. By configuration: {@code code}, {@code delay}, {@code fault},
+ * {@code X-Simulate-Retry-After}, {@code X-Simulate-Creation-Delay-Ms} (a creation's reply waits this long after the
+ * payment exists, as {@code creation-delay} for one request). By configuration: {@code code}, {@code delay}, {@code fault},
  * {@code fault-ratio}, {@code creation-delay} (creations only), {@code pay-after} and
  * {@code pay-after-status}, {@code rate-limit.limit} (0 = off) and {@code rate-limit.window}.
  * <p>
