@@ -213,6 +213,14 @@ class ExactlyOnceTest {
         assertThat(creationsOf(orderId, since)).hasSize(1);
     }
 
+    @Test
+    void aCreationWhoseFormCannotBeReadIsForwardedAsItCame() {
+        // A broken percent-escape: no key can be read, so the gateway forwards it and MixPay answers.
+        given().contentType("application/x-www-form-urlencoded").body("payeeId=%zz&orderId=" + orderId())
+                .post("/v1/payments").then().header("X-Gateway-Attempts", "1")
+                .header("X-Gateway-Idempotency", org.hamcrest.Matchers.nullValue());
+    }
+
     /** Creations MixPay made for this order (the simulator's journal: first creations, not repeats). */
     static List<JsonObject> creationsOf(String orderId, long since) {
         return journal(since).stream().filter(r -> orderId.equals(r.getString("orderId")))

@@ -36,8 +36,13 @@ final class BodyParameters {
             return json(body, params);
         }
         if (lower.isEmpty() || lower.contains("x-www-form-urlencoded")) {
-            new QueryStringDecoder(body.toString(StandardCharsets.UTF_8), StandardCharsets.UTF_8, false, 1024)
-                    .parameters().forEach((name, values) -> values.forEach(value -> add(params, name, value)));
+            try {
+                new QueryStringDecoder(body.toString(StandardCharsets.UTF_8), StandardCharsets.UTF_8, false, 1024)
+                        .parameters().forEach((name, values) -> values.forEach(value -> add(params, name, value)));
+            } catch (IllegalArgumentException malformed) {
+                // A broken percent-escape: MixPay will answer it; the gateway only takes the bytes as they are.
+                return null;
+            }
             return params;
         }
         return null;

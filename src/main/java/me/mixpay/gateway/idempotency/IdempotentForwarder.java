@@ -56,7 +56,8 @@ public class IdempotentForwarder implements Forwarder {
         final RouteGroup group;
         final String fingerprint;
         final String holder = UUID.randomUUID().toString();
-        String held;
+        /** The record this request holds in the store, as stored: what its next write must find there. */
+        volatile String held;
         volatile boolean reconciled;
 
         Keyed(ProxyExchange exchange, CreationKey key, RouteGroup group, String fingerprint) {

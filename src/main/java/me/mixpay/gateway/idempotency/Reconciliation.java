@@ -114,8 +114,8 @@ public class Reconciliation {
                 .add("X-Request-Id", creation.requestId());
         ProxyExchange lookUp = new ProxyExchange(creation.requestId(), HttpMethod.GET, target, headers, null, System.nanoTime());
         return budget.acquire(Priority.CRITICAL, creation.merchant(), Math.max(1, maxWaitMillis))
-                .chain(granted -> upstream.send(lookUp, timeout))
-                .ifNoItem().after(timeout).failWith(() -> new Unanswered("no look-up reply within " + timeout.toMillis() + " ms"))
+                .chain(granted -> upstream.send(lookUp, timeout)
+                        .ifNoItem().after(timeout).failWith(() -> new Unanswered("no look-up reply within " + timeout.toMillis() + " ms")))
                 .map(this::read);
     }
 

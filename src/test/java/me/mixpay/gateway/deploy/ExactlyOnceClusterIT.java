@@ -113,7 +113,40 @@ class ExactlyOnceClusterIT {
         assertThat(creationsArrived(orderId)).hasSize(1);
     }
 
+    @Test
+    void withRedisDownAReplicaKeepsKeysItselfAndNoRequestFails() throws Exception {
+        String orderId = orderId();
+        cluster.redis.kill();
+        try {
+            HttpResponse<String> first = create(cluster.a, orderId, null);
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+            HttpResponse<String> again = create(cluster.a, orderId, null);
+            assertThat(again.statusCode()).isEqualTo(200);
+            assertThat(again.headers().firstValue("X-Gateway-Idempotency")).as("kept on A").hasValue("replay");
+            assertThat(again.body()).isEqualTo(first.body());
+            assertThat(creationsArrived(orderId)).hasSize(1);
+        } finally {
+            cluster.redis.startAgain();
+            for (PackagedGateway replica : List.of(cluster.a, cluster.b)) {
+                awaitRedisUp(replica);
+            }
+        }
+    }
+
     // ---- helpers ----
+
+    private static void awaitRedisUp(PackagedGateway replica) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(replica.management("/q/metrics"))).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            if (metrics.lines().anyMatch(line -> line.equals("mixpay_gateway_cluster_redis_up 1.0"))) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("Redis never came back for " + replica.url("/"));
+    }
 
     private static String orderId() {
         return "ci_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
