@@ -59,6 +59,7 @@ public class LookupCache {
             if (group.policy().idempotent()) {
                 CachePolicy policy = new CachePolicy(group.policy(), group.priority(), budget);
                 policies.put(group.name(), policy);
+                meters.register(group.name(), policy.stores() && !policy.polls());
                 if (policy.polls()) {
                     meters.pollInterval(group.name(), policy);
                 }
@@ -136,10 +137,9 @@ public class LookupCache {
         ProxyExchange refresh = exchange.sibling("-revalidate");
         refresh.route(group.name());
         inFlight.join(key, () -> call(key, refresh, policy, next)).outcome().subscribe().with(
-                outcome -> meters.revalidated(group.name(), outcome.reply() != null && outcome.reply().inspection().isSuccess()
-                        ? "refreshed" : "failed"),
+                outcome -> meters.revalidated(group.name(), outcome.reply() != null && outcome.reply().inspection().isSuccess()),
                 failure -> {
-                    meters.revalidated(group.name(), "failed");
+                    meters.revalidated(group.name(), false);
                     LOG.debugf(failure, "background refresh of a cached %s reply failed", group.name());
                 });
     }

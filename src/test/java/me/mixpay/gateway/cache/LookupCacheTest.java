@@ -187,7 +187,8 @@ class LookupCacheTest {
             paidAt[0] = System.currentTimeMillis();
             for (Future<Long> seen : successSeen) {
                 long at = seen.get(15, TimeUnit.SECONDS);
-                assertThat(at - paidAt[0]).as("success seen within one interval of the payment").isLessThan(2_000 + 500);
+                // One interval, plus the client's own 200 ms between polls, plus slack for a loaded machine.
+                assertThat(at - paidAt[0]).as("success seen within one interval of the payment").isLessThan(2_000 + 200 + 800);
             }
         } finally {
             clients.shutdownNow();
