@@ -34,7 +34,7 @@ GATEWAY_TIMEOUT_MS=${CHECKOUT_GATEWAY_TIMEOUT_MS:-2500}
 GATEWAY_ATTEMPT_MS=${CHECKOUT_GATEWAY_ATTEMPT_MS:-1500}
 MAINTENANCE_AT=${CHECKOUT_MAINTENANCE_AT_S:-60}
 MAINTENANCE_FOR=${CHECKOUT_MAINTENANCE_FOR_S:-60}
-PORT_BASE=${CHECKOUT_PORT_BASE:-18280}
+PORT_BASE=${CHECKOUT_PORT_BASE:-28280}
 if $SMOKE; then
   # Short enough for CI, long enough for one checkout per merchant: payers pay within the first poll, and
   # the limit is raised so that the few seconds are not all 1429.

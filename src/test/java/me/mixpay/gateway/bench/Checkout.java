@@ -4,7 +4,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.LongFunction;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,8 +26,13 @@ final class Checkout implements Runnable {
     static final String BTC = "c6d0c728-2624-429b-8e0d-d9d19b6592fa";
     private static final long LOOK_UP_PAUSE_MS = 1000;
 
+    /** Which part of the run a call belongs to, by when it was sent and answered (before, during, after maintenance). */
+    interface Phases {
+        String of(long sentMs, long answeredMs);
+    }
+
     /** The run's timing, the same for every worker. */
-    record Timing(long deadlineMs, long pollIntervalMs, long giveUpMs, LongFunction<String> phaseAt) {
+    record Timing(long deadlineMs, long pollIntervalMs, long giveUpMs, Phases phases) {
     }
 
     private final int worker;
@@ -110,7 +114,8 @@ final class Checkout implements Runnable {
     }
 
     private void record(String kind, MerchantClient.Reply reply) {
-        tally.call(kind, timing.phaseAt().apply(System.currentTimeMillis()), reply);
+        long now = System.currentTimeMillis();
+        tally.call(kind, timing.phases().of(now - reply.latencyMs(), now), reply);
     }
 
     private boolean running() {

@@ -52,10 +52,9 @@ public final class CheckoutWorkload {
         send(control, simulator, "POST", "/_simulator/reset");
         long start = System.currentTimeMillis();
         long maintenanceFrom = start + maintenanceAt * 1000;
-        long maintenanceUntil = maintenanceFrom + maintenanceFor * 1000;
+        MaintenanceClock clock = new MaintenanceClock(maintenanceFor * 1000);
         Checkout.Timing timing = new Checkout.Timing(start + seconds * 1000, Long.parseLong(settings.get("poll-interval-ms")),
-                Long.parseLong(settings.get("give-up-ms")), now -> maintenanceFor == 0 ? "none"
-                        : now < maintenanceFrom ? "before" : now < maintenanceUntil ? "maintenance" : "after");
+                Long.parseLong(settings.get("give-up-ms")), clock);
         CheckoutTally tally = new CheckoutTally();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < workers; i++) {
@@ -69,7 +68,9 @@ public final class CheckoutWorkload {
         }
         if (maintenanceFor > 0) {
             Thread.sleep(Math.max(0, maintenanceFrom - System.currentTimeMillis()));
+            clock.asked(System.currentTimeMillis());
             send(control, simulator, "POST", "/_simulator/maintenance?for=" + maintenanceFor + "s");
+            clock.begun(System.currentTimeMillis());
         }
         long patience = Long.parseLong(settings.get("patient-timeout-ms")) + 5000;
         for (Thread thread : threads) {
@@ -101,6 +102,45 @@ public final class CheckoutWorkload {
             client.get("/v1/setting/payment_assets", () -> false);
             client.get("/v1/payments_estimated?paymentAssetId=" + Checkout.BTC + "&settlementAssetId=" + Checkout.BTC
                     + "&quoteAssetId=usd&quoteAmount=10", () -> false);
+        }
+    }
+
+    /**
+     * The simulator's maintenance as the merchants' calls meet it. It begins somewhere between the control
+     * being sent and its answer, so a call is {@code maintenance} only if it was sent after the answer and
+     * answered before the earliest possible end; one that straddles either edge is {@code edge}.
+     */
+    private static final class MaintenanceClock implements Checkout.Phases {
+        private final long lengthMs;
+        private volatile long askedMs = Long.MAX_VALUE;
+        private volatile long begunMs = Long.MAX_VALUE;
+
+        MaintenanceClock(long lengthMs) {
+            this.lengthMs = lengthMs;
+        }
+
+        void asked(long nowMs) {
+            askedMs = nowMs;
+        }
+
+        void begun(long nowMs) {
+            begunMs = nowMs;
+        }
+
+        @Override
+        public String of(long sentMs, long answeredMs) {
+            if (lengthMs == 0) {
+                return "none";
+            }
+            long asked = askedMs;
+            long begun = begunMs;
+            if (answeredMs < asked) {
+                return "before";
+            }
+            if (begun != Long.MAX_VALUE && sentMs >= begun && answeredMs <= asked + lengthMs) {
+                return "maintenance";
+            }
+            return begun != Long.MAX_VALUE && sentMs > begun + lengthMs ? "after" : "edge";
         }
     }
 
