@@ -59,6 +59,7 @@ JAR=target/quarkus-app/quarkus-run.jar
 JVM_OPTS=$(bench/image-jvm-options)
 CLASSPATH_BENCH="target/classes:target/test-classes:$(./mvnw -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout 2>/dev/null)"
 
+BUILD="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +changes)"
 OUT=$ROOT/bench/results/checkout-$(date -u +%Y%m%dT%H%M%SZ)$($SMOKE && echo -smoke || true)
 RUN=$(mktemp -d)
 mkdir -p "$OUT"
@@ -139,7 +140,7 @@ stop_gateways
 
 java -Djava.awt.headless=true -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.CheckoutReport "$OUT" "$POLL_AGE_BOUND_MS" "${TARGETS[@]}"
 { echo
-  echo "Command: \`${CHECKOUT_COMMAND:-bench/checkout.sh $*}\`; limit $LIMIT per ${WINDOW_S} s, pay-after $PAY_AFTER, poll every $POLL_MS ms, mixpayjs timeout $CLIENT_TIMEOUT_MS ms, gateway timeout $GATEWAY_TIMEOUT_MS ms (attempt $GATEWAY_ATTEMPT_MS ms), maintenance from ${MAINTENANCE_AT} s for ${MAINTENANCE_FOR} s, extra gateway environment: ${CHECKOUT_GATEWAY_ENV:-none}; build $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +changes)."; } >> "$OUT/summary.md"
+  echo "Command: \`${CHECKOUT_COMMAND:-bench/checkout.sh${1:+ $1}}\`; limit $LIMIT per ${WINDOW_S} s, pay-after $PAY_AFTER, poll every $POLL_MS ms, mixpayjs timeout $CLIENT_TIMEOUT_MS ms, gateway timeout $GATEWAY_TIMEOUT_MS ms (attempt $GATEWAY_ATTEMPT_MS ms), maintenance from ${MAINTENANCE_AT} s for ${MAINTENANCE_FOR} s, extra gateway environment: ${CHECKOUT_GATEWAY_ENV:-none}; build $BUILD."; } >> "$OUT/summary.md"
 if $SMOKE; then
   # The harness, not the gateway, is what the smoke checks: every target completed checkouts, and the
   # maintenance run's merchants called while MixPay was in maintenance (its breaker then stays open

@@ -165,12 +165,12 @@ public final class CheckoutReport {
             }
             md.append(any ? "" : " none").append('\n');
         }
-        md.append("\n## Checkouts by outcome, resends, the gateway's cache headers\n\n");
+        md.append("\n## Checkouts by outcome, resends, cache headers\n\n");
         for (JsonObject run : runs) {
             md.append("- **").append(run.getString("target")).append("**: ")
                     .append(run.getJsonObject("merchants").getJsonObject("checkouts").encode()).append("; resends ");
             md.append(String.join(", ", CheckoutTally.CALL_KINDS.stream().map(k -> k + " " + kind(run, k).getLong("resends", 0L)).toList()));
-            md.append("; X-Gateway-Cache ");
+            md.append("; cache header (X-Gateway-Cache, or nginx's status) ");
             md.append(String.join(", ", CheckoutTally.CALL_KINDS.stream()
                     .map(k -> k + " " + kind(run, k).getJsonObject("cache", new JsonObject()).encode()).toList()));
             md.append("; Age header s ").append(run.getJsonObject("merchants").getJsonObject("pollAgeHeaderS").encode());

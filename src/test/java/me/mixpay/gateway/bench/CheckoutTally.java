@@ -47,7 +47,9 @@ final class CheckoutTally {
         } else {
             c.errors.merge(("none".equals(phase) ? "" : phase + ": ") + reply.kind(), 1L, Long::sum);
         }
-        reply.header("X-Gateway-Cache").ifPresent(value -> c.cache.merge(value, 1L, Long::sum));
+        // The gateway's cache header, or nginx's cache status (bench/nginx-checkout.conf adds it on look-ups).
+        reply.header("X-Gateway-Cache").or(() -> reply.header("X-Nginx-Cache").map(status -> "nginx " + status))
+                .ifPresent(value -> c.cache.merge(value, 1L, Long::sum));
         if (kind.equals("poll") && reply.ok()) {
             Long stamped = reply.envelope().getLong("timestampMs");
             if (stamped != null) {
