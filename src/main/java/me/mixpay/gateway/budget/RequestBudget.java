@@ -38,12 +38,12 @@ public class RequestBudget {
     static final String LIMIT_HEADER = "x-ratelimit-limit";
     static final String REMAINING_HEADER = "x-ratelimit-remaining";
     /**
-     * With Redis, a replica takes calls in batches of this many, each batch valid for
-     * {@link #LEASE_MILLIS}, but only while the window has room for {@link #LEASE_ROOM} batches per
-     * replica: then one Redis step serves many requests, and a batch left unused wastes under 1 % of the
-     * room. MixPay's real budget (60 a minute) never gets there: every call is its own step.
+     * With Redis, a replica takes calls in batches ({@link LeasedCalls}), each valid for
+     * {@link #LEASE_MILLIS}, and no batch holds more than the window's room divided by
+     * {@link #LEASE_ROOM} and by the replicas: one Redis step serves many requests, and what a batch
+     * leaves unused wastes under 1 % of the room. MixPay's real budget (60 a minute) never gets there:
+     * every call is its own step.
      */
-    static final int LEASE_CALLS = 64;
     static final int LEASE_ROOM = 100;
     static final long LEASE_MILLIS = 100;
 
@@ -231,30 +231,70 @@ public class RequestBudget {
             String leased = leases.poll(priority);
             if (leased != null) {
                 local.record(leased);
+                if (leases.refillDue(priority)) {
+                    refill(priority);
+                }
                 return Future.succeededFuture(new Take(true, 0, lastUsed, lastLimit));
             }
-            int wanted = lastLimit - lastUsed >= LEASE_CALLS * LEASE_ROOM * cluster.replicas() ? LEASE_CALLS : 1;
+            int wanted = batch(priority);
             long askedAt = System.nanoTime();
             return shared.lease(priority, member, limit, wanted, wanted > 1 ? LEASE_MILLIS : 0)
-                    .onSuccess(lease -> {
-                        if (lease.calls() > 1) {
-                            leases.add(priority, member, 2, lease.calls(), askedAt + TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS));
-                        }
-                    })
+                    .onSuccess(lease -> leases.add(priority, member, 2, lease.calls(), wanted, validUntil(askedAt)))
                     .map(RedisBudgetLog.Lease::take)
                     .onSuccess(take -> {
                         if (take.granted()) {
                             local.record(member);
                         }
-                        // The cluster's window cannot hold fewer calls than this replica alone sent in it:
-                        // if it does, Redis restarted empty, and the next heartbeat writes them back.
-                        if (take.used() < local.used()) {
-                            writeBackDue.set(true);
-                        }
+                        checkRestart(take);
                     })
                     .recover(unreachable -> Future.succeededFuture(localTake(priority, member)));
         }
         return Future.succeededFuture(localTake(priority, member));
+    }
+
+    /** How many calls the next batch of this class asks Redis for: 1 unless the window has room for far more. */
+    private int batch(Priority priority) {
+        long room = (long) lastLimit - lastUsed;
+        return leases.batch(priority, (int) Math.min(Integer.MAX_VALUE, room / ((long) LEASE_ROOM * cluster.replicas())));
+    }
+
+    /**
+     * The next batch of this class, asked for while half of the last one is left, so that calls keep
+     * going from the batch in hand meanwhile: none waits on Redis's round trip.
+     */
+    private void refill(Priority priority) {
+        int wanted = batch(priority);
+        if (wanted < 2) {
+            leases.refillEnded(priority);
+            return;
+        }
+        String member = cluster.replica() + ":" + serial.incrementAndGet();
+        long askedAt = System.nanoTime();
+        shared.lease(priority, member, limit, wanted, LEASE_MILLIS).onComplete(done -> {
+            if (done.succeeded()) {
+                RedisBudgetLog.Lease lease = done.result();
+                leases.add(priority, member, 1, lease.calls(), wanted, validUntil(askedAt));
+                lastUsed = lease.take().used();
+                lastLimit = lease.take().limit();
+                checkRestart(lease.take());
+            }
+            // Unreachable or out of room: the next call that finds no leased call asks for itself.
+            leases.refillEnded(priority);
+        });
+    }
+
+    private static long validUntil(long askedAtNanos) {
+        return askedAtNanos + TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS);
+    }
+
+    /**
+     * The cluster's window cannot hold fewer calls than this replica alone sent in it: if it does,
+     * Redis restarted empty, and the next heartbeat writes them back.
+     */
+    private void checkRestart(Take take) {
+        if (take.used() < local.used()) {
+            writeBackDue.set(true);
+        }
     }
 
     /** The whole limit for a replica on its own; its share of the limit for a cluster member without Redis. */
