@@ -7,17 +7,19 @@ import java.util.EnumMap;
  * Calls this replica took from Redis in a batch and may still send, by class, each until its lease
  * ends (by this replica's monotonic clock, counted from before Redis granted it, so never later than
  * the end Redis stamped); and, per class, how fast calls are asked, which sizes the next batch, and
- * whether the next batch is already on its way.
+ * how big the last batch was.
  * <p>
- * A batch holds about {@link #SPAN_MILLIS} of this replica's calls, and the next one is asked for when
- * half of the last one is left: at a steady rate no call waits on Redis while the window has room. The
+ * A batch holds about {@link #SPAN_MILLIS} of this replica's calls, and the next one is asked for
+ * while no more than one batch is left: a round trip to Redis has that long (40 ms) before a call would
+ * wait on it, and the last call of the batch goes within two spans (80 ms) of asking, inside the batch's
+ * validity (100 ms). The
  * caller bounds each batch by a share of the window's room; when that share is under two calls, as
  * with MixPay's real budget, every call is its own Redis step.
  */
 final class LeasedCalls {
 
-    /** How many milliseconds of this replica's calls one batch holds: half of a batch's validity. */
-    static final long SPAN_MILLIS = 50;
+    /** How many milliseconds of this replica's calls one batch holds: under half of a batch's validity. */
+    static final long SPAN_MILLIS = 40;
 
     private record Leased(String member, long untilNanos) {
     }
@@ -26,7 +28,6 @@ final class LeasedCalls {
         final ArrayDeque<Leased> calls = new ArrayDeque<>();
         final CallRate rate = new CallRate();
         int lastBatch;
-        boolean refilling;
     }
 
     private final EnumMap<Priority, OfClass> byClass = new EnumMap<>(Priority.class);
@@ -37,13 +38,17 @@ final class LeasedCalls {
         }
     }
 
-    /** Counts a call asked for, and hands it a leased call of this class still valid now, or null. */
+    /** Counts a call asked for: what sizes the next batch. */
+    synchronized void asked(Priority priority) {
+        byClass.get(priority).rate.count(System.nanoTime());
+    }
+
+    /** A leased call of this class still valid now, or null. */
     synchronized String poll(Priority priority) {
-        OfClass of = byClass.get(priority);
+        ArrayDeque<Leased> calls = byClass.get(priority).calls;
         long now = System.nanoTime();
-        of.rate.count(now);
-        while (!of.calls.isEmpty()) {
-            Leased next = of.calls.pollFirst();
+        while (!calls.isEmpty()) {
+            Leased next = calls.pollFirst();
             if (next.untilNanos() - now > 0) {
                 return next.member();
             }
@@ -60,21 +65,10 @@ final class LeasedCalls {
         return (int) Math.max(1, Math.min(most, wanted));
     }
 
-    /**
-     * True, once, when half of the last batch of this class is used and no batch is on its way: the
-     * caller then asks for the next one, {@link #add}s it and calls {@link #refillEnded} either way.
-     */
+    /** True when no more than a batch of this class is left: time to ask for the next one. */
     synchronized boolean refillDue(Priority priority) {
         OfClass of = byClass.get(priority);
-        if (of.refilling || of.lastBatch < 2 || of.calls.size() > of.lastBatch / 2) {
-            return false;
-        }
-        of.refilling = true;
-        return true;
-    }
-
-    synchronized void refillEnded(Priority priority) {
-        byClass.get(priority).refilling = false;
+        return of.lastBatch >= 2 && of.calls.size() <= of.lastBatch;
     }
 
     /**
