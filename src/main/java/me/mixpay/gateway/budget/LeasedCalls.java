@@ -38,22 +38,32 @@ final class LeasedCalls {
         }
     }
 
-    /** Counts a call asked for: what sizes the next batch. */
-    synchronized void asked(Priority priority) {
-        byClass.get(priority).rate.count(System.nanoTime());
+    /**
+     * What a call got from the batches in hand: a leased call's name (null when none is left), and
+     * whether the next batch should be asked for now, which it should while no more than a batch is left.
+     */
+    record Handout(String member, boolean refillDue) {
+        static final Handout NONE = new Handout(null, false);
     }
 
-    /** A leased call of this class still valid now, or null. */
-    synchronized String poll(Priority priority) {
-        ArrayDeque<Leased> calls = byClass.get(priority).calls;
+    /**
+     * A leased call of this class still valid now, if any, in one step (one lock per call on the
+     * request path). {@code asked} counts the call in the class's rate: false when the same call asks
+     * again after waiting for a batch.
+     */
+    synchronized Handout poll(Priority priority, boolean asked) {
+        OfClass of = byClass.get(priority);
         long now = System.nanoTime();
-        while (!calls.isEmpty()) {
-            Leased next = calls.pollFirst();
+        if (asked) {
+            of.rate.count(now);
+        }
+        while (!of.calls.isEmpty()) {
+            Leased next = of.calls.pollFirst();
             if (next.untilNanos() - now > 0) {
-                return next.member();
+                return new Handout(next.member(), of.lastBatch >= 2 && of.calls.size() <= of.lastBatch);
             }
         }
-        return null;
+        return Handout.NONE;
     }
 
     /** Calls the next batch of this class should hold: its rate's {@link #SPAN_MILLIS}, at most {@code most}. */
@@ -63,12 +73,6 @@ final class LeasedCalls {
         }
         double wanted = Math.ceil(byClass.get(priority).rate.perMilli(System.nanoTime()) * SPAN_MILLIS);
         return (int) Math.max(1, Math.min(most, wanted));
-    }
-
-    /** True when no more than a batch of this class is left: time to ask for the next one. */
-    synchronized boolean refillDue(Priority priority) {
-        OfClass of = byClass.get(priority);
-        return of.lastBatch >= 2 && of.calls.size() <= of.lastBatch;
     }
 
     /**

@@ -50,15 +50,14 @@ final class SharedTakes {
     }
 
     Future<Take> take(Priority priority, String member) {
-        leases.asked(priority);
-        return fromBatchOrRedis(priority, member);
+        return fromBatchOrRedis(priority, member, true);
     }
 
-    private Future<Take> fromBatchOrRedis(Priority priority, String member) {
-        String leased = leases.poll(priority);
-        if (leased != null) {
-            sent.record(leased);
-            if (leases.refillDue(priority)) {
+    private Future<Take> fromBatchOrRedis(Priority priority, String member, boolean asked) {
+        LeasedCalls.Handout leased = leases.poll(priority, asked);
+        if (leased.member() != null) {
+            sent.record(leased.member());
+            if (leased.refillDue()) {
                 // Asked for while a batch is still in hand, so calls keep going from it meanwhile: none
                 // waits on Redis' round trip.
                 fetchBatch(priority, batch(priority));
@@ -69,7 +68,7 @@ final class SharedTakes {
         if (wanted > 1) {
             // No leased call left: wait for the batch on its way (or ask for one), then try again.
             return fetchBatch(priority, wanted)
-                    .compose(batch -> batch.calls() == 0 ? Future.succeededFuture(batch.take()) : fromBatchOrRedis(priority, member));
+                    .compose(batch -> batch.calls() == 0 ? Future.succeededFuture(batch.take()) : fromBatchOrRedis(priority, member, false));
         }
         return redis.take(priority, member, limit).onSuccess(take -> {
             if (take.granted()) {
