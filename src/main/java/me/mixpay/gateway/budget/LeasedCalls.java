@@ -12,9 +12,8 @@ import java.util.EnumMap;
  * A batch holds about {@link #SPAN_MILLIS} of this replica's calls, and the next one is asked for
  * while no more than one batch is left: a round trip to Redis has that long (40 ms) before a call would
  * wait on it, and the last call of the batch goes within two spans (80 ms) of asking, inside the batch's
- * validity (100 ms). The
- * caller bounds each batch by a share of the window's room; when that share is under two calls, as
- * with MixPay's real budget, every call is its own Redis step.
+ * validity (100 ms). The caller bounds each batch by a share of the window's room; when that share is
+ * under two calls, as with MixPay's real budget, every call is its own Redis step.
  */
 final class LeasedCalls {
 
