@@ -24,7 +24,7 @@ final class BudgetMeters {
 
     BudgetMeters(MeterRegistry registry, RequestBudget budget, BudgetQueue queue) {
         Gauge.builder("mixpay.gateway.budget.limit", budget, RequestBudget::limit)
-                .description("MixPay calls allowed per budget window (the configured limit, or MixPay's lower x-ratelimit-limit)")
+                .description("MixPay calls allowed per budget window on this replica: the configured limit, or MixPay's lower x-ratelimit-limit; while Redis is away, this replica's share of it")
                 .register(registry);
         Gauge.builder("mixpay.gateway.budget.used", budget, RequestBudget::used)
                 .description("MixPay calls in the current window: the cluster's with Redis, else this replica's").register(registry);

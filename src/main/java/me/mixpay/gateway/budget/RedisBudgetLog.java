@@ -19,12 +19,14 @@ final class RedisBudgetLog implements BudgetLog {
     /**
      * KEYS: log, limit, pause. ARGV: window ms, configured limit, critical reserve, normal reserve, class
      * index, member, calls wanted, lease ms. Takes up to the calls wanted (at least one while the class
-     * has room), each stamped at the end of its lease: a leased call may go until then, so it must count
-     * from then.
+     * has room, never past its threshold), each stamped at the end of its lease: a leased call may go
+     * until then, so it must count from then. What leaves the window is decided by Redis' time now, not
+     * by the stamp: a batch stamped ahead never drops calls another replica's single call still counts.
      */
     static final LuaScript TAKE = LuaScript.of("take", """
             local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[8])
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local stamp = now + tonumber(ARGV[8])
             local window = tonumber(ARGV[1])
             local limit = tonumber(ARGV[2])
             local seen = tonumber(redis.call('GET', KEYS[2]))
@@ -41,9 +43,10 @@ final class RedisBudgetLog implements BudgetLog {
             elseif class == 2 then threshold = math.max(1, limit - reserved(tonumber(ARGV[3]) + tonumber(ARGV[4]))) end
             if used < threshold then
               local n = math.min(tonumber(ARGV[7]), threshold - used)
-              redis.call('ZADD', KEYS[1], now, ARGV[6])
-              for i = 2, n do redis.call('ZADD', KEYS[1], now, ARGV[6] .. ':' .. i) end
-              redis.call('PEXPIRE', KEYS[1], window + tonumber(ARGV[8]))
+              redis.call('ZADD', KEYS[1], stamp, ARGV[6])
+              for i = 2, n do redis.call('ZADD', KEYS[1], stamp, ARGV[6] .. ':' .. i) end
+              local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+              if last[2] then redis.call('PEXPIRE', KEYS[1], math.max(1, tonumber(last[2]) + window - now)) end
               return {n, 0, used + n, limit}
             end
             if threshold == 0 then return {0, window, used, limit} end
@@ -72,7 +75,8 @@ final class RedisBudgetLog implements BudgetLog {
             if remaining >= 0 then
               local missing = limit - redis.call('ZCARD', KEYS[1]) - remaining
               for i = 1, missing do redis.call('ZADD', KEYS[1], now, ARGV[5] .. i) end
-              redis.call('PEXPIRE', KEYS[1], window)
+              local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+              if last[2] then redis.call('PEXPIRE', KEYS[1], math.max(1, tonumber(last[2]) + window - now)) end
             end
             return 1
             """);
@@ -102,7 +106,10 @@ final class RedisBudgetLog implements BudgetLog {
               local at = now - tonumber(ARGV[i + 1])
               if at > now - window then added = added + redis.call('ZADD', KEYS[1], 'NX', at, ARGV[i]) end
             end
-            if #ARGV > 1 then redis.call('PEXPIRE', KEYS[1], window) end
+            if #ARGV > 1 then
+              local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+              if last[2] then redis.call('PEXPIRE', KEYS[1], math.max(1, tonumber(last[2]) + window - now)) end
+            end
             return added
             """);
 

@@ -2,7 +2,6 @@ package me.mixpay.gateway.budget;
 
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -26,7 +25,7 @@ import me.mixpay.gateway.config.GatewayConfig;
  * <p>
  * Where the count lives: in Redis when the cluster has one ({@link RedisBudgetLog}); else, or while
  * Redis is away, in this process ({@link LocalBudgetLog}), against the whole limit for a replica on its
- * own and against the limit divided by the replicas last seen for a member of a cluster. The local log
+ * own and against the limit divided by {@code gateway.cluster.max-replicas} for a member of a cluster. The local log
  * records every call this replica sent either way, so its share is counted against what it already
  * spent, and what Redis lost is written back when it returns. The gate never opens because a store
  * failed: the worst case is a replica spending only its share.
@@ -37,21 +36,12 @@ public class RequestBudget {
     private static final Logger LOG = Logger.getLogger(RequestBudget.class);
     static final String LIMIT_HEADER = "x-ratelimit-limit";
     static final String REMAINING_HEADER = "x-ratelimit-remaining";
-    /**
-     * With Redis, a replica takes calls in batches of this many, each batch valid for
-     * {@link #LEASE_MILLIS}, but only while the window has room for {@link #LEASE_ROOM} batches per
-     * replica: then one Redis step serves many requests, and a batch left unused wastes under 1 % of the
-     * room. MixPay's real budget (60 a minute) never gets there: every call is its own step.
-     */
-    static final int LEASE_CALLS = 64;
-    static final int LEASE_ROOM = 100;
-    static final long LEASE_MILLIS = 100;
-
     private final int limit;
     private final BudgetShares shares;
     private final long windowMillis;
     private final LocalBudgetLog local;
     private final RedisBudgetLog shared;
+    private final SharedTakes sharedTakes;
     private final ClusterLink cluster;
     private final Vertx vertx;
     private final BudgetQueue queue;
@@ -59,7 +49,6 @@ public class RequestBudget {
     private final AtomicLong serial = new AtomicLong();
     private final AtomicBoolean pumping = new AtomicBoolean();
     private final AtomicBoolean writeBackDue = new AtomicBoolean();
-    private final LeasedCalls leases = new LeasedCalls();
     private volatile boolean again;
     /** Per class, until when the last answer said it has no room; no store is asked before then. */
     private final AtomicLongArray blockedUntil = new AtomicLongArray(Priority.values().length);
@@ -84,6 +73,10 @@ public class RequestBudget {
         this.vertx = cluster.vertx();
         this.queue = new BudgetQueue(budget.maxWaiting());
         this.shared = cluster.redis().map(redis -> new RedisBudgetLog(redis, countedMillis, shares, cluster.replica())).orElse(null);
+        // Redis' window holding fewer calls than this replica sent means it restarted empty: the next
+        // heartbeat writes them back.
+        this.sharedTakes = shared == null ? null : new SharedTakes(shared, local, limit,
+                () -> cluster.replica() + ":" + serial.incrementAndGet(), cluster::replicas, () -> writeBackDue.set(true));
         this.meters = new BudgetMeters(registry, this, queue);
         if (shared != null) {
             // Redis back after an outage: what this replica sent meanwhile goes back into the shared log.
@@ -230,42 +223,23 @@ public class RequestBudget {
     private Future<Take> askStore(Priority priority) {
         String member = cluster.replica() + ":" + serial.incrementAndGet();
         if (cluster.shared()) {
-            String leased = leases.poll(priority);
-            if (leased != null) {
-                local.record(leased);
-                return Future.succeededFuture(new Take(true, 0, lastUsed, lastLimit));
-            }
-            int wanted = lastLimit - lastUsed >= LEASE_CALLS * LEASE_ROOM * cluster.replicas() ? LEASE_CALLS : 1;
-            long askedAt = System.nanoTime();
-            return shared.lease(priority, member, limit, wanted, wanted > 1 ? LEASE_MILLIS : 0)
-                    .onSuccess(lease -> {
-                        if (lease.calls() > 1) {
-                            leases.add(priority, member, 2, lease.calls(), askedAt + TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS));
-                        }
-                    })
-                    .map(RedisBudgetLog.Lease::take)
-                    .onSuccess(take -> {
-                        if (take.granted()) {
-                            local.record(member);
-                        }
-                        // The cluster's window cannot hold fewer calls than this replica alone sent in it:
-                        // if it does, Redis restarted empty, and the next heartbeat writes them back.
-                        if (take.used() < local.used()) {
-                            writeBackDue.set(true);
-                        }
-                    })
-                    .recover(unreachable -> Future.succeededFuture(localTake(priority, member)));
+            // Unreachable or too slow: this replica's share, counted against what it already sent.
+            return sharedTakes.take(priority, member).recover(unreachable -> Future.succeededFuture(localTake(priority, member)));
         }
         return Future.succeededFuture(localTake(priority, member));
     }
 
     /** The whole limit for a replica on its own; its share of the limit for a cluster member without Redis. */
     private Take localTake(Priority priority, String member) {
-        if (shared == null) {
-            return local.takeNow(priority, member, limit);
-        }
-        int share = Math.max(1, local.effectiveLimit(limit) / cluster.replicas());
-        return local.takeNow(priority, member, share);
+        return local.takeNow(priority, member, shared == null ? limit : localShare());
+    }
+
+    /**
+     * A cluster member's part of the limit while Redis is away, rounded down: a share under one call is
+     * none, since every replica rounding up to one could together pass the limit.
+     */
+    private int localShare() {
+        return local.effectiveLimit(limit) / cluster.sharers();
     }
 
     /** After an outage or a restart of Redis: this replica's calls of the window go back where Redis lacks them. */
@@ -362,8 +336,12 @@ public class RequestBudget {
 
     // ---- what the meters, the status page and the health check read ----
 
+    /** The limit in force on this replica: the cluster's with Redis, its local share while Redis is away. */
     public int limit() {
-        return cluster.shared() ? lastLimit : local.effectiveLimit(limit);
+        if (cluster.shared()) {
+            return lastLimit;
+        }
+        return shared == null ? local.effectiveLimit(limit) : localShare();
     }
 
     /** Calls in the current window: the cluster's as Redis last said, else this replica's own. */

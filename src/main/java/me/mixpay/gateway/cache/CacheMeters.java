@@ -18,6 +18,12 @@ final class CacheMeters {
     static final String MISS = "miss";
     static final String STALE = "stale";
     static final String COALESCED = "coalesced";
+    private static final String REFRESHED = "refreshed";
+    private static final String FAILED = "failed";
+    private static final String REPLIES = "mixpay.gateway.cache.replies";
+    private static final String REPLIES_HELP = "Cacheable GETs by how they were answered";
+    private static final String REVALIDATIONS = "mixpay.gateway.cache.revalidations";
+    private static final String REVALIDATIONS_HELP = "Background refreshes of cached replies near their end";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -30,6 +36,18 @@ final class CacheMeters {
                 .description("What the cached replies weigh against gateway.cache.max-bytes").register(registry);
     }
 
+    /** Every series of a group exists from start-up, so dashboards and alerts see zeros, not gaps. */
+    void register(String route, boolean revalidates) {
+        for (String result : new String[] { HIT, MISS, STALE, COALESCED }) {
+            counter(REPLIES, REPLIES_HELP, route, "result", result);
+        }
+        if (revalidates) {
+            for (String outcome : new String[] { REFRESHED, FAILED }) {
+                counter(REVALIDATIONS, REVALIDATIONS_HELP, route, "outcome", outcome);
+            }
+        }
+    }
+
     void pollInterval(String route, CachePolicy policy) {
         Gauge.builder("mixpay.gateway.poll.interval", policy, p -> p.pollIntervalMillis() / 1000.0).baseUnit("seconds")
                 .tag("route", route)
@@ -39,17 +57,16 @@ final class CacheMeters {
 
     /** One answer: hit, miss, stale or coalesced. */
     void answered(String route, String result) {
-        count("mixpay.gateway.cache.replies", "Cacheable GETs by how they were answered", route, "result", result);
+        counter(REPLIES, REPLIES_HELP, route, "result", result).increment();
     }
 
     /** A background refresh of an entry near its end: refreshed or failed. */
-    void revalidated(String route, String outcome) {
-        count("mixpay.gateway.cache.revalidations", "Background refreshes of cached replies near their end", route,
-                "outcome", outcome);
+    void revalidated(String route, boolean refreshed) {
+        counter(REVALIDATIONS, REVALIDATIONS_HELP, route, "outcome", refreshed ? REFRESHED : FAILED).increment();
     }
 
-    private void count(String name, String description, String route, String tag, String value) {
-        counters.computeIfAbsent(name + '|' + route + '|' + value, absent -> Counter.builder(name)
-                .description(description).tag("route", route).tag(tag, value).register(registry)).increment();
+    private Counter counter(String name, String description, String route, String tag, String value) {
+        return counters.computeIfAbsent(name + '|' + route + '|' + value, absent -> Counter.builder(name)
+                .description(description).tag("route", route).tag(tag, value).register(registry));
     }
 }

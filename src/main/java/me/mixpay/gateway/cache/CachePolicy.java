@@ -42,10 +42,6 @@ final class CachePolicy {
         return polls ? minIntervalMillis > 0 || finalMillis > 0 : ttlMillis > 0;
     }
 
-    long staleMillis() {
-        return staleMillis;
-    }
-
     /**
      * A pending poll's answer is fresh for this long. From half of the class's share of the window used,
      * the interval grows with the fill up to {@code max-interval}: polls give way before the budget is
@@ -65,21 +61,36 @@ final class CachePolicy {
         return !polls && entry.endingAt(now, revalidate);
     }
 
-    /** How long this reply answers the same GET; 0 when it must not be kept. */
-    long freshMillis(UpstreamReply reply) {
+    /** Whether the entry still answers without MixPay: a pending poll by the interval in force now. */
+    boolean freshAt(CachedReply entry, long now) {
+        return entry.paced() ? entry.youngerThan(pollIntervalMillis(), now) : entry.freshAt(now);
+    }
+
+    /** The entry to keep for this reply, or null when it must not be kept. */
+    CachedReply entryFor(UpstreamReply reply, long now) {
+        if (!storable(reply)) {
+            return null;
+        }
+        if (!polls) {
+            return ttlMillis > 0 ? CachedReply.of(reply, now, ttlMillis, staleMillis, false) : null;
+        }
+        if (PollAnswer.isFinal(reply)) {
+            return finalMillis > 0 ? CachedReply.of(reply, now, finalMillis, staleMillis, false) : null;
+        }
+        // A pending answer is kept for the longest the pacing may stretch to, and judged when read.
+        return minIntervalMillis > 0 ? CachedReply.of(reply, now, maxIntervalMillis, staleMillis, true) : null;
+    }
+
+    /** Only success envelopes, and nothing MixPay marked as one caller's own. */
+    private static boolean storable(UpstreamReply reply) {
         if (reply.status() != 200 || !reply.inspection().isSuccess() || reply.headers().contains(HttpHeaders.SET_COOKIE)) {
-            return 0;
+            return false;
         }
         String control = reply.headers().get(HttpHeaders.CACHE_CONTROL);
-        if (control != null) {
-            String directives = control.toLowerCase(Locale.ROOT);
-            if (directives.contains("no-store") || directives.contains("private")) {
-                return 0;
-            }
+        if (control == null) {
+            return true;
         }
-        if (polls) {
-            return PollAnswer.isFinal(reply) ? finalMillis : pollIntervalMillis();
-        }
-        return ttlMillis;
+        String directives = control.toLowerCase(Locale.ROOT);
+        return !directives.contains("no-store") && !directives.contains("private");
     }
 }

@@ -17,16 +17,17 @@ import me.mixpay.gateway.proxy.UpstreamReply;
  * One success reply of MixPay's, kept with when it arrived and for how long it answers: fresh until
  * {@code storedAt + freshMillis}, then stale (only while MixPay cannot answer) for {@code staleMillis}.
  * The times are wall-clock milliseconds, so an entry written to Redis by one replica reads the same on
- * another.
+ * another. A {@code paced} entry is a pending payment status: {@code freshMillis} is the longest it may
+ * answer, and whether it still does is decided when it is read, by the poll interval then in force.
  */
 record CachedReply(int status, List<Map.Entry<String, String>> headers, byte[] body, Long code, long storedAt,
-        long freshMillis, long staleMillis) {
+        long freshMillis, long staleMillis, boolean paced) {
 
     /** Headers that described MixPay's state when the reply was sent, not the reply: never replayed. */
     private static final List<String> NOT_KEPT = List.of("x-ratelimit-limit", "x-ratelimit-remaining", "set-cookie",
             "age", "content-length");
 
-    static CachedReply of(UpstreamReply reply, long now, long freshMillis, long staleMillis) {
+    static CachedReply of(UpstreamReply reply, long now, long freshMillis, long staleMillis, boolean paced) {
         List<Map.Entry<String, String>> kept = new ArrayList<>();
         for (Map.Entry<String, String> header : reply.headers()) {
             if (!NOT_KEPT.contains(header.getKey().toLowerCase(java.util.Locale.ROOT))) {
@@ -34,11 +35,16 @@ record CachedReply(int status, List<Map.Entry<String, String>> headers, byte[] b
             }
         }
         return new CachedReply(reply.status(), List.copyOf(kept), reply.body().getBytes(), reply.inspection().code(), now,
-                freshMillis, staleMillis);
+                freshMillis, staleMillis, paced);
     }
 
     boolean freshAt(long now) {
         return now < storedAt + freshMillis;
+    }
+
+    /** Fresh for a caller that allows it to be at most {@code maxAgeMillis} old. */
+    boolean youngerThan(long maxAgeMillis, long now) {
+        return now < storedAt + Math.min(freshMillis, maxAgeMillis);
     }
 
     boolean usableStaleAt(long now) {
@@ -79,7 +85,7 @@ record CachedReply(int status, List<Map.Entry<String, String>> headers, byte[] b
         JsonArray headerList = new JsonArray();
         headers.forEach(header -> headerList.add(new JsonArray().add(header.getKey()).add(header.getValue())));
         return new JsonObject().put("status", status).put("headers", headerList).put("body", body).put("code", code)
-                .put("storedAt", storedAt).put("freshMillis", freshMillis).put("staleMillis", staleMillis).encode();
+                .put("storedAt", storedAt).put("freshMillis", freshMillis).put("staleMillis", staleMillis).put("paced", paced).encode();
     }
 
     /** The entry another replica wrote, or null when it cannot be read (written by another version, say). */
@@ -92,7 +98,8 @@ record CachedReply(int status, List<Map.Entry<String, String>> headers, byte[] b
                 headers.add(Map.entry(pair.getString(0), pair.getString(1)));
             }
             return new CachedReply(entry.getInteger("status"), List.copyOf(headers), entry.getBinary("body"),
-                    entry.getLong("code"), entry.getLong("storedAt"), entry.getLong("freshMillis"), entry.getLong("staleMillis"));
+                    entry.getLong("code"), entry.getLong("storedAt"), entry.getLong("freshMillis"), entry.getLong("staleMillis"),
+                    entry.getBoolean("paced", false));
         } catch (RuntimeException unreadable) {
             return null;
         }

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -31,6 +32,7 @@ import me.mixpay.gateway.resilience.RouteTable;
  * already in flight for the same question ({@code coalesced}). Everything else goes on to MixPay
  * ({@code miss}) and, when it may be kept, is stored on the way back. Hits spend no budget.
  */
+@Startup
 @ApplicationScoped
 public class LookupCache {
 
@@ -59,6 +61,7 @@ public class LookupCache {
             if (group.policy().idempotent()) {
                 CachePolicy policy = new CachePolicy(group.policy(), group.priority(), budget);
                 policies.put(group.name(), policy);
+                meters.register(group.name(), policy.stores() && !policy.polls());
                 if (policy.polls()) {
                     meters.pollInterval(group.name(), policy);
                 }
@@ -81,9 +84,9 @@ public class LookupCache {
         if (!policy.stores()) {
             return coalesce ? fetch(key, exchange, group, policy, next) : next.forward(exchange);
         }
-        return store.get(key).chain(entry -> {
+        return store.get(key, entry -> policy.freshAt(entry, System.currentTimeMillis())).chain(entry -> {
             long now = System.currentTimeMillis();
-            if (entry != null && entry.freshAt(now)) {
+            if (entry != null && policy.freshAt(entry, now)) {
                 if (policy.revalidates(entry, now)) {
                     revalidate(key, exchange, group, policy, next);
                 }
@@ -122,9 +125,9 @@ public class LookupCache {
         if (reply == null || !policy.stores()) {
             return;
         }
-        long fresh = policy.freshMillis(reply);
-        if (fresh > 0) {
-            store.put(key, CachedReply.of(reply, System.currentTimeMillis(), fresh, policy.staleMillis()));
+        CachedReply entry = policy.entryFor(reply, System.currentTimeMillis());
+        if (entry != null) {
+            store.put(key, entry);
         }
     }
 
@@ -136,10 +139,9 @@ public class LookupCache {
         ProxyExchange refresh = exchange.sibling("-revalidate");
         refresh.route(group.name());
         inFlight.join(key, () -> call(key, refresh, policy, next)).outcome().subscribe().with(
-                outcome -> meters.revalidated(group.name(), outcome.reply() != null && outcome.reply().inspection().isSuccess()
-                        ? "refreshed" : "failed"),
+                outcome -> meters.revalidated(group.name(), outcome.reply() != null && outcome.reply().inspection().isSuccess()),
                 failure -> {
-                    meters.revalidated(group.name(), "failed");
+                    meters.revalidated(group.name(), false);
                     LOG.debugf(failure, "background refresh of a cached %s reply failed", group.name());
                 });
     }

@@ -57,10 +57,13 @@ final class ReplyStore {
         return TimeUnit.MILLISECONDS.toNanos(Math.max(1, entry.expiresAt() - System.currentTimeMillis()));
     }
 
-    /** This replica's entry, or Redis' when it is fresher; null when neither has one. */
-    Uni<CachedReply> get(CacheKey key) {
+    /**
+     * This replica's entry, or Redis' when it is newer; null when neither has one. Redis is asked only
+     * when this replica's own entry is not {@code fresh}.
+     */
+    Uni<CachedReply> get(CacheKey key, java.util.function.Predicate<CachedReply> fresh) {
         CachedReply mine = local.getIfPresent(key);
-        if (redis == null || !redis.up() || (mine != null && mine.freshAt(System.currentTimeMillis()))) {
+        if (redis == null || !redis.up() || (mine != null && fresh.test(mine))) {
             return Uni.createFrom().item(mine);
         }
         return Uni.createFrom().completionStage(() -> redis.get(redisKey(key)).toCompletionStage())

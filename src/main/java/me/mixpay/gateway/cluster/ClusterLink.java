@@ -18,8 +18,8 @@ import me.mixpay.gateway.config.GatewayConfig;
 
 /**
  * This replica's membership of the cluster: its Redis link (when {@code gateway.cluster.redis-url} is
- * set), its heartbeat, and how many replicas it last saw, which sizes its local share of the budget
- * while Redis is away. Without Redis the replica is a cluster of one.
+ * set), its heartbeat, and how many replicas share the budget while Redis is away ({@link #sharers()}).
+ * Without Redis the replica is a cluster of one.
  * <p>
  * The heartbeat is the one periodic Redis call; the budget and the maintenance notices hang their own
  * periodic work on it ({@link #onTick}), so a request that does not go upstream never calls Redis.
@@ -44,6 +44,7 @@ public class ClusterLink {
     private final RedisLink redis;
     private final Vertx vertx;
     private final long heartbeatMillis;
+    private final int maxReplicas;
     private final AtomicInteger replicas = new AtomicInteger(1);
     private final List<Runnable> ticks = new CopyOnWriteArrayList<>();
     private long timer = -1;
@@ -51,11 +52,17 @@ public class ClusterLink {
     ClusterLink(Vertx vertx, GatewayConfig config) {
         this.vertx = vertx;
         this.heartbeatMillis = config.cluster().heartbeat().toMillis();
+        this.maxReplicas = config.cluster().maxReplicas();
+        if (maxReplicas < 1) {
+            throw new IllegalArgumentException("gateway.cluster.max-replicas must be at least 1, not " + maxReplicas);
+        }
         this.redis = config.cluster().redisUrl().filter(url -> !url.isBlank())
                 .map(url -> new RedisLink(vertx, url, config.cluster())).orElse(null);
         if (redis != null) {
             redis.onChange(() -> LOG.infof("cluster store: %s", mode()));
-            timer = vertx.setPeriodic(heartbeatMillis, heartbeatMillis, id -> tick());
+            // The first beat at once: a replica that starts without Redis says local-share within a
+            // connection attempt, not a heartbeat later.
+            timer = vertx.setPeriodic(1, heartbeatMillis, id -> tick());
         }
     }
 
@@ -94,9 +101,19 @@ public class ClusterLink {
         return redis != null && redis.up();
     }
 
-    /** Replicas seen at the last heartbeat (1 without Redis). */
+    /** Replicas seen at the last heartbeat (1 without Redis, and before any heartbeat succeeded). */
     public int replicas() {
         return replicas.get();
+    }
+
+    /**
+     * How many replicas the limit is divided among while Redis is away: {@code gateway.cluster.max-replicas},
+     * or the replicas last seen if more. Never the count seen alone: a replica that starts during the
+     * outage (a rolling update's surge, the HPA, a restart) has seen nobody and is seen by nobody, so
+     * only the configured maximum keeps every share together within the limit.
+     */
+    public int sharers() {
+        return Math.max(maxReplicas, replicas.get());
     }
 
     public String replica() {

@@ -129,6 +129,16 @@ public interface GatewayConfig {
         /** Prefix of every Redis key, so several gateways (or environments) can share one Redis. */
         @WithDefault("mixpay-gateway")
         String keyPrefix();
+
+        /**
+         * The most replicas that may ever run at once (the HPA's maximum plus the Deployment's surge).
+         * While Redis is away, each replica spends only the limit divided by this (or by the replicas it
+         * last saw, if more): a replica that starts during an outage has seen nobody, and the others
+         * cannot see it, so only this bound keeps their shares together within the limit. Too high only
+         * makes the outage budget smaller; too low lets the replicas spend more than the limit.
+         */
+        @WithDefault("4")
+        int maxReplicas();
     }
 
     /** Who may send traffic through the gateway. */

@@ -9,8 +9,9 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The simulator's MixPay side: every request outside {@code /_simulator}. In order: it is journaled (MixPay
- * saw it, whatever follows), counted against the rate limit, delayed, possibly made to misbehave, and
- * otherwise answered by its endpoint; a creation's reply may wait {@code creation-delay} more.
+ * saw it, whatever follows), counted against the rate limit, refused during maintenance, delayed, possibly
+ * made to misbehave, and otherwise answered by its endpoint; a creation's reply may wait
+ * {@code creation-delay} more.
  */
 final class MixPayApi {
 
@@ -18,12 +19,15 @@ final class MixPayApi {
     private final SimulatedEndpoints endpoints;
     private final SimulatedRateLimit rateLimit;
     private final RequestJournal journal;
+    private final SimulatedMaintenance maintenance;
 
-    MixPayApi(SimulatorSettings settings, SimulatedEndpoints endpoints, SimulatedRateLimit rateLimit, RequestJournal journal) {
+    MixPayApi(SimulatorSettings settings, SimulatedEndpoints endpoints, SimulatedRateLimit rateLimit, RequestJournal journal,
+            SimulatedMaintenance maintenance) {
         this.settings = settings;
         this.endpoints = endpoints;
         this.rateLimit = rateLimit;
         this.journal = journal;
+        this.maintenance = maintenance;
     }
 
     void handle(RoutingContext rc) {
@@ -43,6 +47,11 @@ final class MixPayApi {
         }
         if (!quota.admitted()) {
             answer(rc, entry, Answer.error(1429));
+            return;
+        }
+        long outOfService = maintenance.codeAt(now);
+        if (outOfService != 0) {
+            answer(rc, entry, Answer.error(outOfService));
             return;
         }
         MultiMap headers = rc.request().headers();

@@ -47,7 +47,11 @@ import me.mixpay.gateway.config.GatewayConfig;
  * {@code (payeeId, orderId)} already created), {@code byEndpoint}) and {@code requests}, each with
  * {@code timeMs}, {@code method}, {@code path}, {@code endpoint}, {@code caller}, {@code code} (null while
  * unanswered) and, for creations, {@code orderId}, {@code payeeId}, {@code traceId}, {@code repeat}.</li>
- * <li>{@code POST /_simulator/reset}: forgets payments, requests and rate-limit windows.</li>
+ * <li>{@code POST /_simulator/maintenance?for=60s[&code=40011]}: MixPay in maintenance for that long (any
+ * Quarkus duration): every API request past the rate limit is answered with the code (10008, 10009 or
+ * 40011; 40011 "The system is temporarily out of service." unless told); {@code DELETE} ends it early,
+ * {@code GET} tells what is left.</li>
+ * <li>{@code POST /_simulator/reset}: forgets payments, requests, rate-limit windows and maintenance.</li>
  * </ul>
  */
 public final class MixPaySimulator {
@@ -58,6 +62,7 @@ public final class MixPaySimulator {
     private final SimulatedPayments payments;
     private final SimulatedRateLimit rateLimit;
     private final RequestJournal journal;
+    private final SimulatedMaintenance maintenance = new SimulatedMaintenance();
     private Vertx vertx;
     private HttpServer server;
 
@@ -80,9 +85,9 @@ public final class MixPaySimulator {
         // Bodies are read for POST only: MixPay reads a GET's query string, and Vert.x refuses to decode a
         // form sent with a GET (a 500 where MixPay answers 1017).
         router.post().handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
-        new SimulatorControls(payments, journal, this::reset).mount(router);
+        new SimulatorControls(payments, journal, maintenance, this::reset).mount(router);
         SimulatedEndpoints endpoints = new SimulatedEndpoints(payments, this::settleLater);
-        router.route().handler(new MixPayApi(settings, endpoints, rateLimit, journal)::handle);
+        router.route().handler(new MixPayApi(settings, endpoints, rateLimit, journal, maintenance)::handle);
         server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port)).requestHandler(router);
         server.listen().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
         LOG.infof("MixPay simulator listening on http://127.0.0.1:%d (rate limit %s)", server.actualPort(),
@@ -114,8 +119,9 @@ public final class MixPaySimulator {
         return payments;
     }
 
-    /** Forgets payments, the journal and rate-limit windows (what {@code POST /_simulator/reset} does). */
+    /** Forgets payments, the journal, rate-limit windows and maintenance (what {@code POST /_simulator/reset} does). */
     public void reset() {
+        maintenance.end();
         payments.clear();
         journal.clear();
         rateLimit.clear();

@@ -1,7 +1,9 @@
 package me.mixpay.gateway.simulator;
 
+import java.time.Duration;
 import java.util.regex.Pattern;
 
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,11 +19,13 @@ final class SimulatorControls {
 
     private final SimulatedPayments payments;
     private final RequestJournal journal;
+    private final SimulatedMaintenance maintenance;
     private final Runnable reset;
 
-    SimulatorControls(SimulatedPayments payments, RequestJournal journal, Runnable reset) {
+    SimulatorControls(SimulatedPayments payments, RequestJournal journal, SimulatedMaintenance maintenance, Runnable reset) {
         this.payments = payments;
         this.journal = journal;
+        this.maintenance = maintenance;
         this.reset = reset;
     }
 
@@ -48,11 +52,45 @@ final class SimulatorControls {
             }
             reply(rc, 200, journal.toJson(sinceMs));
         });
+        router.post("/_simulator/maintenance").handler(this::beginMaintenance);
+        router.delete("/_simulator/maintenance").handler(rc -> {
+            maintenance.end();
+            replyMaintenance(rc);
+        });
+        router.get("/_simulator/maintenance").handler(this::replyMaintenance);
         router.post("/_simulator/reset").handler(rc -> {
             reset.run();
             reply(rc, 200, new JsonObject().put("reset", true));
         });
         router.route("/_simulator/*").handler(rc -> reply(rc, 404, new JsonObject().put("error", "no such control")));
+    }
+
+    private void beginMaintenance(RoutingContext rc) {
+        String code = rc.queryParams().get("code");
+        long answered = code == null ? 40011 : FAILURE_CODE.matcher(code).matches() ? Long.parseLong(code) : -1;
+        if (!SimulatedMaintenance.CODES.contains(answered)) {
+            reply(rc, 400, new JsonObject().put("error", "code is a maintenance code: " + SimulatedMaintenance.CODES));
+            return;
+        }
+        Duration length;
+        try {
+            length = DurationConverter.parseDuration(rc.queryParams().get("for"));
+        } catch (RuntimeException unreadable) {
+            length = null;
+        }
+        if (length == null || length.isNegative() || length.isZero()) {
+            reply(rc, 400, new JsonObject().put("error", "for is a positive duration, e.g. 60s"));
+            return;
+        }
+        maintenance.begin(System.currentTimeMillis(), length.toMillis(), answered);
+        replyMaintenance(rc);
+    }
+
+    private void replyMaintenance(RoutingContext rc) {
+        long now = System.currentTimeMillis();
+        long code = maintenance.codeAt(now);
+        reply(rc, 200, new JsonObject().put("maintenance", code != 0).put("code", code == 0 ? null : code)
+                .put("leftMs", code == 0 ? 0 : maintenance.leftAt(now)));
     }
 
     /** Paying a paid payment again is fine; paying a failed one (or failing a paid one) is a conflict. */

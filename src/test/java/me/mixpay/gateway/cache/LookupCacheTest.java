@@ -62,8 +62,9 @@ class LookupCacheTest {
     @Test
     void aRepeatedLookUpCallsMixPayOncePerTtlAndSaysHitWithItsAge() throws Exception {
         String query = "/v1/setting/payment_assets?quoteAssetId=usd&quoteAmount=" + uniqueAmount();
-        long stored = System.currentTimeMillis();
         Response first = given().get(query);
+        // The entry was stored before the reply arrived here: from now, 3 s is past its TTL.
+        long stored = System.currentTimeMillis();
         first.then().statusCode(200).header("X-Gateway-Cache", "miss").header("X-Gateway-Route", "settings");
         Thread.sleep(1100);
         // The same question in another spelling is the same entry.
@@ -187,7 +188,8 @@ class LookupCacheTest {
             paidAt[0] = System.currentTimeMillis();
             for (Future<Long> seen : successSeen) {
                 long at = seen.get(15, TimeUnit.SECONDS);
-                assertThat(at - paidAt[0]).as("success seen within one interval of the payment").isLessThan(2_000 + 500);
+                // One interval, plus the client's own 200 ms between polls, plus slack for a loaded machine.
+                assertThat(at - paidAt[0]).as("success seen within one interval of the payment").isLessThan(2_000 + 200 + 800);
             }
         } finally {
             clients.shutdownNow();

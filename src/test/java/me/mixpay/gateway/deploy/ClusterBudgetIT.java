@@ -3,6 +3,7 @@ package me.mixpay.gateway.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -56,10 +57,12 @@ class ClusterBudgetIT {
     static PackagedGateway b;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final AtomicInteger ORDERS = new AtomicInteger();
+    /** The replicas' environment; a test may start another replica from it. */
+    static final Map<String, String> ENV = new HashMap<>();
 
     @BeforeAll
     static void startCluster() throws Exception {
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = ENV;
         env.put("GATEWAY_BUDGET_LIMIT", Integer.toString(LIMIT));
         env.put("GATEWAY_BUDGET_WINDOW", WINDOW_MILLIS + "ms");
         env.put("GATEWAY_BUDGET_SEND_MARGIN", MARGIN_MILLIS + "ms");
@@ -218,6 +221,36 @@ class ClusterBudgetIT {
     }
 
     @Test
+    void aReplicaThatStartsWithoutRedisSpendsOnlyTheLimitDividedByMaxReplicasAndSaysLocalShare() throws Exception {
+        Map<String, String> env = new HashMap<>(ENV);
+        env.put("GATEWAY_UPSTREAM_BASE_URL", mixpay.baseUrl());
+        // Redis' address, but nothing listens there: the replica never sees the cluster.
+        env.put("GATEWAY_CLUSTER_REDIS_URL", "redis://127.0.0.1:" + unusedPort());
+        env.put("GATEWAY_CLUSTER_MAX_REPLICAS", "4");
+        // Creations that cannot be served within 3 s are refused at once rather than waiting 15 s.
+        env.put("GATEWAY_ROUTES_PAYMENTS_TIMEOUT_OVERALL", "3s");
+        int share = LIMIT / 4;
+        try (PackagedGateway alone = PackagedGateway.start(env)) {
+            JsonObject details = awaitBudgetStore(alone, "local-share");
+            assertThat(details.getInteger("limit")).as("the share in force, not the whole limit").isEqualTo(share);
+            awaitMetric(alone, "mixpay_gateway_budget_limit", share);
+
+            List<Callable<HttpResponse<String>>> creations = new ArrayList<>();
+            for (int i = 0; i < LIMIT; i++) {
+                creations.add(() -> send(alone, KEY_SHOP, "create"));
+            }
+            List<HttpResponse<String>> replies = runAll(creations);
+
+            assertThat(replies.stream().map(HttpResponse::statusCode).collect(Collectors.toSet())).isSubsetOf(200, 429);
+            assertThat(replies.stream().filter(r -> r.statusCode() == 200).count()).as("the share was spent").isGreaterThanOrEqualTo(share);
+            List<JsonObject> seen = journal();
+            assertThat(seen).hasSizeGreaterThanOrEqualTo(share);
+            assertAtMostPerWindow(seen, share, WINDOW_MILLIS);
+            assertThat(alone.log()).contains("Redis is unreachable");
+        }
+    }
+
+    @Test
     void aLowRemainingFromMixPaySlowsBothReplicasAndA1429PausesBoth() throws Exception {
         // Another client behind the same address spends 8 of MixPay's 10 calls.
         for (int i = 0; i < LIMIT - 2; i++) {
@@ -267,8 +300,12 @@ class ClusterBudgetIT {
 
     // ---- helpers ----
 
-    /** What MixPay saw since the last reset, from the simulator's own journal. */
     private static List<JsonObject> journal() throws IOException, InterruptedException {
+        return journal(mixpay);
+    }
+
+    /** What MixPay saw since the last reset, from the simulator's own journal. */
+    static List<JsonObject> journal(MixPaySimulator mixpay) throws IOException, InterruptedException {
         JsonArray requests = new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(mixpay.baseUrl() + "/_simulator/requests")).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).getJsonArray("requests");
         List<JsonObject> entries = new ArrayList<>();
@@ -313,16 +350,48 @@ class ClusterBudgetIT {
 
     /** Every window of MixPay's length holds at most its limit of the gateways' calls, and none was answered 1429. */
     private static void assertMixPaySawAtMostTheLimitPerWindowAndNo1429() throws IOException, InterruptedException {
-        List<Long> times = journal().stream().map(entry -> entry.getLong("timeMs")).sorted().toList();
-        for (int i = 0; i + LIMIT < times.size(); i++) {
-            assertThat(times.get(i + LIMIT) - times.get(i)).as("MixPay calls %d and %d", i, i + LIMIT)
-                    .isGreaterThanOrEqualTo(WINDOW_MILLIS);
-        }
+        assertAtMostPerWindow(journal(), LIMIT, WINDOW_MILLIS);
         assertThat(rateLimitedByMixPay()).as("1429s from MixPay").isZero();
+    }
+
+    /** No window of {@code windowMillis} holds more than {@code most} of these calls, by their arrival at MixPay. */
+    static void assertAtMostPerWindow(List<JsonObject> journal, int most, long windowMillis) {
+        List<Long> times = journal.stream().map(entry -> entry.getLong("timeMs")).sorted().toList();
+        for (int i = 0; i + most < times.size(); i++) {
+            assertThat(times.get(i + most) - times.get(i)).as("MixPay calls %d and %d", i, i + most)
+                    .isGreaterThanOrEqualTo(windowMillis);
+        }
     }
 
     private static long rateLimitedByMixPay() throws IOException, InterruptedException {
         return journal().stream().filter(entry -> Long.valueOf(1429).equals(entry.getLong("code"))).count();
+    }
+
+    /** The readiness check's budget details, once its store is the one expected. */
+    private static JsonObject awaitBudgetStore(PackagedGateway replica, String store) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(replica.management("/q/health/ready"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            last = ready.body();
+            assertThat(ready.statusCode()).as(last).isEqualTo(200);
+            JsonArray checks = new JsonObject(last).getJsonArray("checks");
+            for (int i = 0; i < checks.size(); i++) {
+                JsonObject check = checks.getJsonObject(i);
+                if ("mixpay-budget".equals(check.getString("name")) && store.equals(check.getJsonObject("data").getString("store"))) {
+                    return check.getJsonObject("data");
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the budget's store never became " + store + ": " + last);
+    }
+
+    private static int unusedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static void awaitMetric(PackagedGateway replica, String name, double value) throws Exception {

@@ -318,6 +318,36 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void everyOverlayWithRedisDividesTheLocalShareByAtLeastTheReplicasThatCanRun() {
+        int surge = Manifests.base("Deployment").path("spec").path("strategy").path("rollingUpdate").path("maxSurge").asInt();
+        int clusterMost = Manifests.base("HorizontalPodAutoscaler").path("spec").path("maxReplicas").asInt() + surge;
+        int prodMost = Manifests.in(PROD, "HorizontalPodAutoscaler", "mixpay-gateway").path("spec").path("maxReplicas").asInt() + surge;
+        String clusterSetting = maxReplicasIn(Manifests.in(CLUSTER, "ConfigMap", "mixpay-gateway-config"));
+        JsonNode prodConfig = Manifests.in(PROD, "ConfigMap", "mixpay-gateway-config");
+        String prodSetting = prodConfig.path("data").has(MAX_REPLICAS) ? maxReplicasIn(prodConfig) : clusterSetting;
+        assertThat(Integer.parseInt(clusterSetting)).as("cluster overlay: HPA maximum plus surge").isGreaterThanOrEqualTo(clusterMost);
+        assertThat(Integer.parseInt(prodSetting)).as("prod overlay: HPA maximum plus surge").isGreaterThanOrEqualTo(prodMost);
+
+        Manifests.kubectl().ifPresent(kubectl -> {
+            for (Path overlay : List.of(CLUSTER, PROD)) {
+                List<JsonNode> rendered = Manifests.render(kubectl, overlay.toString());
+                int most = Manifests.find(rendered, "HorizontalPodAutoscaler", "mixpay-gateway").path("spec").path("maxReplicas").asInt()
+                        + Manifests.find(rendered, "Deployment", "mixpay-gateway").path("spec").path("strategy").path("rollingUpdate")
+                                .path("maxSurge").asInt();
+                assertThat(Integer.parseInt(maxReplicasIn(Manifests.find(rendered, "ConfigMap", "mixpay-gateway-config"))))
+                        .as(overlay.toString()).isGreaterThanOrEqualTo(most);
+            }
+        });
+    }
+
+    private static final String MAX_REPLICAS = "GATEWAY_CLUSTER_MAX_REPLICAS";
+
+    private static String maxReplicasIn(JsonNode config) {
+        assertThat(config.path("data").has(MAX_REPLICAS)).as("%s in %s", MAX_REPLICAS, config.path("metadata")).isTrue();
+        return config.path("data").path(MAX_REPLICAS).asText();
+    }
+
+    @Test
     void prodBuildsOnTheClusterOverlay() {
         List<String> prod = new ArrayList<>();
         Manifests.kustomization(PROD).path("resources").forEach(r -> prod.add(r.asText()));

@@ -3,8 +3,11 @@ package me.mixpay.gateway.deploy;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,6 +54,17 @@ final class RedisProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("redis-server did not listen within 10 s:\n" + Files.readString(log));
+    }
+
+    /** One command through {@code redis-cli}; its output. */
+    String cli(String... command) throws IOException, InterruptedException {
+        String binary = Files.isExecutable(Path.of("/usr/bin/redis-cli")) ? "/usr/bin/redis-cli" : "redis-cli";
+        List<String> line = new ArrayList<>(List.of(binary, "-p", Integer.toString(port)));
+        line.addAll(List.of(command));
+        Process cli = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        cli.waitFor(10, TimeUnit.SECONDS);
+        return output;
     }
 
     /** SIGKILL: Redis vanishes mid-conversation, as a crashed pod does. */

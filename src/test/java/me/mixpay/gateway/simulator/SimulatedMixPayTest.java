@@ -123,6 +123,34 @@ class SimulatedMixPayTest {
     }
 
     @Test
+    void maintenanceAnswersEveryRequestWithItsCodeUntilItEnds() {
+        start(UnaryOperator.identity());
+        given().post(base + "/_simulator/maintenance?for=1500ms&code=10008").then().statusCode(200)
+                .body("maintenance", equalTo(true)).body("code", equalTo(10008));
+        given().get(base + "/v1/setting/payment_assets").then().statusCode(200).body("code", equalTo(10008))
+                .body("success", equalTo(false)).body("data", hasSize(0));
+        given().contentType("application/x-www-form-urlencoded").formParams(creation(order()))
+                .post(base + "/v1/payments").then().body("code", equalTo(10008));
+        assertThat(requests().getInt("counts.creations")).isZero();
+        await().atMost(Duration.ofSeconds(3)).until(
+                () -> given().get(base + "/v1/setting/payment_assets").<Integer>path("code") == 0);
+        given().get(base + "/_simulator/maintenance").then().body("maintenance", equalTo(false));
+
+        given().post(base + "/_simulator/maintenance?for=1m").then().statusCode(200).body("code", equalTo(40011));
+        given().get(base + "/v1/setting/quote_assets").then().body("code", equalTo(40011))
+                .body("message", equalTo("The system is temporarily out of service."));
+        given().delete(base + "/_simulator/maintenance").then().statusCode(200).body("maintenance", equalTo(false));
+        given().get(base + "/v1/setting/quote_assets").then().body("code", equalTo(0));
+        given().post(base + "/_simulator/maintenance?for=1m").then().statusCode(200);
+        given().post(base + "/_simulator/reset").then().statusCode(200);
+        given().get(base + "/v1/setting/quote_assets").then().body("code", equalTo(0));
+
+        given().post(base + "/_simulator/maintenance?for=1m&code=1429").then().statusCode(400);
+        given().post(base + "/_simulator/maintenance?for=soon").then().statusCode(400);
+        given().post(base + "/_simulator/maintenance").then().statusCode(400);
+    }
+
+    @Test
     void payAfterSettlesEachPaymentWithinItsRange() {
         start(s -> s.withPayAfter(PayAfter.parse("50ms-200ms"), PaymentStatus.FAILED));
         String traceId = create(order()).path("data.traceId");

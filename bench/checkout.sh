@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# The checkout benchmark (issue #22): a merchant workload against the simulator with MixPay's limit on,
+# the same workload in one run directly, through nginx as a careful operator configures it, through one
+# gateway and through two gateway replicas sharing a Redis; then the gateway again with MixPay in
+# maintenance for a minute in the middle. docs/benchmark.md, "Checkout benchmark", explains it.
+#
+#   bench/checkout.sh           full run (~17 min): 180 s per target (CHECKOUT_SECONDS), 12 merchants
+#   bench/checkout.sh --smoke   ~20 s of workload, 4 s per target: everything starts, checkouts complete
+#                               and the report is written (used by CI; the figures mean nothing)
+#
+# Scale: MixPay allows 60 calls per 60 s; here 20 per 10 s (CHECKOUT_LIMIT, CHECKOUT_WINDOW_S), so a run
+# fits in minutes. What is timed against the budget is scaled by the same factor: mixpayjs' 20 s timeout
+# (CHECKOUT_CLIENT_TIMEOUT_MS, 3300) and the gateway's 15 s per request (CHECKOUT_GATEWAY_TIMEOUT_MS, 2500;
+# its 8 s per attempt 1500). The poll interval (2 s) and the payer's delay (5-30 s) are the merchant's and
+# MixPay's real times. CHECKOUT_GATEWAY_ENV="NAME=value ..." adds gateway settings (e.g. the cache's).
+#
+# Needs nginx and redis-server (Debian packages), Java 17; builds the jar and test classes if missing.
+# Writes bench/results/checkout-<time>/{results.csv,summary.md,chart.png,<target>.json,*.log}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+SMOKE=false
+[ "${1:-}" = "--smoke" ] && SMOKE=true
+
+SECONDS_PER_TARGET=${CHECKOUT_SECONDS:-180}
+WORKERS=${CHECKOUT_WORKERS:-12}
+RESEND_SHARE=${CHECKOUT_RESEND_SHARE:-0.25}
+LIMIT=${CHECKOUT_LIMIT:-20}
+WINDOW_S=${CHECKOUT_WINDOW_S:-10}
+PAY_AFTER=${CHECKOUT_PAY_AFTER:-5s-30s}
+POLL_MS=${CHECKOUT_POLL_INTERVAL_MS:-2000}
+CLIENT_TIMEOUT_MS=${CHECKOUT_CLIENT_TIMEOUT_MS:-3300}
+GATEWAY_TIMEOUT_MS=${CHECKOUT_GATEWAY_TIMEOUT_MS:-2500}
+GATEWAY_ATTEMPT_MS=${CHECKOUT_GATEWAY_ATTEMPT_MS:-1500}
+MAINTENANCE_AT=${CHECKOUT_MAINTENANCE_AT_S:-60}
+MAINTENANCE_FOR=${CHECKOUT_MAINTENANCE_FOR_S:-60}
+PORT_BASE=${CHECKOUT_PORT_BASE:-28280}
+if $SMOKE; then
+  # Short enough for CI, long enough for one checkout per merchant: payers pay within the first poll, and
+  # the limit is raised so that the few seconds are not all 1429.
+  SECONDS_PER_TARGET=4 WORKERS=4 PAY_AFTER=200ms-1000ms LIMIT=200 MAINTENANCE_AT=1 MAINTENANCE_FOR=2
+fi
+# The poll-age target: twice the interval, plus the longest a poll waits for budget in the gateway (its
+# request timeout less the 250 ms it keeps to answer budget_exhausted in time).
+POLL_AGE_BOUND_MS=$(( 2 * POLL_MS + GATEWAY_TIMEOUT_MS - 250 ))
+
+SIMULATOR=$((PORT_BASE + 1)) NGINX=$((PORT_BASE + 11)) LIMITER=$((PORT_BASE + 12))
+GATEWAY=$PORT_BASE GATEWAY_MGMT=$((PORT_BASE + 1000)) GATEWAY_B=$((PORT_BASE + 100)) GATEWAY_B_MGMT=$((PORT_BASE + 1100))
+for port in $SIMULATOR $NGINX $LIMITER $GATEWAY $GATEWAY_MGMT $GATEWAY_B $GATEWAY_B_MGMT; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is taken (another benchmark?); CHECKOUT_PORT_BASE moves them all" >&2; exit 1
+  fi
+done
+
+command -v nginx >/dev/null && command -v redis-server >/dev/null || { echo "needs nginx and redis-server: apt-get install nginx redis-server" >&2; exit 1; }
+JAR=target/quarkus-app/quarkus-run.jar
+[ -f "$JAR" ] || ./mvnw -B -q -ntp package -DskipTests
+[ -f target/test-classes/me/mixpay/gateway/bench/CheckoutWorkload.class ] || ./mvnw -B -q -ntp test-compile
+JVM_OPTS=$(bench/image-jvm-options)
+CLASSPATH_BENCH="target/classes:target/test-classes:$(./mvnw -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout 2>/dev/null)"
+
+BUILD="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +changes)"
+OUT=$ROOT/bench/results/checkout-$(date -u +%Y%m%dT%H%M%SZ)$($SMOKE && echo -smoke || true)
+RUN=$(mktemp -d)
+mkdir -p "$OUT"
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$RUN"; }
+trap cleanup EXIT
+
+wait_for() { # $1 URL $2 what
+  for _ in $(seq 150); do curl -sf "$1" >/dev/null && return; sleep 0.2; done
+  echo "$2 did not start" >&2; exit 1
+}
+
+# MixPay: the simulator, on its own, with MixPay's limit (scaled) and payers who pay after a while.
+java -Dgateway.simulator.rate-limit.limit="$LIMIT" -Dgateway.simulator.rate-limit.window="${WINDOW_S}s" \
+    -Dgateway.simulator.pay-after="$PAY_AFTER" -cp "$CLASSPATH_BENCH" me.mixpay.gateway.simulator.MixPaySimulator "$SIMULATOR" \
+    > "$OUT/simulator.log" 2>&1 &
+PIDS+=($!)
+wait_for "http://127.0.0.1:$SIMULATOR/_simulator/maintenance" simulator
+
+# nginx at MixPay's limit: the rate per second, with a burst of one window's worth.
+RATE=$(awk -v l="$LIMIT" -v w="$WINDOW_S" 'BEGIN { r = l / w; if (r == int(r)) printf "%dr/s", r; else printf "%dr/m", l * 60 / w }')
+sed -e "s#__RUN__#$RUN#g" -e "s#__SIMULATOR__#$SIMULATOR#g" -e "s#__LIMITER__#$LIMITER#g" -e "s#__NGINX__#$NGINX#g" \
+    -e "s#__RATE__#$RATE#g" -e "s#__BURST__#$LIMIT#g" bench/nginx-checkout.conf > "$RUN/nginx-checkout.conf"
+# nginx's workers run as another user when it is started as root: they must reach the cache under $RUN.
+chmod 711 "$RUN"
+nginx -p "$RUN" -c "$RUN/nginx-checkout.conf" & PIDS+=($!)
+
+KEY=bench-key-0123456789abcdef
+echo "bench:$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)" > "$RUN/merchant-keys"
+read -r -a EXTRA_ENV <<< "${CHECKOUT_GATEWAY_ENV:-}"
+GATEWAY_PIDS=()
+launch() { # $1 http port $2 management port $3 log name [$4 Redis URL]
+  local redis=()
+  [ -n "${4:-}" ] && redis=(GATEWAY_CLUSTER_REDIS_URL="$4")
+  local timeouts=() group
+  for group in SETTINGS ESTIMATES PAYMENT_RESULTS PAYMENTS DEFAULT; do
+    timeouts+=("GATEWAY_ROUTES_${group}_TIMEOUT_OVERALL=${GATEWAY_TIMEOUT_MS}ms" "GATEWAY_ROUTES_${group}_TIMEOUT_ATTEMPT=${GATEWAY_ATTEMPT_MS}ms")
+  done
+  # Shipped policies, MixPay's budget scaled as the simulator's limit is.
+  env GATEWAY_UPSTREAM_BASE_URL="http://127.0.0.1:$SIMULATOR" GATEWAY_AUTH_KEYS_FILE="$RUN/merchant-keys" \
+      GATEWAY_BUDGET_LIMIT="$LIMIT" GATEWAY_BUDGET_WINDOW="${WINDOW_S}s" "${timeouts[@]}" "${redis[@]}" \
+      QUARKUS_HTTP_PORT="$1" QUARKUS_MANAGEMENT_PORT="$2" "${EXTRA_ENV[@]}" \
+      java $JVM_OPTS -jar "$JAR" > "$OUT/$3.log" 2>&1 &
+  PIDS+=($!)
+  GATEWAY_PIDS+=($!)
+  wait_for "http://127.0.0.1:$2/q/health/ready" "gateway $3"
+}
+stop_gateways() {
+  for p in "${GATEWAY_PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  for p in "${GATEWAY_PIDS[@]:-}"; do [ -n "$p" ] && { wait "$p" 2>/dev/null || true; }; done
+  GATEWAY_PIDS=()
+}
+workload() { # $1 target $2 base URLs [$3... more settings]
+  local target=$1 bases=$2
+  shift 2
+  java -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.CheckoutWorkload target="$target" bases="$bases" \
+      simulator="http://127.0.0.1:$SIMULATOR" out="$OUT" key="$KEY" workers="$WORKERS" seconds="$SECONDS_PER_TARGET" \
+      resend-share="$RESEND_SHARE" poll-interval-ms="$POLL_MS" client-timeout-ms="$CLIENT_TIMEOUT_MS" "$@" \
+      2>> "$OUT/workload.log" | tee -a "$OUT/workload.log"
+}
+
+TARGETS=(direct nginx gateway gateway-2 gateway-maintenance)
+workload direct "http://127.0.0.1:$SIMULATOR"
+workload nginx "http://127.0.0.1:$NGINX"
+launch "$GATEWAY" "$GATEWAY_MGMT" gateway
+workload gateway "http://127.0.0.1:$GATEWAY"
+stop_gateways
+REDIS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no > "$OUT/redis.log" 2>&1 & PIDS+=($!)
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
+launch "$GATEWAY" "$GATEWAY_MGMT" gateway-2-a "redis://127.0.0.1:$REDIS_PORT"
+launch "$GATEWAY_B" "$GATEWAY_B_MGMT" gateway-2-b "redis://127.0.0.1:$REDIS_PORT"
+workload gateway-2 "http://127.0.0.1:$GATEWAY,http://127.0.0.1:$GATEWAY_B"
+stop_gateways
+launch "$GATEWAY" "$GATEWAY_MGMT" gateway-maintenance
+workload gateway-maintenance "http://127.0.0.1:$GATEWAY" maintenance-at="$MAINTENANCE_AT" maintenance-for="$MAINTENANCE_FOR"
+stop_gateways
+
+java -Djava.awt.headless=true -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.CheckoutReport "$OUT" "$POLL_AGE_BOUND_MS" "${TARGETS[@]}"
+{ echo
+  echo "Command: \`${CHECKOUT_COMMAND:-bench/checkout.sh${1:+ $1}}\`; limit $LIMIT per ${WINDOW_S} s, pay-after $PAY_AFTER, poll every $POLL_MS ms, mixpayjs timeout $CLIENT_TIMEOUT_MS ms, gateway timeout $GATEWAY_TIMEOUT_MS ms (attempt $GATEWAY_ATTEMPT_MS ms), maintenance from ${MAINTENANCE_AT} s for ${MAINTENANCE_FOR} s, extra gateway environment: ${CHECKOUT_GATEWAY_ENV:-none}; build $BUILD."; } >> "$OUT/summary.md"
+if $SMOKE; then
+  # The harness, not the gateway, is what the smoke checks: every target completed checkouts, and the
+  # maintenance run's merchants called while MixPay was in maintenance (its breaker then stays open
+  # longer than the smoke lasts, so that run need not complete any).
+  awk -F, 'NR > 1 && $1 != "gateway-maintenance" && $5 < 1 { print "smoke: no checkout completed for " $1; bad = 1 }
+           NR > 1 && $1 == "gateway-maintenance" && $(NF - 1) < 1 { print "smoke: no call during maintenance"; bad = 1 }
+           END { exit bad }' "$OUT/results.csv"
+fi
+cat "$OUT/summary.md"
+echo "results in $OUT"

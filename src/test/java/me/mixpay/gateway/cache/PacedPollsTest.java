@@ -1,0 +1,77 @@
+package me.mixpay.gateway.cache;
+
+import static io.restassured.RestAssured.given;
+import static me.mixpay.gateway.support.Management.management;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+import me.mixpay.gateway.support.SimulatorUpstream;
+
+/**
+ * Polls give way when the budget runs short: with a small budget (8 calls per 6 s: normal calls may
+ * fill 6), the poll interval stretches as the window fills, while a creation still goes at once.
+ */
+@QuarkusTest
+@TestProfile(PacedPollsTest.SmallBudget.class)
+class PacedPollsTest {
+
+    public static class SmallBudget extends SimulatorUpstream {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
+            config.put("gateway.budget.limit", "8");
+            config.put("gateway.budget.window", "6s");
+            return config;
+        }
+    }
+
+    @Test
+    void theIntervalStretchesAsTheWindowFillsAndCreationsDoNotWait() throws Exception {
+        assertThat(interval()).isEqualTo(2.0);
+        String watched = created();
+        String poll = "/v1/payments_result?orderId=" + watched + "&payeeId=" + LookupCacheTest.PAYEE;
+        given().get(poll).then().statusCode(200).header("X-Gateway-Cache", "miss");
+        // Three more polls of other payments: four normal calls of six, two creations (critical).
+        for (int i = 0; i < 3; i++) {
+            given().get("/v1/payments_result?orderId=" + UUID.randomUUID().toString().substring(0, 12) + "&payeeId="
+                    + LookupCacheTest.PAYEE).then().statusCode(200);
+        }
+        // The window holds 6 of the normal class's 6: the interval is at its stretch.
+        assertThat(interval()).isGreaterThan(2.0);
+        Thread.sleep(2_500);
+        // Past the 2 s minimum, the watched payment's answer is still reused, and says how old it is.
+        Response reused = given().get(poll);
+        reused.then().statusCode(200).header("X-Gateway-Cache", "hit");
+        assertThat(Integer.parseInt(reused.header("Age"))).isGreaterThanOrEqualTo(2);
+        // A creation is critical: it has its reserve and goes at once.
+        long start = System.nanoTime();
+        created();
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_000);
+    }
+
+    private static String created() {
+        String orderId = "pace" + UUID.randomUUID().toString().substring(0, 12);
+        given().contentType("application/x-www-form-urlencoded")
+                .formParams(Map.of("payeeId", LookupCacheTest.PAYEE, "orderId", orderId, "settlementAssetId", LookupCacheTest.BTC,
+                        "quoteAssetId", "usd", "quoteAmount", "10"))
+                .post("/v1/one_time_payment").then().statusCode(200).body("code", equalTo(0));
+        return orderId;
+    }
+
+    private static double interval() {
+        String line = management().get("/q/metrics").asString().lines()
+                .filter(l -> l.startsWith("mixpay_gateway_poll_interval_seconds{") && l.contains("route=\"payment-results\""))
+                .findFirst().orElseThrow();
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+}
