@@ -37,7 +37,6 @@ public class RequestBudget {
     static final String LIMIT_HEADER = "x-ratelimit-limit";
     static final String REMAINING_HEADER = "x-ratelimit-remaining";
     private final int limit;
-    private final BudgetShares shares;
     private final long windowMillis;
     private final LocalBudgetLog local;
     private final RedisBudgetLog shared;
@@ -62,7 +61,6 @@ public class RequestBudget {
     RequestBudget(GatewayConfig config, ClusterLink cluster, io.micrometer.core.instrument.MeterRegistry registry) {
         GatewayConfig.Budget budget = config.budget();
         BudgetShares shares = new BudgetShares(budget.criticalReserve(), budget.normalReserve());
-        this.shares = shares;
         this.limit = budget.limit();
         this.windowMillis = budget.window().toMillis();
         this.lastLimit = limit;
@@ -383,11 +381,5 @@ public class RequestBudget {
      */
     public boolean roomFor(Priority priority) {
         return queue.size() == 0 && blockedUntil.get(priority.ordinal()) <= System.currentTimeMillis();
-    }
-
-    /** How full the current window is for this class: its calls over what the class may take (1 = full). */
-    public double fill(Priority priority) {
-        int threshold = shares.threshold(priority, limit());
-        return threshold <= 0 ? 1 : (double) used() / threshold;
     }
 }

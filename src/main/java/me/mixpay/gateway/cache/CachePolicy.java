@@ -4,7 +4,6 @@ import java.util.Locale;
 
 import io.vertx.core.http.HttpHeaders;
 
-import me.mixpay.gateway.budget.Priority;
 import me.mixpay.gateway.budget.RequestBudget;
 import me.mixpay.gateway.config.RouteGroupConfig;
 import me.mixpay.gateway.proxy.UpstreamReply;
@@ -15,7 +14,6 @@ import me.mixpay.gateway.proxy.UpstreamReply;
  */
 final class CachePolicy {
 
-    private final Priority priority;
     private final long ttlMillis;
     private final long staleMillis;
     private final double revalidate;
@@ -23,11 +21,13 @@ final class CachePolicy {
     private final long minIntervalMillis;
     private final long maxIntervalMillis;
     private final long finalMillis;
+    private final double pollShare;
+    private final PendingPolls pending;
     private final RequestBudget budget;
 
-    CachePolicy(RouteGroupConfig config, Priority priority, RequestBudget budget) {
-        this.priority = priority;
+    CachePolicy(RouteGroupConfig config, RequestBudget budget) {
         this.budget = budget;
+        this.pollShare = Math.max(0.01, Math.min(1, config.poll().budgetShare()));
         this.ttlMillis = config.cache().ttl().toMillis();
         this.staleMillis = config.cache().maxStale().toMillis();
         this.revalidate = Math.max(0, Math.min(1, config.cache().revalidate()));
@@ -35,6 +35,7 @@ final class CachePolicy {
         this.minIntervalMillis = config.poll().minInterval().toMillis();
         this.maxIntervalMillis = Math.max(minIntervalMillis, config.poll().maxInterval().toMillis());
         this.finalMillis = config.poll().finalTtl().toMillis();
+        this.pending = new PendingPolls(maxIntervalMillis);
     }
 
     /** Whether the group keeps replies at all; when not, identical GETs in flight are still coalesced. */
@@ -43,13 +44,25 @@ final class CachePolicy {
     }
 
     /**
-     * A pending poll's answer is fresh for this long. From half of the class's share of the window used,
-     * the interval grows with the fill up to {@code max-interval}: polls give way before the budget is
-     * gone, and creations, which keep their reserve, never wait for them.
+     * A pending poll's answer is fresh for this long: the payments being polled share
+     * {@code poll.budget-share} of the budget, so the interval grows with their number (within
+     * {@code min-interval} and {@code max-interval}) and polls give way before any creation waits.
      */
     long pollIntervalMillis() {
-        double pressure = Math.max(0, Math.min(1, (budget.fill(priority) - 0.5) / 0.5));
-        return minIntervalMillis + Math.round((maxIntervalMillis - minIntervalMillis) * pressure);
+        // Each replica counts the payments polled through it, so it takes its replica's part of the share.
+        double callsPerWindow = Math.max(1, pollShare * budget.limit() / Math.max(1, budget.replicas()));
+        long paced = (long) Math.ceil(pending.count() * budget.windowMillis() / callsPerWindow);
+        return Math.max(minIntervalMillis, Math.min(maxIntervalMillis, paced));
+    }
+
+    /** A poll of a payment not yet final: it counts among those sharing the poll budget for a while. */
+    void polled(CacheKey key) {
+        pending.polled(key);
+    }
+
+    /** The payment's status is final: it no longer takes a share. */
+    void settled(CacheKey key) {
+        pending.settled(key);
     }
 
     boolean polls() {

@@ -39,6 +39,8 @@ public class LookupCache {
     private static final Logger LOG = Logger.getLogger(LookupCache.class);
     public static final String CACHE = "X-Gateway-Cache";
     static final String STALE_REASON = "X-Gateway-Stale-Reason";
+    /** On polls: the interval in force, in seconds; asking more often only gets the same answer. */
+    static final String POLL_INTERVAL = "X-Gateway-Poll-Interval";
 
     private final RouteTable routes;
     private final RequestBudget budget;
@@ -59,7 +61,7 @@ public class LookupCache {
         this.meters = new CacheMeters(registry, store);
         for (RouteGroup group : routes.groups()) {
             if (group.policy().idempotent()) {
-                CachePolicy policy = new CachePolicy(group.policy(), group.priority(), budget);
+                CachePolicy policy = new CachePolicy(group.policy(), budget);
                 policies.put(group.name(), policy);
                 meters.register(group.name(), policy.stores() && !policy.polls());
                 if (policy.polls()) {
@@ -86,11 +88,18 @@ public class LookupCache {
         }
         return store.get(key, entry -> policy.freshAt(entry, System.currentTimeMillis())).chain(entry -> {
             long now = System.currentTimeMillis();
+            if (policy.polls() && (entry == null || entry.paced())) {
+                policy.polled(key);
+            }
             if (entry != null && policy.freshAt(entry, now)) {
                 if (policy.revalidates(entry, now)) {
                     revalidate(key, exchange, group, policy, next);
                 }
-                return Uni.createFrom().item(answer(group, entry, CacheMeters.HIT, null, now));
+                return Uni.createFrom().item(paced(policy, answer(group, entry, CacheMeters.HIT, null, now)));
+            }
+            if (entry != null && entry.paced() && entry.usableStaleAt(now) && !budget.roomFor(group.priority())) {
+                // A pending status a little older rather than a wait for budget a creation may need.
+                return Uni.createFrom().item(paced(policy, answer(group, entry, CacheMeters.HIT, null, now)));
             }
             CachedReply stale = entry != null && entry.usableStaleAt(now) ? entry : null;
             if (stale != null && !budget.roomFor(group.priority())) {
@@ -112,7 +121,7 @@ public class LookupCache {
         String result = joined.leader() ? CacheMeters.MISS : CacheMeters.COALESCED;
         return joined.outcome().map(outcome -> {
             meters.answered(group.name(), result);
-            return tagged(outcome, result, joined.leader());
+            return paced(policy, tagged(outcome, result, joined.leader()));
         });
     }
 
@@ -128,6 +137,9 @@ public class LookupCache {
         CachedReply entry = policy.entryFor(reply, System.currentTimeMillis());
         if (entry != null) {
             store.put(key, entry);
+            if (policy.polls() && !entry.paced()) {
+                policy.settled(key);
+            }
         }
     }
 
@@ -192,6 +204,14 @@ public class LookupCache {
         UpstreamReply reply = outcome.reply();
         return Forwarded.replied(leader ? reply
                 : new UpstreamReply(reply.status(), reply.headers(), reply.body().copy(), reply.inspection()), headers);
+    }
+
+    /** Tells a poller how often asking is worth it, so a client can follow the gateway's pace. */
+    private static Forwarded paced(CachePolicy policy, Forwarded answer) {
+        if (policy.polls()) {
+            answer.headers().set(POLL_INTERVAL, Long.toString((policy.pollIntervalMillis() + 999) / 1000));
+        }
+        return answer;
     }
 
     /** Forgets this replica's entries (for tests); Redis' entries expire on their own. */

@@ -92,13 +92,21 @@ public interface RouteGroupConfig {
         Duration minInterval();
 
         /**
-         * How far the interval may stretch while the budget is short: from half of this class's share of
-         * the window used, it grows with the fill until it reaches this, so polls give way before any
-         * creation waits. At MixPay's 60 calls a minute, twenty pending payments polled every 30 s already
-         * take two thirds of it.
+         * The longest the interval may stretch to while many payments are pending at once (see
+         * {@link #budgetShare()}).
          */
         @WithDefault("30s")
         Duration maxInterval();
+
+        /**
+         * Share of the budget's limit that polls of pending payments may spend together. With P payments
+         * polled, each is asked of MixPay at most every {@code P x window / (share x limit)}, never more
+         * often than {@link #minInterval()}: at MixPay's 60 a minute and the default half, ten pending
+         * payments are asked every 20 s, and the other half of the budget stays for creations and
+         * look-ups however many merchants poll.
+         */
+        @WithDefault("0.5")
+        double budgetShare();
 
         /** How long a final status is reused: it never changes once MixPay has said it. */
         @WithDefault("10m")

@@ -30,6 +30,13 @@ final class CheckoutTally {
     private final Map<String, Calls> calls = new TreeMap<>();
     private final List<Long> pollAgeMs = new ArrayList<>();
     private final List<Long> pollAgeHeaderS = new ArrayList<>();
+    /** Each poll answer's age less twice the poll interval it came under (the gateway's, or the merchant's own). */
+    private final List<Long> pollAgeOverTwoIntervalsMs = new ArrayList<>();
+    private final long pollIntervalMs;
+
+    CheckoutTally(long pollIntervalMs) {
+        this.pollIntervalMs = pollIntervalMs;
+    }
     private final Map<String, Long> outcomes = new TreeMap<>();
     private final List<Long> completedAtMs = new ArrayList<>();
     private long creationsTried;
@@ -53,7 +60,11 @@ final class CheckoutTally {
         if (kind.equals("poll") && reply.ok()) {
             Long stamped = reply.envelope().getLong("timestampMs");
             if (stamped != null) {
-                pollAgeMs.add(Math.max(0, System.currentTimeMillis() - stamped));
+                long age = Math.max(0, System.currentTimeMillis() - stamped);
+                pollAgeMs.add(age);
+                long interval = reply.header("X-Gateway-Poll-Interval").map(s -> Long.parseLong(s.trim()) * 1000)
+                        .orElse(pollIntervalMs);
+                pollAgeOverTwoIntervalsMs.add(age - 2 * Math.max(pollIntervalMs, interval));
             }
             reply.header("Age").ifPresent(age -> pollAgeHeaderS.add(Long.parseLong(age.trim())));
         }
@@ -90,7 +101,8 @@ final class CheckoutTally {
         return new JsonObject().put("calls", perKind)
                 .put("checkouts", counts(outcomes)).put("completedAtMs", new JsonArray(new ArrayList<>(completedAtMs)))
                 .put("creations", new JsonObject().put("tried", creationsTried).put("succeeded", creationsSucceeded))
-                .put("pollAgeMs", summary(pollAgeMs)).put("pollAgeHeaderS", summary(pollAgeHeaderS));
+                .put("pollAgeMs", summary(pollAgeMs)).put("pollAgeHeaderS", summary(pollAgeHeaderS))
+                .put("pollAgeOverTwoIntervalsMs", summary(pollAgeOverTwoIntervalsMs));
     }
 
     private static JsonObject summary(List<Long> values) {

@@ -55,7 +55,7 @@ public final class CheckoutWorkload {
         MaintenanceClock clock = new MaintenanceClock(maintenanceFor * 1000);
         Checkout.Timing timing = new Checkout.Timing(start + seconds * 1000, Long.parseLong(settings.get("poll-interval-ms")),
                 Long.parseLong(settings.get("give-up-ms")), clock);
-        CheckoutTally tally = new CheckoutTally();
+        CheckoutTally tally = new CheckoutTally(Long.parseLong(settings.get("poll-interval-ms")));
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < workers; i++) {
             MerchantClient client = new MerchantClient(bases.get(i % bases.size()), settings.get("key"), i < resenders,
