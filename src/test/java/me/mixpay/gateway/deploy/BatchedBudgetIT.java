@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import io.vertx.core.json.JsonObject;
 
 import me.mixpay.gateway.auth.MerchantKeys;
-import me.mixpay.gateway.simulator.MixPaySimulator;
 import me.mixpay.gateway.simulator.SimulatorSettings;
 
 /**
@@ -39,10 +38,6 @@ class BatchedBudgetIT {
     static final long WINDOW_MILLIS = 3000;
 
     static ClusterOfTwo cluster;
-    static MixPaySimulator mixpay;
-    static RedisProcess redis;
-    static PackagedGateway a;
-    static PackagedGateway b;
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -57,10 +52,6 @@ class BatchedBudgetIT {
         env.put("GATEWAY_ROUTES_PAYMENT_RESULTS_POLL_ENABLED", "false");
         env.put("GATEWAY_CACHE_COALESCE", "false");
         cluster = ClusterOfTwo.start(SimulatorSettings.defaults().withRateLimit(LIMIT, Duration.ofMillis(WINDOW_MILLIS)), env);
-        mixpay = cluster.mixpay;
-        redis = cluster.redis;
-        a = cluster.a;
-        b = cluster.b;
     }
 
     @AfterAll
@@ -75,14 +66,14 @@ class BatchedBudgetIT {
         ExecutorService pool = Executors.newFixedThreadPool(64);
         List<Future<HttpResponse<String>>> sending = new ArrayList<>();
         for (int i = 0; i < 2 * LIMIT; i++) {
-            PackagedGateway replica = i % 2 == 0 ? a : b;
+            PackagedGateway replica = i % 2 == 0 ? cluster.a : cluster.b;
             sending.add(pool.submit(() -> ClusterBudgetIT.send(replica, ClusterBudgetIT.KEY_SHOP, "poll")));
         }
         // Meanwhile, the calls Redis counts: a single call is named replica:serial, the second and later
         // calls of a batch replica:serial:n.
         long batched = 0;
         while (sending.stream().anyMatch(reply -> !reply.isDone())) {
-            batched += redis.cli("ZRANGE", "mixpay-gateway:budget:log", "0", "-1").lines()
+            batched += cluster.redis.cli("ZRANGE", "mixpay-gateway:budget:log", "0", "-1").lines()
                     .filter(member -> member.split(":").length == 3 && !member.contains("mixpay-said")).count();
             Thread.sleep(100);
         }
@@ -95,14 +86,14 @@ class BatchedBudgetIT {
 
         assertThat(replies.stream().filter(r -> r.statusCode() != 200 && r.statusCode() != 429).map(HttpResponse::body).limit(3).toList())
                 .as("replies other than 200 and 429").isEmpty();
-        List<JsonObject> journal = ClusterBudgetIT.journal(mixpay);
+        List<JsonObject> journal = ClusterBudgetIT.journal(cluster.mixpay);
         // More than the class may send in one window (375 of 500) reached MixPay: the budget was the
         // bottleneck, and the check below is not vacuous.
         assertThat(journal).hasSizeGreaterThan(LIMIT * 3 / 4);
         ClusterBudgetIT.assertAtMostPerWindow(journal, LIMIT, WINDOW_MILLIS);
         assertThat(journal.stream().filter(entry -> Long.valueOf(1429).equals(entry.getLong("code"))).count())
                 .as("1429s from MixPay").isZero();
-        assertThat(metric(a, "mixpay_gateway_cluster_redis_up")).isEqualTo(1.0);
+        assertThat(metric(cluster.a, "mixpay_gateway_cluster_redis_up")).isEqualTo(1.0);
     }
 
     private static double metric(PackagedGateway replica, String name) throws Exception {
