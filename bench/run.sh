@@ -101,9 +101,12 @@ launch() { # $1 upstream port $2 http port $3 management port $4 log name [$5...
   local upstream=$1 port=$2 management=$3 log=$4
   shift 4
   # Prod-like: every policy on, authentication on, JSON access log; limits sized for a benchmark
-  # (the shipped 200/s per group would be the bottleneck, by design).
+  # (the shipped 200/s per group would be the bottleneck, by design). The poll cache and coalescing are
+  # off: every request here is the same poll, which they would answer without the upstream, and this
+  # benchmark measures the forwarding path (bench/checkout.sh measures what the cache saves).
   env GATEWAY_UPSTREAM_BASE_URL="http://127.0.0.1:$upstream" GATEWAY_AUTH_KEYS_FILE="$RUN/merchant-keys" \
       GATEWAY_BUDGET_LIMIT=1000000000 GATEWAY_BUDGET_WINDOW=1s \
+      GATEWAY_ROUTES_PAYMENT_RESULTS_POLL_ENABLED=false GATEWAY_CACHE_COALESCE=false \
       GATEWAY_ROUTES_PAYMENT_RESULTS_BULKHEAD_MAX_CONCURRENT=512 GATEWAY_ROUTES_PAYMENT_RESULTS_BULKHEAD_QUEUE=512 \
       GATEWAY_ROUTES_PAYMENT_RESULTS_RETRY_BUDGET_RATIO=0.5 GATEWAY_UPSTREAM_MAX_CONNECTIONS=256 \
       QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$management" "$@" \

@@ -81,10 +81,13 @@ public class LookupCache {
         if (policy == null || exchange.header("Authorization") != null || exchange.header("Cookie") != null) {
             return next.forward(exchange);
         }
+        if (!policy.stores() && !coalesce) {
+            return next.forward(exchange);
+        }
         exchange.route(group.name());
         CacheKey key = CacheKey.of(exchange);
         if (!policy.stores()) {
-            return coalesce ? fetch(key, exchange, group, policy, next) : next.forward(exchange);
+            return fetch(key, exchange, group, policy, next);
         }
         return store.get(key, entry -> policy.freshAt(entry, System.currentTimeMillis())).chain(entry -> {
             long now = System.currentTimeMillis();
