@@ -5,7 +5,7 @@ package me.mixpay.gateway.budget;
  * are in the window: {@code critical} up to the limit, {@code normal} up to the limit less the
  * critical reserve, {@code low} up to the limit less both reserves. Low calls can therefore never
  * take the calls kept for creations, however many of them wait. The Redis script applies the same
- * arithmetic ({@code RedisBudgetLog}); {@code BudgetSharesTest} holds both to it.
+ * arithmetic ({@code RedisBudgetLog}); {@code BudgetTest} (embedded) and {@code ClusterBudgetIT} (Redis) hold both to it.
  */
 public record BudgetShares(double criticalReserve, double normalReserve) {
 
