@@ -17,13 +17,25 @@ import me.mixpay.gateway.cluster.RedisLink;
 final class RedisBudgetLog implements BudgetLog {
 
     /**
+     * Lua shared by the scripts that add to the log (KEYS[1]): it lives until its newest stamp has left
+     * the window, and an addition never shortens that (a batch stamped ahead must outlive a later single
+     * call). Written without {@code PEXPIRE GT}, so Redis older than 7 serves too.
+     */
+    private static final String EXPIRE_AFTER_NEWEST = """
+            local function expire_after_newest(window, now)
+              local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+              if last[2] then redis.call('PEXPIRE', KEYS[1], math.max(1, tonumber(last[2]) + window - now)) end
+            end
+            """;
+
+    /**
      * KEYS: log, limit, pause. ARGV: window ms, configured limit, critical reserve, normal reserve, class
      * index, member, calls wanted, lease ms. Takes up to the calls wanted (at least one while the class
      * has room, never past its threshold), each stamped at the end of its lease: a leased call may go
      * until then, so it must count from then. What leaves the window is decided by Redis' time now, not
      * by the stamp: a batch stamped ahead never drops calls another replica's single call still counts.
      */
-    static final LuaScript TAKE = LuaScript.of("take", """
+    static final LuaScript TAKE = LuaScript.of("take", EXPIRE_AFTER_NEWEST + """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local stamp = now + tonumber(ARGV[8])
@@ -45,8 +57,7 @@ final class RedisBudgetLog implements BudgetLog {
               local n = math.min(tonumber(ARGV[7]), threshold - used)
               redis.call('ZADD', KEYS[1], stamp, ARGV[6])
               for i = 2, n do redis.call('ZADD', KEYS[1], stamp, ARGV[6] .. ':' .. i) end
-              local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-              if last[2] then redis.call('PEXPIRE', KEYS[1], math.max(1, tonumber(last[2]) + window - now)) end
+              expire_after_newest(window, now)
               return {n, 0, used + n, limit}
             end
             if threshold == 0 then return {0, window, used, limit} end
@@ -57,7 +68,7 @@ final class RedisBudgetLog implements BudgetLog {
             """);
 
     /** KEYS: log, limit. ARGV: window ms, configured limit, MixPay's limit, MixPay's remaining, member prefix. */
-    static final LuaScript OBSERVE = LuaScript.of("observe", """
+    static final LuaScript OBSERVE = LuaScript.of("observe", EXPIRE_AFTER_NEWEST + """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local window = tonumber(ARGV[1])
@@ -75,8 +86,7 @@ final class RedisBudgetLog implements BudgetLog {
             if remaining >= 0 then
               local missing = limit - redis.call('ZCARD', KEYS[1]) - remaining
               for i = 1, missing do redis.call('ZADD', KEYS[1], now, ARGV[5] .. i) end
-              local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-              if last[2] then redis.call('PEXPIRE', KEYS[1], math.max(1, tonumber(last[2]) + window - now)) end
+              expire_after_newest(window, now)
             end
             return 1
             """);
@@ -97,7 +107,7 @@ final class RedisBudgetLog implements BudgetLog {
      * log lacks (Redis was away, or restarted empty), each at its age by Redis' clock; NX keeps a
      * call that is already there as it was.
      */
-    static final LuaScript MERGE = LuaScript.of("merge", """
+    static final LuaScript MERGE = LuaScript.of("merge", EXPIRE_AFTER_NEWEST + """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local window = tonumber(ARGV[1])
@@ -106,10 +116,7 @@ final class RedisBudgetLog implements BudgetLog {
               local at = now - tonumber(ARGV[i + 1])
               if at > now - window then added = added + redis.call('ZADD', KEYS[1], 'NX', at, ARGV[i]) end
             end
-            if #ARGV > 1 then
-              local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-              if last[2] then redis.call('PEXPIRE', KEYS[1], math.max(1, tonumber(last[2]) + window - now)) end
-            end
+            if #ARGV > 1 then expire_after_newest(window, now) end
             return added
             """);
 

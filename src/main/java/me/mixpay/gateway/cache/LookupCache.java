@@ -100,14 +100,12 @@ public class LookupCache {
                 }
                 return Uni.createFrom().item(paced(policy, answer(group, entry, CacheMeters.HIT, null, now)));
             }
-            if (entry != null && entry.paced() && entry.usableStaleAt(now) && !budget.roomFor(group.priority())) {
-                // A pending status a little older rather than a wait for budget a creation may need.
-                return Uni.createFrom().item(paced(policy, answer(group, entry, CacheMeters.HIT, null, now)));
-            }
             CachedReply stale = entry != null && entry.usableStaleAt(now) ? entry : null;
             if (stale != null && !budget.roomFor(group.priority())) {
-                // An older answer now rather than a wait for budget that a creation may need more.
-                return Uni.createFrom().item(answer(group, stale, CacheMeters.STALE, "budget_exhausted", now));
+                // An older answer now rather than a wait for budget that a creation may need more. A pending
+                // payment's status is still MixPay's latest word on it: a hit, with its Age.
+                return Uni.createFrom().item(stale.paced() ? paced(policy, answer(group, stale, CacheMeters.HIT, null, now))
+                        : answer(group, stale, CacheMeters.STALE, "budget_exhausted", now));
             }
             return fetch(key, exchange, group, policy, next).map(result -> {
                 String unavailable = stale == null ? null : unavailable(result);
@@ -215,10 +213,5 @@ public class LookupCache {
             answer.headers().set(POLL_INTERVAL, Long.toString((policy.pollIntervalMillis() + 999) / 1000));
         }
         return answer;
-    }
-
-    /** Forgets this replica's entries (for tests); Redis' entries expire on their own. */
-    void clear() {
-        store.clear();
     }
 }

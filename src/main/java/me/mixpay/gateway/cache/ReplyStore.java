@@ -100,9 +100,4 @@ final class ReplyStore {
     long weight() {
         return local.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
     }
-
-    /** Forgets every entry of this replica (tests and the admin API); Redis' entries expire on their own. */
-    void clear() {
-        local.invalidateAll();
-    }
 }

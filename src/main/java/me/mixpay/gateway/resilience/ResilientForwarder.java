@@ -101,12 +101,8 @@ public class ResilientForwarder implements Forwarder {
         return exchange.resendCheck().check()
                 .onFailure().transform(couldNotAsk -> unsettled)
                 .chain(found -> {
-                    if (found.isPresent()) {
-                        exchange.unsettled(false);
-                        return Uni.createFrom().item(found.get());
-                    }
                     exchange.unsettled(false);
-                    return send(group, exchange, lastFailure);
+                    return found.isPresent() ? Uni.createFrom().item(found.get()) : send(group, exchange, lastFailure);
                 });
     }
 
@@ -127,8 +123,11 @@ public class ResilientForwarder implements Forwarder {
                 }))
                 .map(reply -> judge(group, reply))
                 .onItem().invoke(settled -> exchange.unsettled(false))
-                .onFailure(failure -> !(failure instanceof BudgetExhausted)).transform(failure -> settle(exchange, failure))
-                .onFailure(failure -> !(failure instanceof BudgetExhausted)).invoke(lastFailure::set);
+                .onFailure(failure -> !(failure instanceof BudgetExhausted)).transform(failure -> {
+                    Throwable settled = settle(exchange, failure);
+                    lastFailure.set(settled);
+                    return settled;
+                });
     }
 
     /**
