@@ -7,6 +7,9 @@
 #   bench/checkout.sh           full run (~17 min): 180 s per target (CHECKOUT_SECONDS), 24 merchants
 #   bench/checkout.sh --smoke   ~20 s of workload, 4 s per target: everything starts, checkouts complete
 #                               and the report is written (used by CI; the figures mean nothing)
+#   CHECKOUT_TARGETS="gateway gateway-2" bench/checkout.sh
+#                               only these targets, in the usual order (a gateway-only check while
+#                               tuning; the ratios to direct and nginx need those targets in the run)
 #
 # Scale: MixPay allows 60 calls per 60 s; here 20 per 10 s (CHECKOUT_LIMIT, CHECKOUT_WINDOW_S), so a run
 # fits in minutes. What is timed against the budget is scaled by the same factor: mixpayjs' 20 s timeout
@@ -35,10 +38,14 @@ GATEWAY_ATTEMPT_MS=${CHECKOUT_GATEWAY_ATTEMPT_MS:-1500}
 MAINTENANCE_AT=${CHECKOUT_MAINTENANCE_AT_S:-60}
 MAINTENANCE_FOR=${CHECKOUT_MAINTENANCE_FOR_S:-60}
 PORT_BASE=${CHECKOUT_PORT_BASE:-28280}
+# Merchants start spread over the first window rather than in one millisecond: the scale keeps MixPay's
+# rate but not its burst (24 creations fit in 60 a minute, not in 20 per 10 s), so a herd of 24 at
+# once would measure the scaling, not the gateway.
+RAMP_MS=${CHECKOUT_RAMP_MS:-$(( WINDOW_S * 1000 ))}
 if $SMOKE; then
   # Short enough for CI, long enough for one checkout per merchant: payers pay within the first poll, and
   # the limit is raised so that the few seconds are not all 1429.
-  SECONDS_PER_TARGET=4 WORKERS=4 PAY_AFTER=200ms-1000ms LIMIT=200 MAINTENANCE_AT=1 MAINTENANCE_FOR=2
+  SECONDS_PER_TARGET=4 WORKERS=4 PAY_AFTER=200ms-1000ms LIMIT=200 MAINTENANCE_AT=1 MAINTENANCE_FOR=2 RAMP_MS=0
 fi
 # The poll-age target: twice the interval each answer came under (the gateway's X-Gateway-Poll-Interval,
 # else the merchant's own), plus the longest a poll waits for budget in the gateway (its request timeout
@@ -118,30 +125,48 @@ workload() { # $1 target $2 base URLs [$3... more settings]
   shift 2
   java -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.CheckoutWorkload target="$target" bases="$bases" \
       simulator="http://127.0.0.1:$SIMULATOR" out="$OUT" key="$KEY" workers="$WORKERS" seconds="$SECONDS_PER_TARGET" \
-      resend-share="$RESEND_SHARE" poll-interval-ms="$POLL_MS" client-timeout-ms="$CLIENT_TIMEOUT_MS" "$@" \
+      resend-share="$RESEND_SHARE" poll-interval-ms="$POLL_MS" client-timeout-ms="$CLIENT_TIMEOUT_MS" ramp-ms="$RAMP_MS" "$@" \
       2>> "$OUT/workload.log" | tee -a "$OUT/workload.log"
 }
 
-TARGETS=(direct nginx gateway gateway-2 gateway-maintenance)
-workload direct "http://127.0.0.1:$SIMULATOR"
-workload nginx "http://127.0.0.1:$NGINX"
-launch "$GATEWAY" "$GATEWAY_MGMT" gateway
-workload gateway "http://127.0.0.1:$GATEWAY"
-stop_gateways
-REDIS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no > "$OUT/redis.log" 2>&1 & PIDS+=($!)
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
-launch "$GATEWAY" "$GATEWAY_MGMT" gateway-2-a "redis://127.0.0.1:$REDIS_PORT"
-launch "$GATEWAY_B" "$GATEWAY_B_MGMT" gateway-2-b "redis://127.0.0.1:$REDIS_PORT"
-workload gateway-2 "http://127.0.0.1:$GATEWAY,http://127.0.0.1:$GATEWAY_B"
-stop_gateways
-launch "$GATEWAY" "$GATEWAY_MGMT" gateway-maintenance
-workload gateway-maintenance "http://127.0.0.1:$GATEWAY" maintenance-at="$MAINTENANCE_AT" maintenance-for="$MAINTENANCE_FOR"
-stop_gateways
+ALL_TARGETS=(direct nginx gateway gateway-2 gateway-maintenance)
+read -r -a WANTED <<< "${CHECKOUT_TARGETS:-${ALL_TARGETS[*]}}"
+TARGETS=()
+for target in "${ALL_TARGETS[@]}"; do
+  [[ " ${WANTED[*]} " == *" $target "* ]] && TARGETS+=("$target")
+done
+[ ${#TARGETS[@]} -gt 0 ] || { echo "CHECKOUT_TARGETS names none of: ${ALL_TARGETS[*]}" >&2; exit 2; }
+wanted() { [[ " ${TARGETS[*]} " == *" $1 "* ]]; }
+if wanted direct; then
+  workload direct "http://127.0.0.1:$SIMULATOR"
+fi
+if wanted nginx; then
+  workload nginx "http://127.0.0.1:$NGINX"
+fi
+if wanted gateway; then
+  launch "$GATEWAY" "$GATEWAY_MGMT" gateway
+  workload gateway "http://127.0.0.1:$GATEWAY"
+  stop_gateways
+fi
+if wanted gateway-2; then
+  REDIS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no > "$OUT/redis.log" 2>&1 & PIDS+=($!)
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
+  launch "$GATEWAY" "$GATEWAY_MGMT" gateway-2-a "redis://127.0.0.1:$REDIS_PORT"
+  launch "$GATEWAY_B" "$GATEWAY_B_MGMT" gateway-2-b "redis://127.0.0.1:$REDIS_PORT"
+  workload gateway-2 "http://127.0.0.1:$GATEWAY,http://127.0.0.1:$GATEWAY_B"
+  stop_gateways
+fi
+if wanted gateway-maintenance; then
+  launch "$GATEWAY" "$GATEWAY_MGMT" gateway-maintenance
+  workload gateway-maintenance "http://127.0.0.1:$GATEWAY" maintenance-at="$MAINTENANCE_AT" maintenance-for="$MAINTENANCE_FOR"
+  stop_gateways
+fi
 
 java -Djava.awt.headless=true -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.CheckoutReport "$OUT" "$BUDGET_WAIT_MS" "${TARGETS[@]}"
+COMMAND=${CHECKOUT_COMMAND:-${CHECKOUT_TARGETS:+CHECKOUT_TARGETS=\"$CHECKOUT_TARGETS\" }bench/checkout.sh${1:+ $1}}
 { echo
-  echo "Command: \`${CHECKOUT_COMMAND:-bench/checkout.sh${1:+ $1}}\`; limit $LIMIT per ${WINDOW_S} s, pay-after $PAY_AFTER, poll every $POLL_MS ms, mixpayjs timeout $CLIENT_TIMEOUT_MS ms, gateway timeout $GATEWAY_TIMEOUT_MS ms (attempt $GATEWAY_ATTEMPT_MS ms), maintenance from ${MAINTENANCE_AT} s for ${MAINTENANCE_FOR} s, extra gateway environment: ${CHECKOUT_GATEWAY_ENV:-none}; build $BUILD."; } >> "$OUT/summary.md"
+  echo "Command: \`$COMMAND\`; limit $LIMIT per ${WINDOW_S} s, pay-after $PAY_AFTER, poll every $POLL_MS ms, mixpayjs timeout $CLIENT_TIMEOUT_MS ms, gateway timeout $GATEWAY_TIMEOUT_MS ms (attempt $GATEWAY_ATTEMPT_MS ms), maintenance from ${MAINTENANCE_AT} s for ${MAINTENANCE_FOR} s, merchants starting over ${RAMP_MS} ms, extra gateway environment: ${CHECKOUT_GATEWAY_ENV:-none}; build $BUILD."; } >> "$OUT/summary.md"
 if $SMOKE; then
   # The harness, not the gateway, is what the smoke checks: every target completed checkouts, and the
   # maintenance run's merchants called while MixPay was in maintenance (its breaker then stays open

@@ -1,11 +1,16 @@
 package me.mixpay.gateway.budget;
 
 /**
- * How much of a window each class may fill. A class may take a call while fewer than its threshold
- * are in the window: {@code critical} up to the limit, {@code normal} up to the limit less the
- * critical reserve, {@code low} up to the limit less both reserves. Low calls can therefore never
- * take the calls kept for creations, however many of them wait. The Redis script applies the same
- * arithmetic ({@code RedisBudgetLog}); {@code BudgetTest} (embedded) and {@code ClusterBudgetIT} (Redis) hold both to it.
+ * How much of each window a class may fill. The top {@code criticalReserve} of the limit is for
+ * {@code critical} calls (creations) alone: the classes below never fill the window past
+ * {@code limit - critical reserve}, so a creation finds room at once however many look-ups and polls
+ * came first. {@code normalReserve} is held for {@code normal} calls (payment results) while they do
+ * not use it: {@code low} calls stop short of the top by the part of it polls have not used in the
+ * window, and take the rest, so look-ups spend what polls leave instead of stopping at a fixed fill
+ * while calls that nobody wants lapse unused.
+ * <p>
+ * The Redis script applies the same arithmetic ({@code RedisBudgetLog}); {@code BudgetTest} (embedded)
+ * and {@code ClusterBudgetIT} (Redis) hold both to it.
  */
 public record BudgetShares(double criticalReserve, double normalReserve) {
 
@@ -16,15 +21,22 @@ public record BudgetShares(double criticalReserve, double normalReserve) {
         }
     }
 
-    /** Calls a window may hold before this class must wait; every class keeps at least one while the limit allows any. */
-    public int threshold(Priority priority, int limit) {
+    /**
+     * Calls a window may hold before this class must wait, given the normal calls already in it; every
+     * class keeps at least one while the limit allows any.
+     */
+    public int ceiling(Priority priority, int limit, int normalUsed) {
         if (limit <= 0) {
             return 0;
         }
+        int critical = reserved(limit, criticalReserve);
+        // The normal reserve is what both together round to, less the critical one, so that the two
+        // never hold more than their summed share.
+        int normal = reserved(limit, criticalReserve + normalReserve) - critical;
         return switch (priority) {
             case CRITICAL -> limit;
-            case NORMAL -> Math.max(1, limit - reserved(limit, criticalReserve));
-            case LOW -> Math.max(1, limit - reserved(limit, criticalReserve + normalReserve));
+            case NORMAL -> Math.max(1, limit - critical);
+            case LOW -> Math.max(1, limit - critical - Math.max(0, normal - normalUsed));
         };
     }
 

@@ -17,14 +17,16 @@ import io.vertx.core.Future;
  */
 final class LocalBudgetLog implements BudgetLog {
 
-    /** A call in the window: when it was taken, and its unique name. */
-    record Entry(long atMillis, String member) {
+    /** A call in the window: when it was taken, its unique name and its class (low for calls of others MixPay told of). */
+    record Entry(long atMillis, String member, Priority priority) {
     }
 
     private final long windowMillis;
     private final BudgetShares shares;
     private final LongSupplier clock;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    /** Calls of the window by class: the normal reserve is held against what polls have not used of it. */
+    private final int[] byClass = new int[Priority.values().length];
     private long pausedUntil;
     /** MixPay's own x-ratelimit-limit when lower than the configured one, until it is stale. */
     private int mixpayLimit = Integer.MAX_VALUE;
@@ -50,24 +52,26 @@ final class LocalBudgetLog implements BudgetLog {
         if (pausedUntil > now) {
             return new Take(false, pausedUntil - now, used, limit);
         }
-        int threshold = shares.threshold(priority, limit);
-        if (used < threshold) {
-            entries.addLast(new Entry(now, member));
-            return new Take(true, 0, used + 1, limit);
-        }
-        if (threshold == 0) {
+        if (limit <= 0) {
             return new Take(false, windowMillis, used, limit);
         }
-        // Room for this class comes back when the entry that puts the window at its threshold leaves.
-        Entry blocking = nth(used - threshold);
+        int ceiling = shares.ceiling(priority, limit, byClass[Priority.NORMAL.ordinal()]);
+        if (used < ceiling) {
+            add(new Entry(now, member, priority));
+            return new Take(true, 0, used + 1, limit);
+        }
+        // Room for this class comes back when the entry that puts the window at its ceiling leaves; for a
+        // low call perhaps later, if the polls' calls that left meanwhile were within their reserve (which
+        // is then held for them again): the queue asks again then.
+        Entry blocking = nth(used - ceiling);
         return new Take(false, Math.max(1, blocking.atMillis() + windowMillis - now), used, limit);
     }
 
     /** Counts a call that another log granted (Redis), so the local share knows what this replica sent. */
-    synchronized void record(String member) {
+    synchronized void record(String member, Priority priority) {
         long now = clock.getAsLong();
         prune(now);
-        entries.addLast(new Entry(now, member));
+        add(new Entry(now, member, priority));
     }
 
     @Override
@@ -83,7 +87,7 @@ final class LocalBudgetLog implements BudgetLog {
         if (mixpayRemaining >= 0) {
             int missing = limit(configuredLimit, now) - entries.size() - mixpayRemaining;
             for (int i = 0; i < missing; i++) {
-                entries.addLast(new Entry(now, "mixpay-said-" + (phantoms++)));
+                add(new Entry(now, "mixpay-said-" + (phantoms++), Priority.LOW));
             }
         }
         return Future.succeededFuture();
@@ -121,9 +125,14 @@ final class LocalBudgetLog implements BudgetLog {
         return now < mixpayLimitUntil ? Math.min(configuredLimit, mixpayLimit) : configuredLimit;
     }
 
+    private void add(Entry entry) {
+        entries.addLast(entry);
+        byClass[entry.priority().ordinal()]++;
+    }
+
     private void prune(long now) {
         while (!entries.isEmpty() && entries.peekFirst().atMillis() <= now - windowMillis) {
-            entries.pollFirst();
+            byClass[entries.pollFirst().priority().ordinal()]--;
         }
     }
 

@@ -17,23 +17,26 @@ import me.mixpay.gateway.cluster.RedisLink;
 final class RedisBudgetLog implements BudgetLog {
 
     /**
-     * Lua shared by the scripts that add to the log (KEYS[1]): it lives until its newest stamp has left
-     * the window, and an addition never shortens that (a batch stamped ahead must outlive a later single
-     * call). Written without {@code PEXPIRE GT}, so Redis older than 7 serves too.
+     * Lua shared by the scripts that add to a log: it lives until its newest stamp has left the window,
+     * and an addition never shortens that (a batch stamped ahead must outlive a later single call).
+     * Written without {@code PEXPIRE GT}, so Redis older than 7 serves too.
      */
     private static final String EXPIRE_AFTER_NEWEST = """
-            local function expire_after_newest(window, now)
-              local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-              if last[2] then redis.call('PEXPIRE', KEYS[1], math.max(1, tonumber(last[2]) + window - now)) end
+            local function expire_after_newest(key, window, now)
+              local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+              if last[2] then redis.call('PEXPIRE', key, math.max(1, tonumber(last[2]) + window - now)) end
             end
             """;
 
     /**
-     * KEYS: log, limit, pause. ARGV: window ms, configured limit, critical reserve, normal reserve, class
-     * index, member, calls wanted, lease ms. Takes up to the calls wanted (at least one while the class
-     * has room, never past its threshold), each stamped at the end of its lease: a leased call may go
-     * until then, so it must count from then. What leaves the window is decided by Redis' time now, not
-     * by the stamp: a batch stamped ahead never drops calls another replica's single call still counts.
+     * KEYS: log, limit, pause, normal log. ARGV: window ms, configured limit, critical reserve, normal
+     * reserve, class index, member, calls wanted, lease ms. Takes up to the calls wanted (at least one
+     * while the class has room, never past its ceiling: {@link BudgetShares#ceiling}), each stamped at
+     * the end of its lease: a leased call may go until then, so it must count from then. The log holds
+     * every call; a normal call is also in the normal log, which the normal reserve is held against (a
+     * replica of an older build adds to the log alone: its polls then hold that reserve longer, never
+     * less). What leaves the window is decided by Redis' time now, not by the stamp: a batch stamped
+     * ahead never drops calls another replica's single call still counts.
      */
     static final LuaScript TAKE = LuaScript.of("take", EXPIRE_AFTER_NEWEST + """
             local t = redis.call('TIME')
@@ -44,24 +47,33 @@ final class RedisBudgetLog implements BudgetLog {
             local seen = tonumber(redis.call('GET', KEYS[2]))
             if seen and seen < limit then limit = seen end
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+            redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - window)
             local used = redis.call('ZCARD', KEYS[1])
             local pause = tonumber(redis.call('GET', KEYS[3]))
             if pause and pause > now then return {0, pause - now, used, limit} end
+            if limit <= 0 then return {0, window, used, limit} end
             local function reserved(share) return math.ceil(limit * share - 1e-9) end
             local class = tonumber(ARGV[5])
-            local threshold = limit
-            if limit <= 0 then threshold = 0
-            elseif class == 1 then threshold = math.max(1, limit - reserved(tonumber(ARGV[3])))
-            elseif class == 2 then threshold = math.max(1, limit - reserved(tonumber(ARGV[3]) + tonumber(ARGV[4]))) end
-            if used < threshold then
-              local n = math.min(tonumber(ARGV[7]), threshold - used)
-              redis.call('ZADD', KEYS[1], stamp, ARGV[6])
-              for i = 2, n do redis.call('ZADD', KEYS[1], stamp, ARGV[6] .. ':' .. i) end
-              expire_after_newest(window, now)
+            local critical = reserved(tonumber(ARGV[3]))
+            local ceiling = limit
+            if class == 1 then ceiling = math.max(1, limit - critical)
+            elseif class == 2 then
+              local normal = reserved(tonumber(ARGV[3]) + tonumber(ARGV[4])) - critical
+              ceiling = math.max(1, limit - critical - math.max(0, normal - redis.call('ZCARD', KEYS[4])))
+            end
+            if used < ceiling then
+              local n = math.min(tonumber(ARGV[7]), ceiling - used)
+              for i = 1, n do
+                local member = ARGV[6]
+                if i > 1 then member = member .. ':' .. i end
+                redis.call('ZADD', KEYS[1], stamp, member)
+                if class == 1 then redis.call('ZADD', KEYS[4], stamp, member) end
+              end
+              expire_after_newest(KEYS[1], window, now)
+              if class == 1 then expire_after_newest(KEYS[4], window, now) end
               return {n, 0, used + n, limit}
             end
-            if threshold == 0 then return {0, window, used, limit} end
-            local blocking = redis.call('ZRANGE', KEYS[1], used - threshold, used - threshold, 'WITHSCORES')
+            local blocking = redis.call('ZRANGE', KEYS[1], used - ceiling, used - ceiling, 'WITHSCORES')
             local wait = tonumber(blocking[2]) + window - now
             if wait < 1 then wait = 1 end
             return {0, wait, used, limit}
@@ -86,7 +98,7 @@ final class RedisBudgetLog implements BudgetLog {
             if remaining >= 0 then
               local missing = limit - redis.call('ZCARD', KEYS[1]) - remaining
               for i = 1, missing do redis.call('ZADD', KEYS[1], now, ARGV[5] .. i) end
-              expire_after_newest(window, now)
+              expire_after_newest(KEYS[1], window, now)
             end
             return 1
             """);
@@ -103,20 +115,26 @@ final class RedisBudgetLog implements BudgetLog {
             """);
 
     /**
-     * KEYS: log. ARGV: window ms, then member and age pairs. Adds calls this replica sent that the
-     * log lacks (Redis was away, or restarted empty), each at its age by Redis' clock; NX keeps a
-     * call that is already there as it was.
+     * KEYS: log, normal log. ARGV: window ms, then member, age and class index triples. Adds calls
+     * this replica sent that the logs lack (Redis was away, or restarted empty), each at its age by
+     * Redis' clock; NX keeps a call that is already there as it was.
      */
     static final LuaScript MERGE = LuaScript.of("merge", EXPIRE_AFTER_NEWEST + """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local window = tonumber(ARGV[1])
             local added = 0
-            for i = 2, #ARGV, 2 do
+            for i = 2, #ARGV, 3 do
               local at = now - tonumber(ARGV[i + 1])
-              if at > now - window then added = added + redis.call('ZADD', KEYS[1], 'NX', at, ARGV[i]) end
+              if at > now - window then
+                added = added + redis.call('ZADD', KEYS[1], 'NX', at, ARGV[i])
+                if tonumber(ARGV[i + 2]) == 1 then redis.call('ZADD', KEYS[2], 'NX', at, ARGV[i]) end
+              end
             end
-            if #ARGV > 1 then expire_after_newest(window, now) end
+            if #ARGV > 1 then
+              expire_after_newest(KEYS[1], window, now)
+              expire_after_newest(KEYS[2], window, now)
+            end
             return added
             """);
 
@@ -125,6 +143,7 @@ final class RedisBudgetLog implements BudgetLog {
     private final BudgetShares shares;
     private final List<String> takeKeys;
     private final List<String> observeKeys;
+    private final List<String> mergeKeys;
     private final String replica;
     private long observations;
 
@@ -133,7 +152,9 @@ final class RedisBudgetLog implements BudgetLog {
         this.windowMillis = windowMillis;
         this.shares = shares;
         this.replica = replica;
-        this.takeKeys = List.of(redis.key("budget:log"), redis.key("budget:limit"), redis.key("budget:pause"));
+        this.takeKeys = List.of(redis.key("budget:log"), redis.key("budget:limit"), redis.key("budget:pause"),
+                redis.key("budget:log:normal"));
+        this.mergeKeys = List.of(takeKeys.get(0), takeKeys.get(3));
         this.observeKeys = takeKeys.subList(0, 2);
     }
 
@@ -177,12 +198,13 @@ final class RedisBudgetLog implements BudgetLog {
 
     /** Writes this replica's own calls of the window back into the shared log; returns how many were missing. */
     Future<Integer> merge(List<LocalBudgetLog.Entry> own, long nowMillis) {
-        List<String> args = new ArrayList<>(1 + 2 * own.size());
+        List<String> args = new ArrayList<>(1 + 3 * own.size());
         args.add(Long.toString(windowMillis));
         for (LocalBudgetLog.Entry entry : own) {
             args.add(entry.member());
             args.add(Long.toString(Math.max(0, nowMillis - entry.atMillis())));
+            args.add(Integer.toString(entry.priority().ordinal()));
         }
-        return redis.eval(MERGE, List.of(takeKeys.get(0)), args).map(Response::toInteger);
+        return redis.eval(MERGE, mergeKeys, args).map(Response::toInteger);
     }
 }

@@ -56,7 +56,7 @@ final class SharedTakes {
     private Future<Take> fromBatchOrRedis(Priority priority, String member, boolean asked) {
         LeasedCalls.Handout leased = leases.poll(priority, asked);
         if (leased.member() != null) {
-            sent.record(leased.member());
+            sent.record(leased.member(), priority);
             if (leased.refillDue()) {
                 // Asked for while a batch is still in hand, so calls keep going from it meanwhile: none
                 // waits on Redis' round trip.
@@ -72,7 +72,7 @@ final class SharedTakes {
         }
         return redis.take(priority, member, limit).onSuccess(take -> {
             if (take.granted()) {
-                sent.record(member);
+                sent.record(member, priority);
             }
             heard(take);
         });

@@ -79,6 +79,16 @@ final class CachePolicy {
         return entry.paced() ? entry.youngerThan(pollIntervalMillis(), now) : entry.freshAt(now);
     }
 
+    /**
+     * Whether an entry past its freshness may stand in for MixPay's answer, which cannot be had now
+     * (no budget, maintenance, a failure): a look-up's while it is usable stale; a pending payment's
+     * only while it is no older than twice the interval in force plus what this request already
+     * waited, so a poller is never handed a status older than its pace explains.
+     */
+    boolean standsIn(CachedReply entry, long now, long waitedMillis) {
+        return entry.usableStaleAt(now) && (!entry.paced() || now - entry.storedAt() <= 2 * pollIntervalMillis() + waitedMillis);
+    }
+
     /** The entry to keep for this reply, or null when it must not be kept. */
     CachedReply entryFor(UpstreamReply reply, long now) {
         if (!storable(reply)) {

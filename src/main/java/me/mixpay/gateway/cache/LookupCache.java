@@ -100,7 +100,7 @@ public class LookupCache {
                 }
                 return Uni.createFrom().item(paced(policy, answer(group, entry, CacheMeters.HIT, null, now)));
             }
-            CachedReply stale = entry != null && entry.usableStaleAt(now) ? entry : null;
+            CachedReply stale = entry != null && policy.standsIn(entry, now, 0) ? entry : null;
             if (stale != null && !budget.roomFor(group.priority())) {
                 // An older answer now rather than a wait for budget that a creation may need more. A pending
                 // payment's status is still MixPay's latest word on it: a hit, with its Age.
@@ -108,9 +108,10 @@ public class LookupCache {
                         : answer(group, stale, CacheMeters.STALE, "budget_exhausted", now));
             }
             return fetch(key, exchange, group, policy, next).map(result -> {
+                long answeredAt = System.currentTimeMillis();
                 String unavailable = stale == null ? null : unavailable(result);
-                return unavailable == null ? result
-                        : answer(group, stale, CacheMeters.STALE, unavailable, System.currentTimeMillis());
+                return unavailable == null || !policy.standsIn(stale, answeredAt, answeredAt - now) ? result
+                        : paced(policy, answer(group, stale, CacheMeters.STALE, unavailable, answeredAt));
             });
         });
     }

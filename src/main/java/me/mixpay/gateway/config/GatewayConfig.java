@@ -87,13 +87,16 @@ public interface GatewayConfig {
         Duration sendMargin();
 
         /**
-         * Share of each window only {@code critical} calls (payment creation and refresh) may use, so
-         * a creation never waits behind look-ups.
+         * Share of each window only {@code critical} calls (payment creation and refresh) may use: the
+         * other classes never fill a window past the rest, so a creation never waits behind look-ups.
          */
         @WithDefault("0.25")
         double criticalReserve();
 
-        /** A further share that {@code normal} calls (payment results) keep from {@code low} ones. */
+        /**
+         * A further share held for {@code normal} calls (payment results): {@code low} calls may not
+         * take the part of it that polls have not used in the window, and may take the rest.
+         */
         @WithDefault("0.25")
         double normalReserve();
 

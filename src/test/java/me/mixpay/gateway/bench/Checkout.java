@@ -39,18 +39,21 @@ final class Checkout implements Runnable {
     private final MerchantClient client;
     private final CheckoutTally tally;
     private final Timing timing;
+    private final long startDelayMs;
     private long sequence;
 
-    Checkout(int worker, MerchantClient client, CheckoutTally tally, Timing timing) {
+    Checkout(int worker, MerchantClient client, CheckoutTally tally, Timing timing, long startDelayMs) {
         this.worker = worker;
         this.client = client;
         this.tally = tally;
         this.timing = timing;
+        this.startDelayMs = startDelayMs;
     }
 
     @Override
     public void run() {
         try {
+            Thread.sleep(startDelayMs);
             while (running()) {
                 tally.outcome(checkout(), System.currentTimeMillis());
             }

@@ -33,6 +33,7 @@ public final class CheckoutWorkload {
         Map<String, String> settings = new HashMap<>(Map.of("workers", "12", "seconds", "180", "resend-share", "0.25",
                 "client-timeout-ms", "3300", "patient-timeout-ms", "30000", "poll-interval-ms", "2000", "give-up-ms", "60000",
                 "key", "bench-key-0123456789abcdef", "maintenance-at", "0", "maintenance-for", "0"));
+        settings.put("ramp-ms", "0");
         for (String arg : args) {
             int equals = arg.indexOf('=');
             settings.put(arg.substring(0, equals), arg.substring(equals + 1));
@@ -46,6 +47,7 @@ public final class CheckoutWorkload {
         long maintenanceAt = Long.parseLong(settings.get("maintenance-at"));
         long maintenanceFor = Long.parseLong(settings.get("maintenance-for"));
         int resenders = (int) Math.round(workers * Double.parseDouble(settings.get("resend-share")));
+        long rampMillis = Long.parseLong(settings.get("ramp-ms"));
 
         HttpClient control = HttpClient.newHttpClient();
         warmUp(bases, settings.get("key"));
@@ -61,7 +63,8 @@ public final class CheckoutWorkload {
             MerchantClient client = new MerchantClient(bases.get(i % bases.size()), settings.get("key"), i < resenders,
                     Duration.ofMillis(Long.parseLong(settings.get("client-timeout-ms"))),
                     Duration.ofMillis(Long.parseLong(settings.get("patient-timeout-ms"))));
-            Thread thread = new Thread(new Checkout(i, client, tally, timing), target + "-merchant-" + i);
+            // Merchants start one after another over the ramp, not all in the same millisecond.
+            Thread thread = new Thread(new Checkout(i, client, tally, timing, i * rampMillis / workers), target + "-merchant-" + i);
             thread.setDaemon(true);
             thread.start();
             threads.add(thread);

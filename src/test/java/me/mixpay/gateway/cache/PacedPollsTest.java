@@ -9,7 +9,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -24,6 +27,8 @@ import me.mixpay.gateway.support.SimulatorUpstream;
  */
 @QuarkusTest
 @TestProfile(PacedPollsTest.SmallBudget.class)
+// The first test counts the payments being polled; the second's would still count among them.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PacedPollsTest {
 
     public static class SmallBudget extends SimulatorUpstream {
@@ -37,6 +42,7 @@ class PacedPollsTest {
     }
 
     @Test
+    @Order(1)
     void theIntervalStretchesAsTheWindowFillsAndCreationsDoNotWait() throws Exception {
         assertThat(interval()).isEqualTo(2.0);
         String watched = created();
@@ -57,6 +63,35 @@ class PacedPollsTest {
         long start = System.nanoTime();
         created();
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_000);
+    }
+
+    @Test
+    @Order(2)
+    void aPendingAnswerOlderThanTwiceTheIntervalIsNotHandedOutInsteadOfAWait() throws Exception {
+        String watched = created();
+        String poll = "/v1/payments_result?orderId=" + watched + "&payeeId=" + LookupCacheTest.PAYEE;
+        Response first = given().get(poll);
+        first.then().statusCode(200).header("X-Gateway-Cache", "miss");
+        long interval = Long.parseLong(first.header("X-Gateway-Poll-Interval"));
+        Thread.sleep(2 * interval * 1000 + 500);
+        // The window filled by creations, and a look-up waiting for room: the budget has none for a poll now.
+        int remaining = (int) Double.parseDouble(management().get("/q/metrics").asString().lines()
+                .filter(l -> l.startsWith("mixpay_gateway_budget_remaining")).findFirst().orElseThrow().replaceAll(".* ", ""));
+        for (int i = 0; i < remaining; i++) {
+            created();
+        }
+        java.util.concurrent.CompletableFuture<Response> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> given().get("/v1/setting/payment_assets?waits=" + UUID.randomUUID()));
+        Thread.sleep(300);
+
+        // Past twice its interval, the pending answer no longer stands in: the poll waits its turn for
+        // MixPay instead (or is told there is no budget), and is never handed a status that old.
+        Response answer = given().get(poll);
+        assertThat(answer.header("X-Gateway-Cache")).as("the %d s old pending answer", 2 * interval).isNotEqualTo("hit");
+        if (answer.statusCode() == 200 && answer.header("Age") != null) {
+            assertThat(Long.parseLong(answer.header("Age"))).isLessThanOrEqualTo(2 * Long.parseLong(answer.header("X-Gateway-Poll-Interval")));
+        }
+        waiting.get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private static String created() {

@@ -141,11 +141,40 @@ class ClusterBudgetIT {
             long start = System.nanoTime();
             HttpResponse<String> created = send(replica, KEY_SHOP, "create");
             assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
-            // The normal class may fill only 7 of 10: a creation never waits behind the polls.
+            // Polls never take the creations' reserve (3 of 10): a creation never waits behind them.
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(WINDOW_MILLIS);
         }
         for (Future<HttpResponse<String>> poll : polling) {
             poll.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertMixPaySawAtMostTheLimitPerWindowAndNo1429();
+    }
+
+    @Test
+    void lookUpsThroughBothReplicasSpendTheRoomPollsLeaveButNeverTheCreationsReserve() throws Exception {
+        // Of 10: creations keep 3, polls 2. Two polls use the polls' reserve, so the look-ups may have the
+        // 5 calls nobody holds (a fixed fill of half the window would have let 3 go).
+        assertThat(send(a, KEY_SHOP, "poll").statusCode()).isEqualTo(200);
+        assertThat(send(b, KEY_SHOP, "poll").statusCode()).isEqualTo(200);
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        List<Future<HttpResponse<String>>> lookups = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            PackagedGateway replica = i % 2 == 0 ? a : b;
+            lookups.add(pool.submit(() -> send(replica, KEY_POLLER, "list")));
+        }
+        Thread.sleep(1500);
+        assertThat(journal().stream().filter(entry -> entry.getString("path", "").startsWith("/v1/setting/")).count())
+                .as("look-ups MixPay saw in the first window").isEqualTo(5);
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            HttpResponse<String> created = send(i % 2 == 0 ? a : b, KEY_SHOP, "create");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("the reserve was kept: no wait")
+                    .isLessThan(WINDOW_MILLIS / 2);
+        }
+        for (Future<HttpResponse<String>> lookup : lookups) {
+            assertThat(lookup.get(30, TimeUnit.SECONDS).statusCode()).isIn(200, 429);
         }
         pool.shutdown();
         assertMixPaySawAtMostTheLimitPerWindowAndNo1429();
