@@ -167,8 +167,13 @@ class BudgetTest extends GatewayTestBase {
             lookups.add(pool.submit(() -> send(KEY_POLLER, "list")));
         }
         Thread.sleep(1000);
-        assertThat(upstream.findAll(getRequestedFor(urlPathEqualTo("/v1/setting/payment_assets")))).as("look-ups in the first window")
-                .hasSize(3);
+        List<Long> sent = upstream.findAll(getRequestedFor(urlPathEqualTo("/v1/setting/payment_assets"))).stream()
+                .map(request -> request.getLoggedDate().getTime()).sorted().toList();
+        assertThat(sent).as("look-ups in the first window").hasSize(3);
+        // One at a time, a window's mean spacing apart (2 s / 6), not all at once as room opens.
+        for (int i = 1; i < sent.size(); i++) {
+            assertThat(sent.get(i) - sent.get(i - 1)).as("look-up %d after the one before", i).isGreaterThanOrEqualTo(WINDOW_MILLIS / LIMIT - 50);
+        }
         for (int i = 0; i < 2; i++) {
             Response creation = send(KEY_SHOP, "create");
             assertThat(creation.statusCode()).isEqualTo(200);

@@ -215,7 +215,23 @@ public class RequestBudget {
         return askStore(priority).onSuccess(take -> {
             lastUsed = take.used();
             lastLimit = take.limit();
+            if (take.granted() && priority == Priority.LOW) {
+                paceLow();
+            }
         });
+    }
+
+    /**
+     * Low calls go one at a time, at most one per the window's mean spacing of calls on this replica.
+     * Without it, room that opens after a wait releases every look-up queued behind it together, and
+     * each of those (an estimate coalescing many checkouts) releases its checkouts' creations together:
+     * a herd of creations larger than their reserve. Spread out, the creations behind them are too.
+     */
+    private void paceLow() {
+        long spacing = windowMillis * Math.max(1, cluster.replicas()) / Math.max(1, lastLimit);
+        if (spacing > 0) {
+            block(Priority.LOW, System.currentTimeMillis() + spacing);
+        }
     }
 
     private Future<Take> askStore(Priority priority) {

@@ -163,7 +163,8 @@ class ClusterBudgetIT {
             PackagedGateway replica = i % 2 == 0 ? a : b;
             lookups.add(pool.submit(() -> send(replica, KEY_POLLER, "list")));
         }
-        Thread.sleep(1500);
+        // Each replica lets a low call go once per second (the window's spacing of 10 calls between two).
+        Thread.sleep(3000);
         assertThat(journal().stream().filter(entry -> entry.getString("path", "").startsWith("/v1/setting/")).count())
                 .as("look-ups MixPay saw in the first window").isEqualTo(5);
         for (int i = 0; i < 3; i++) {
