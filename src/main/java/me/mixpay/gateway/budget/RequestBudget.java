@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -30,7 +30,7 @@ import me.mixpay.gateway.config.GatewayConfig;
  * spent, and what Redis lost is written back when it returns. The gate never opens because a store
  * failed: the worst case is a replica spending only its share.
  */
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class RequestBudget {
 
     private static final Logger LOG = Logger.getLogger(RequestBudget.class);

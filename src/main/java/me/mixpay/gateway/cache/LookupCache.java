@@ -3,7 +3,7 @@ package me.mixpay.gateway.cache;
 import java.util.HashMap;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -33,7 +33,7 @@ import me.mixpay.gateway.resilience.RouteTable;
  * ({@code miss}) and, when it may be kept, is stored on the way back. Hits spend no budget.
  */
 @Startup
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class LookupCache {
 
     private static final Logger LOG = Logger.getLogger(LookupCache.class);

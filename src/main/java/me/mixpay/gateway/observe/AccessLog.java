@@ -5,7 +5,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -31,7 +31,7 @@ import me.mixpay.gateway.resilience.RouteTable;
  * ({@code application.properties}), so each line is one JSON object a log shipper parses as it is; the
  * line therefore carries its own {@code time}.
  */
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class AccessLog implements ExchangeListener {
 
     /** The log category of access lines; production gives it a handler of its own. */

@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -32,7 +32,7 @@ import me.mixpay.gateway.resilience.RouteTable;
  * path only records.
  */
 @Startup // gauges and breaker listeners must exist before the first request, not after it
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class GatewayMetrics implements ExchangeListener {
 
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");

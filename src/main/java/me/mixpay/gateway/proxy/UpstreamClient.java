@@ -8,7 +8,7 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.netty.buffer.ByteBuf;
 import io.smallrye.mutiny.Uni;
@@ -35,7 +35,7 @@ import me.mixpay.gateway.envelope.Inspection;
  * Redirects are never followed, since a redirect is MixPay's answer to the merchant, not an
  * instruction to the gateway to call someone else.
  */
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class UpstreamClient {
 
     private final EventLoopClients clients;

@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -30,7 +30,7 @@ import me.mixpay.gateway.proxy.UpstreamReply;
  * Forwards a request under its route group's policy and the cluster's MixPay budget, and tells the
  * merchant what happened ({@code X-Gateway-Route}, {@code X-Gateway-Attempts}, {@code X-Gateway-Circuit}).
  */
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class ResilientForwarder implements Forwarder {
 
     public static final String ROUTE = "X-Gateway-Route";

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
@@ -34,7 +34,7 @@ import me.mixpay.gateway.resilience.RouteTable;
  * Latency percentiles come from Micrometer timers in a private registry, so they never show up on
  * {@code /q/metrics} as client-side quantiles (which Prometheus cannot aggregate across replicas).
  */
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class StatusBoard implements ExchangeListener {
 
     private static final int TOP_CODES = 5;
