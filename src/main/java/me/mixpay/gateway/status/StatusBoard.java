@@ -59,7 +59,10 @@ public class StatusBoard implements ExchangeListener {
 
     @Override
     public void finished(ProxyExchange exchange, Forwarded forwarded, long durationNanos) {
-        Group group = groups.computeIfAbsent(exchange.route(), this::newGroup);
+        Group group = groups.get(exchange.route());
+        if (group == null) {
+            group = groups.computeIfAbsent(exchange.route(), this::newGroup);
+        }
         group.window().record(System.currentTimeMillis(), Math.max(0, exchange.attempts() - 1), errorKind(forwarded));
         group.latency().record(durationNanos, TimeUnit.NANOSECONDS);
         if (forwarded.reply() != null) {
