@@ -25,18 +25,16 @@ final class HopByHopHeaders {
     }
 
     static boolean isHopByHop(String name) {
-        if (name.regionMatches(true, 0, "proxy-", 0, 6)) {
-            return true;
-        }
-        if (name.length() >= NAMES_BY_LENGTH.length) {
-            return false;
-        }
-        for (String hopByHop : NAMES_BY_LENGTH[name.length()]) {
-            if (hopByHop.equalsIgnoreCase(name)) {
-                return true;
+        if (name.length() < NAMES_BY_LENGTH.length) {
+            for (String hopByHop : NAMES_BY_LENGTH[name.length()]) {
+                if (hopByHop.equalsIgnoreCase(name)) {
+                    return true;
+                }
             }
         }
-        return false;
+        // The first letter first: only a name starting with p or P can start with "proxy-" in any case.
+        char first = name.isEmpty() ? 0 : name.charAt(0);
+        return (first == 'p' || first == 'P') && name.regionMatches(true, 0, "proxy-", 0, 6);
     }
 
     private static String[][] byLength(List<String> names) {
