@@ -140,10 +140,10 @@ public class ProxyRoute {
             } catch (RuntimeException bug) {
                 forwarded = Uni.createFrom().failure(bug);
             }
-            forwarded.emitOn(task -> onRequestContext(context, task))
-                    .subscribe().with(
-                            result -> answer(rc, exchange, result),
-                            failure -> answer(rc, exchange, Forwarded.failed(asGatewayException(failure), MultiMap.caseInsensitiveMultiMap())));
+            forwarded.subscribe().with(
+                    result -> onRequestContext(context, () -> answer(rc, exchange, result)),
+                    failure -> onRequestContext(context,
+                            () -> answer(rc, exchange, Forwarded.failed(asGatewayException(failure), MultiMap.caseInsensitiveMultiMap()))));
         });
     }
 

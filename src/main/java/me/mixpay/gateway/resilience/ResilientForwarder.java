@@ -107,22 +107,25 @@ public class ResilientForwarder implements Forwarder {
     }
 
     private Uni<UpstreamReply> send(RouteGroup group, ProxyExchange exchange, AtomicReference<Throwable> lastFailure) {
+        Uni<UpstreamReply> attempt = Uni.createFrom().deferred(() -> {
+            exchange.nextAttempt();
+            // Unknown from the moment it leaves until MixPay's answer says otherwise: an attempt cut
+            // off by the request's deadline reports nothing afterwards.
+            exchange.unsettled(true);
+            long start = System.nanoTime();
+            Deadline deadline = group.attemptDeadline();
+            return deadline.bound(upstream.send(exchange, deadline.limit()))
+                    .onItemOrFailure().invoke((reply, failure) -> group.attemptFinished(failure == null, System.nanoTime() - start));
+        });
         // The first attempt's call was taken before the guards; each retry takes its own.
-        Uni<Void> call = exchange.attempts() == 0 ? Uni.createFrom().voidItem()
-                : budget.acquire(group.priority(), exchange.merchant(), budgetWait(group, exchange));
-        return call
-                .chain(granted -> Uni.createFrom().deferred(() -> {
-                    exchange.nextAttempt();
-                    // Unknown from the moment it leaves until MixPay's answer says otherwise: an attempt cut
-                    // off by the request's deadline reports nothing afterwards.
-                    exchange.unsettled(true);
-                    long start = System.nanoTime();
-                    Deadline deadline = group.attemptDeadline();
-                    return deadline.bound(upstream.send(exchange, deadline.limit()))
-                            .onItemOrFailure().invoke((reply, failure) -> group.attemptFinished(failure == null, System.nanoTime() - start));
-                }))
-                .map(reply -> judge(group, reply))
-                .onItem().invoke(settled -> exchange.unsettled(false))
+        Uni<UpstreamReply> sent = exchange.attempts() == 0 ? attempt
+                : budget.acquire(group.priority(), exchange.merchant(), budgetWait(group, exchange)).chain(granted -> attempt);
+        return sent
+                .map(reply -> {
+                    UpstreamReply judged = judge(group, reply);
+                    exchange.unsettled(false);
+                    return judged;
+                })
                 .onFailure(failure -> !(failure instanceof BudgetExhausted)).transform(failure -> {
                     Throwable settled = settle(exchange, failure);
                     lastFailure.set(settled);
