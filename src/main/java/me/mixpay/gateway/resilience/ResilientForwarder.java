@@ -64,9 +64,9 @@ public class ResilientForwarder implements Forwarder {
         // and is no breaker's trial call (a half-open breaker admits one, and it must not sit in a queue).
         return budget.acquire(group.priority(), exchange.merchant(), budgetWait(group, exchange))
                 .chain(firstCall -> group.guard(() -> attempt(group, exchange, lastFailure), timeLeft(group, exchange)))
-                .map(reply -> done(exchange, headers, relay(reply, headers)))
-                .onFailure().recoverWithItem(failure -> outcome(group, exchange, headers, Unsettled.cause(
-                        failure instanceof BudgetExhausted && lastFailure.get() != null ? lastFailure.get() : failure)));
+                .onItemOrFailure().transform((reply, failure) -> failure == null ? done(exchange, headers, relay(reply, headers))
+                        : outcome(group, exchange, headers, Unsettled.cause(
+                                failure instanceof BudgetExhausted && lastFailure.get() != null ? lastFailure.get() : failure)));
     }
 
     /**
