@@ -44,9 +44,10 @@ public class UpstreamClient {
     private final boolean ssl;
     private final String basePath;
     private final long readTimeoutMillis;
-    private final long maxBodyBytes;
     private final EnvelopeInspector inspector;
 
+    /** Stateless (each reply gets its own stream from it), so one serves every request. */
+    private final BodyCodec<io.vertx.core.buffer.Buffer> replyCodec;
     UpstreamClient(Vertx vertx, GatewayConfig config) {
         GatewayConfig.Upstream upstream = config.upstream();
         URI base = upstream.baseUrl();
@@ -59,7 +60,7 @@ public class UpstreamClient {
         String path = base.getRawPath() == null ? "" : base.getRawPath();
         this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         this.readTimeoutMillis = upstream.readTimeout().toMillis();
-        this.maxBodyBytes = config.limits().maxUpstreamBodySize().asLongValue();
+        this.replyCodec = BodyCodec.newInstance(new BoundedBodyCodec(config.limits().maxUpstreamBodySize().asLongValue()));
         this.inspector = new EnvelopeInspector(ErrorCatalog.mixpay(),
                 (int) Math.min(Integer.MAX_VALUE - 8, config.limits().maxInspectedSize().asLongValue()));
 
@@ -100,7 +101,7 @@ public class UpstreamClient {
                 io.vertx.core.http.HttpMethod.valueOf(exchange.method().name()), target)
                 .putHeaders(io.vertx.mutiny.core.MultiMap.newInstance(exchange.upstreamHeaders()))
                 .timeout(Math.min(readTimeoutMillis, attemptLimit.toMillis()))
-                .as(BodyCodec.newInstance(new BoundedBodyCodec(maxBodyBytes)));
+                .as(replyCodec);
         Uni<HttpResponse<io.vertx.core.buffer.Buffer>> sent = exchange.body() == null
                 ? request.send()
                 : request.sendBuffer(io.vertx.mutiny.core.buffer.Buffer.newInstance(exchange.body()));
