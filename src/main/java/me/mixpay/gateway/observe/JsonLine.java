@@ -62,10 +62,19 @@ final class JsonLine {
     /** JSON's escapes as Jackson applies them by default: quote, backslash and control characters only. */
     private void quoted(String value) {
         out.append('"');
+        int first = 0;
+        while (first < value.length() && !needsEscape(value.charAt(first))) {
+            first++;
+        }
+        if (first == value.length()) {
+            // The usual case, appended whole: a range of a string is appended a character at a time.
+            out.append(value).append('"');
+            return;
+        }
         int plainFrom = 0;
-        for (int i = 0; i < value.length(); i++) {
+        for (int i = first; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\') {
+            if (!needsEscape(c)) {
                 continue;
             }
             out.append(value, plainFrom, i);
@@ -82,5 +91,9 @@ final class JsonLine {
             }
         }
         out.append(value, plainFrom, value.length()).append('"');
+    }
+
+    private static boolean needsEscape(char c) {
+        return c < 0x20 || c == '"' || c == '\\';
     }
 }
