@@ -50,7 +50,7 @@ public final class ProxyExchange {
     }
 
     /** A request header as the merchant sent it (hop-by-hop and gateway credentials already removed). */
-    public String header(String name) {
+    public String header(CharSequence name) {
         return upstreamHeaders.get(name);
     }
 

@@ -14,6 +14,7 @@ import io.netty.buffer.ByteBuf;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -45,9 +46,9 @@ public class UpstreamClient {
     private final String basePath;
     private final long readTimeoutMillis;
     private final EnvelopeInspector inspector;
-
     /** Stateless (each reply gets its own stream from it), so one serves every request. */
     private final BodyCodec<io.vertx.core.buffer.Buffer> replyCodec;
+
     UpstreamClient(Vertx vertx, GatewayConfig config) {
         GatewayConfig.Upstream upstream = config.upstream();
         URI base = upstream.baseUrl();
@@ -113,7 +114,7 @@ public class UpstreamClient {
         // The reply's own header map, stripped in place: nothing else reads it, so a copy would only cost.
         MultiMap headers = HopByHopHeaders.strip(response.headers().getDelegate());
         io.vertx.core.buffer.Buffer body = response.body() == null ? io.vertx.core.buffer.Buffer.buffer() : response.body();
-        return new UpstreamReply(response.statusCode(), headers, body, inspect(body, headers.get("Content-Encoding")));
+        return new UpstreamReply(response.statusCode(), headers, body, inspect(body, headers.get(HttpHeaders.CONTENT_ENCODING)));
     }
 
     /** Inspects the body where it lies when it is on the heap (as the body codec's buffer is), instead of copying it. */

@@ -33,9 +33,10 @@ import me.mixpay.gateway.proxy.UpstreamReply;
 @Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class ResilientForwarder implements Forwarder {
 
-    public static final String ROUTE = "X-Gateway-Route";
-    public static final String ATTEMPTS = "X-Gateway-Attempts";
-    static final String CIRCUIT = "X-Gateway-Circuit";
+    // Header names as Netty AsciiStrings, whose case-insensitive hash a header map computes once, not per lookup.
+    public static final CharSequence ROUTE = HttpHeaders.createOptimized("X-Gateway-Route");
+    public static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("X-Gateway-Attempts");
+    static final CharSequence CIRCUIT = HttpHeaders.createOptimized("X-Gateway-Circuit");
     private static final long DEADLINE_MARGIN_MILLIS = 250;
 
     private final RouteTable routes;
