@@ -42,11 +42,13 @@ public class GatewayMetrics implements ExchangeListener {
     /** The methods counted by name, in slot order; every other is "other", the slot after them. */
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "other");
 
-    private final MeterRegistry registry;
-    private final ErrorCatalog catalog = ErrorCatalog.mixpay();
     /** {@code mixpay.gateway.requests}' category of a request the gateway answered itself: after the reply categories. */
     private static final int GATEWAY_CATEGORY = Category.values().length;
+    /** Read once: {@code values()} copies its array on every call. */
+    private static final int OUTCOMES = Outcome.values().length;
 
+    private final MeterRegistry registry;
+    private final ErrorCatalog catalog = ErrorCatalog.mixpay();
     private final Map<String, RouteMeters> byRoute = new ConcurrentHashMap<>();
     private final Set<String> merchants;
     private final CounterFamily requests;
@@ -67,7 +69,7 @@ public class GatewayMetrics implements ExchangeListener {
 
         RouteMeters(String route, Timer requestDuration, Counter attempts) {
             this(route, requestDuration, attempts,
-                    new AtomicReferenceArray<>(METHODS.size() * Outcome.values().length * (GATEWAY_CATEGORY + 1)));
+                    new AtomicReferenceArray<>(METHODS.size() * OUTCOMES * (GATEWAY_CATEGORY + 1)));
         }
     }
 
@@ -75,9 +77,9 @@ public class GatewayMetrics implements ExchangeListener {
         this.registry = registry;
         this.merchants = gate.merchants();
         for (String merchant : merchants) {
-            byMerchant.put(merchant, new AtomicReferenceArray<>(Outcome.values().length));
+            byMerchant.put(merchant, new AtomicReferenceArray<>(OUTCOMES));
         }
-        byMerchant.putIfAbsent("other", new AtomicReferenceArray<>(Outcome.values().length));
+        byMerchant.putIfAbsent("other", new AtomicReferenceArray<>(OUTCOMES));
         this.requests = new CounterFamily(registry, "mixpay.gateway.requests",
                 "Merchant requests by route group, method, outcome and MixPay category", "route", "method", "outcome", "category");
         this.codes = new CounterFamily(registry, "mixpay.gateway.mixpay.codes",
@@ -136,7 +138,7 @@ public class GatewayMetrics implements ExchangeListener {
     }
 
     private Counter requestCounter(RouteMeters meters, int method, Outcome outcome, int category) {
-        int slot = (method * Outcome.values().length + outcome.ordinal()) * (GATEWAY_CATEGORY + 1) + category;
+        int slot = (method * OUTCOMES + outcome.ordinal()) * (GATEWAY_CATEGORY + 1) + category;
         Counter counter = meters.requests().get(slot);
         if (counter == null) {
             String categoryLabel = category == GATEWAY_CATEGORY ? "gateway" : Category.values()[category].label();
