@@ -47,26 +47,10 @@ final class HopByHopHeaders {
         return table;
     }
 
-    /** Removes hop-by-hop headers, including those listed in Connection, in place. */
-    static MultiMap strip(MultiMap headers) {
-        // One pass over the headers finds both kinds (Connection is itself hop-by-hop); usually there is
-        // nothing to remove: no list, no copy of the names, unless there is.
-        List<String> found = null;
-        for (Map.Entry<String, String> header : headers) {
-            if (isHopByHop(header.getKey())) {
-                found = addTo(found, header.getKey());
-                found = listedIn(header, found);
-            }
-        }
-        if (found != null) {
-            found.forEach(headers::remove);
-        }
-        return headers;
-    }
-
     /**
-     * Adds to {@code to} the end-to-end headers of {@code from} but those {@code dropped} names: what
-     * {@link #strip} would leave of a copy, in one pass and without a remove per name.
+     * Adds to {@code to} the end-to-end headers of {@code from} but those {@code dropped} names: neither
+     * hop-by-hop headers nor those Connection lists. One pass over {@code from}, and a remove only for a
+     * name Connection lists (usually none).
      */
     static MultiMap copyEndToEnd(MultiMap from, MultiMap to, Predicate<String> dropped) {
         List<String> listed = null;

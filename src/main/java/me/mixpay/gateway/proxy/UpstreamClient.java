@@ -111,8 +111,11 @@ public class UpstreamClient {
     }
 
     private UpstreamReply toReply(HttpResponse<io.vertx.core.buffer.Buffer> response) {
-        // The reply's own header map, stripped in place: nothing else reads it, so a copy would only cost.
-        MultiMap headers = HopByHopHeaders.strip(response.headers().getDelegate());
+        // Copied out of Netty's map in the pass that leaves the hop-by-hop headers behind: each read of
+        // Netty's map converts its entries again (once to strip them, once more to relay them, as it was),
+        // and the lookups that follow (budget, Retry-After, Content-Encoding) find them in a Vert.x map.
+        MultiMap headers = HopByHopHeaders.copyEndToEnd(response.headers().getDelegate(), MultiMap.caseInsensitiveMultiMap(),
+                name -> false);
         io.vertx.core.buffer.Buffer body = response.body() == null ? io.vertx.core.buffer.Buffer.buffer() : response.body();
         return new UpstreamReply(response.statusCode(), headers, body, inspect(body, headers.get(HttpHeaders.CONTENT_ENCODING)));
     }
