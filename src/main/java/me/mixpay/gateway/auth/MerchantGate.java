@@ -3,7 +3,7 @@ package me.mixpay.gateway.auth;
 
 import java.util.Set;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -18,7 +18,7 @@ import me.mixpay.gateway.config.GatewayConfig;
  * MixPay budget's business ({@code RequestBudget}), which serves merchants fairly while calls wait.
  */
 @Startup
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class MerchantGate {
 
     /** The merchant label of every request when authentication is off. */

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -14,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 
 import me.mixpay.gateway.cluster.ClusterLink;
 import me.mixpay.gateway.config.GatewayConfig;
@@ -30,12 +31,13 @@ import me.mixpay.gateway.config.GatewayConfig;
  * spent, and what Redis lost is written back when it returns. The gate never opens because a store
  * failed: the worst case is a replica spending only its share.
  */
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class RequestBudget {
 
     private static final Logger LOG = Logger.getLogger(RequestBudget.class);
-    static final String LIMIT_HEADER = "x-ratelimit-limit";
-    static final String REMAINING_HEADER = "x-ratelimit-remaining";
+    // Header names as Netty AsciiStrings, whose case-insensitive hash a header map computes once, not per lookup.
+    static final CharSequence LIMIT_HEADER = HttpHeaders.createOptimized("x-ratelimit-limit");
+    static final CharSequence REMAINING_HEADER = HttpHeaders.createOptimized("x-ratelimit-remaining");
     private final int limit;
     private final long windowMillis;
     private final LocalBudgetLog local;
@@ -336,7 +338,7 @@ public class RequestBudget {
         pump();
     }
 
-    private static int header(MultiMap headers, String name) {
+    private static int header(MultiMap headers, CharSequence name) {
         String value = headers.get(name);
         if (value == null) {
             return -1;

@@ -3,7 +3,7 @@ package me.mixpay.gateway.cache;
 import java.util.HashMap;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -33,14 +33,15 @@ import me.mixpay.gateway.resilience.RouteTable;
  * ({@code miss}) and, when it may be kept, is stored on the way back. Hits spend no budget.
  */
 @Startup
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class LookupCache {
 
     private static final Logger LOG = Logger.getLogger(LookupCache.class);
-    public static final String CACHE = "X-Gateway-Cache";
-    static final String STALE_REASON = "X-Gateway-Stale-Reason";
+    // Header names as Netty AsciiStrings, whose case-insensitive hash a header map computes once, not per lookup.
+    public static final CharSequence CACHE = HttpHeaders.createOptimized("X-Gateway-Cache");
+    static final CharSequence STALE_REASON = HttpHeaders.createOptimized("X-Gateway-Stale-Reason");
     /** On polls: the interval in force, in seconds; asking more often only gets the same answer. */
-    static final String POLL_INTERVAL = "X-Gateway-Poll-Interval";
+    static final CharSequence POLL_INTERVAL = HttpHeaders.createOptimized("X-Gateway-Poll-Interval");
 
     private final RouteTable routes;
     private final RequestBudget budget;
@@ -78,7 +79,7 @@ public class LookupCache {
         RouteGroup group = routes.match(exchange.method().name(), exchange.path());
         CachePolicy policy = policies.get(group.name());
         // A request with credentials may get an answer meant for its sender alone: never shared.
-        if (policy == null || exchange.header("Authorization") != null || exchange.header("Cookie") != null) {
+        if (policy == null || exchange.header(HttpHeaders.AUTHORIZATION) != null || exchange.header(HttpHeaders.COOKIE) != null) {
             return next.forward(exchange);
         }
         if (!policy.stores() && !coalesce) {

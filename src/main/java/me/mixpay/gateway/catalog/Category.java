@@ -24,8 +24,11 @@ public enum Category {
     /** No MixPay envelope could be read (not JSON, empty, truncated, too large). */
     UNPARSEABLE;
 
+    /** Rendered once: every reply puts its category in a header, a metric and a log line. */
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
     /** Lower-case label used in headers, metrics and logs. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return label;
     }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -25,7 +25,7 @@ import me.mixpay.gateway.config.GatewayConfig;
  * periodic work on it ({@link #onTick}), so a request that does not go upstream never calls Redis.
  */
 @Startup
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class ClusterLink {
 
     private static final Logger LOG = Logger.getLogger(ClusterLink.class);

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 
 import me.mixpay.gateway.envelope.GatewayError;
@@ -38,8 +39,9 @@ import me.mixpay.gateway.resilience.RouteTable;
 @Priority(10)
 public class IdempotentForwarder implements Forwarder {
 
+    // Header names as Netty AsciiStrings, whose case-insensitive hash a header map computes once, not per lookup.
     /** How the idempotency layer answered: replay, joined, reconciled, conflict, in_progress or unknown. */
-    public static final String HEADER = "X-Gateway-Idempotency";
+    public static final CharSequence HEADER = HttpHeaders.createOptimized("X-Gateway-Idempotency");
     private static final Logger LOG = Logger.getLogger(IdempotentForwarder.class);
     /** Takeovers lost to another request before this one gives up and says "in progress". */
     private static final int MAX_RACES = 5;

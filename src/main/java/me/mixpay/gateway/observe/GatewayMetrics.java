@@ -1,11 +1,14 @@
 package me.mixpay.gateway.observe;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -14,6 +17,7 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 
 import me.mixpay.gateway.auth.MerchantGate;
+import me.mixpay.gateway.catalog.Category;
 import me.mixpay.gateway.catalog.ErrorCatalog;
 import me.mixpay.gateway.envelope.GatewayError;
 import me.mixpay.gateway.proxy.ExchangeListener;
@@ -32,10 +36,16 @@ import me.mixpay.gateway.resilience.RouteTable;
  * path only records.
  */
 @Startup // gauges and breaker listeners must exist before the first request, not after it
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class GatewayMetrics implements ExchangeListener {
 
-    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
+    /** The methods counted by name, in slot order; every other is "other", the slot after them. */
+    private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "other");
+
+    /** {@code mixpay.gateway.requests}' category of a request the gateway answered itself: after the reply categories. */
+    private static final int GATEWAY_CATEGORY = Category.values().length;
+    /** Read once: {@code values()} copies its array on every call. */
+    private static final int OUTCOMES = Outcome.values().length;
 
     private final MeterRegistry registry;
     private final ErrorCatalog catalog = ErrorCatalog.mixpay();
@@ -45,14 +55,31 @@ public class GatewayMetrics implements ExchangeListener {
     private final CounterFamily codes;
     private final CounterFamily refusals;
     private final CounterFamily merchantRequests;
+    /** Per known merchant (and "other"), its request counters by {@link Outcome}, found without building a key. */
+    private final Map<String, AtomicReferenceArray<Counter>> byMerchant = new HashMap<>();
+    /** The code counters of codes the catalog bounds to themselves, by code. */
+    private final Map<Long, Counter> byCode = new ConcurrentHashMap<>();
 
-    /** The meters of one route group that need no label beyond the route. */
-    private record RouteMeters(Timer requestDuration, Counter attempts) {
+    /**
+     * The meters of one route group: those that need no label beyond the route, and its request
+     * counters by method, outcome and category, each taken from {@link CounterFamily} on its first use (so
+     * a series still appears when it first counts) and then read from a slot, with no key built per request.
+     */
+    private record RouteMeters(String route, Timer requestDuration, Counter attempts, AtomicReferenceArray<Counter> requests) {
+
+        RouteMeters(String route, Timer requestDuration, Counter attempts) {
+            this(route, requestDuration, attempts,
+                    new AtomicReferenceArray<>(METHODS.size() * OUTCOMES * (GATEWAY_CATEGORY + 1)));
+        }
     }
 
     GatewayMetrics(MeterRegistry registry, RouteTable routes, MerchantGate gate) {
         this.registry = registry;
         this.merchants = gate.merchants();
+        for (String merchant : merchants) {
+            byMerchant.put(merchant, new AtomicReferenceArray<>(OUTCOMES));
+        }
+        byMerchant.putIfAbsent("other", new AtomicReferenceArray<>(OUTCOMES));
         this.requests = new CounterFamily(registry, "mixpay.gateway.requests",
                 "Merchant requests by route group, method, outcome and MixPay category", "route", "method", "outcome", "category");
         this.codes = new CounterFamily(registry, "mixpay.gateway.mixpay.codes",
@@ -67,7 +94,7 @@ public class GatewayMetrics implements ExchangeListener {
                 "Upstream retries by reason", "route", "reason");
         for (RouteGroup group : routes.groups()) {
             String route = group.name();
-            byRoute.put(route, new RouteMeters(requestDuration(route), attempts(route)));
+            byRoute.put(route, new RouteMeters(route, requestDuration(route), attempts(route)));
             Gauge.builder("mixpay.gateway.circuit.state", group, g -> switch (g.breakerState()) {
                 case CLOSED -> 0;
                 case OPEN -> 1;
@@ -94,29 +121,68 @@ public class GatewayMetrics implements ExchangeListener {
     @Override
     public void finished(ProxyExchange exchange, Forwarded forwarded, long durationNanos) {
         String route = exchange.route();
-        String category = forwarded.reply() != null ? forwarded.reply().inspection().category().label() : "gateway";
-        String outcome = Outcome.of(forwarded).label();
-        requests.series(route, method(exchange), outcome, category).increment();
+        Outcome outcome = Outcome.of(forwarded);
         // A request that failed before a group was chosen (a gateway bug) still counts, under "none".
-        RouteMeters meters = byRoute.computeIfAbsent(route, r -> new RouteMeters(requestDuration(r), attempts(r)));
+        RouteMeters meters = byRoute.get(route);
+        if (meters == null) {
+            meters = byRoute.computeIfAbsent(route, r -> new RouteMeters(r, requestDuration(r), attempts(r)));
+        }
+        int category = forwarded.reply() != null ? forwarded.reply().inspection().category().ordinal() : GATEWAY_CATEGORY;
+        requestCounter(meters, method(exchange), outcome, category).increment();
         meters.requestDuration().record(durationNanos, TimeUnit.NANOSECONDS);
         meters.attempts().increment(exchange.attempts());
-        countMerchant(exchange.merchant(), outcome);
+        merchantCounter(exchange.merchant(), outcome).increment();
         if (forwarded.reply() != null) {
-            codes.series(catalog.boundedLabel(forwarded.reply().inspection().code())).increment();
+            codeCounter(forwarded.reply().inspection().code()).increment();
         }
+    }
+
+    private Counter requestCounter(RouteMeters meters, int method, Outcome outcome, int category) {
+        int slot = (method * OUTCOMES + outcome.ordinal()) * (GATEWAY_CATEGORY + 1) + category;
+        Counter counter = meters.requests().get(slot);
+        if (counter == null) {
+            String categoryLabel = category == GATEWAY_CATEGORY ? "gateway" : Category.values()[category].label();
+            counter = requests.series(meters.route(), METHODS.get(method), outcome.label(), categoryLabel);
+            meters.requests().set(slot, counter);
+        }
+        return counter;
+    }
+
+    private Counter merchantCounter(String merchant, Outcome outcome) {
+        String known = merchants.contains(merchant) ? merchant : "other";
+        AtomicReferenceArray<Counter> byOutcome = byMerchant.get(known);
+        Counter counter = byOutcome.get(outcome.ordinal());
+        if (counter == null) {
+            counter = merchantRequests.series(known, outcome.label());
+            byOutcome.set(outcome.ordinal(), counter);
+        }
+        return counter;
+    }
+
+    /** The counter of a reply's code: its own for a catalog code or 0, else "none" or "other" ({@link ErrorCatalog#boundedLabel}). */
+    private Counter codeCounter(Long code) {
+        Counter counter = code == null ? null : byCode.get(code);
+        if (counter != null) {
+            return counter;
+        }
+        String label = catalog.boundedLabel(code);
+        counter = codes.series(label);
+        if (code != null && label.equals(Long.toString(code))) {
+            byCode.put(code, counter);
+        }
+        return counter;
     }
 
     @Override
     public void refused(String requestId, String method, String path, GatewayError error, String merchant) {
         refusals.series(error.reason()).increment();
         if (merchant != null) {
-            countMerchant(merchant, error.reason());
+            countRefusal(merchant, error.reason());
         }
     }
 
     /** Merchants come from configuration; anything else (never expected) is "other", keeping the set closed. */
-    private void countMerchant(String merchant, String outcome) {
+    private void countRefusal(String merchant, String outcome) {
         merchantRequests.series(merchants.contains(merchant) ? merchant : "other", outcome).increment();
     }
 
@@ -137,8 +203,9 @@ public class GatewayMetrics implements ExchangeListener {
                 .tag("route", route).tag("result", result).publishPercentileHistogram().register(registry);
     }
 
-    private static String method(ProxyExchange exchange) {
-        String name = exchange.method().name();
-        return METHODS.contains(name) ? name : "other";
+    /** The method's slot in {@link #METHODS}. */
+    private static int method(ProxyExchange exchange) {
+        int known = METHODS.indexOf(exchange.method().name());
+        return known >= 0 ? known : METHODS.size() - 1;
     }
 }

@@ -21,7 +21,10 @@ public enum Outcome {
         };
     }
 
+    /** Rendered once: every request's outcome goes into a metric and a log line. */
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return label;
     }
 }

@@ -1,7 +1,7 @@
 package me.mixpay.gateway.proxy;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -16,7 +16,7 @@ import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
  * Quarkus alone would keep forwarding new requests until its timeout; the shutdown-delay event is the
  * first thing it fires on SIGTERM, before it waits for in-flight work.
  */
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class DrainSwitch {
 
     private static final Logger LOG = Logger.getLogger(DrainSwitch.class);

@@ -3,9 +3,9 @@ package me.mixpay.gateway.proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpHeaders;
 
 /**
  * Headers that describe one TCP hop, not the message (RFC 9110 section 7.6.1), and so must not cross
@@ -25,18 +25,16 @@ final class HopByHopHeaders {
     }
 
     static boolean isHopByHop(String name) {
-        if (name.regionMatches(true, 0, "proxy-", 0, 6)) {
-            return true;
-        }
-        if (name.length() >= NAMES_BY_LENGTH.length) {
-            return false;
-        }
-        for (String hopByHop : NAMES_BY_LENGTH[name.length()]) {
-            if (hopByHop.equalsIgnoreCase(name)) {
-                return true;
+        if (name.length() < NAMES_BY_LENGTH.length) {
+            for (String hopByHop : NAMES_BY_LENGTH[name.length()]) {
+                if (hopByHop.equalsIgnoreCase(name)) {
+                    return true;
+                }
             }
         }
-        return false;
+        // The first letter first: only a name starting with p or P can start with "proxy-" in any case.
+        char first = name.isEmpty() ? 0 : name.charAt(0);
+        return (first == 'p' || first == 'P') && name.regionMatches(true, 0, "proxy-", 0, 6);
     }
 
     private static String[][] byLength(List<String> names) {
@@ -49,29 +47,44 @@ final class HopByHopHeaders {
         return table;
     }
 
-    /** Removes hop-by-hop headers, including those listed in Connection, in place. */
-    static MultiMap strip(MultiMap headers) {
-        for (String connection : headers.getAll(HttpHeaders.CONNECTION)) {
-            for (String named : connection.split(",")) {
-                String trimmed = named.trim();
-                if (!trimmed.isEmpty()) {
-                    headers.remove(trimmed);
-                }
+    /**
+     * Adds to {@code to} the end-to-end headers of {@code from} but those {@code dropped} names: neither
+     * hop-by-hop headers nor those Connection lists. One pass over {@code from}, and a remove only for a
+     * name Connection lists (usually none).
+     */
+    static MultiMap copyEndToEnd(MultiMap from, MultiMap to, Predicate<String> dropped) {
+        List<String> listed = null;
+        for (Map.Entry<String, String> header : from) {
+            String name = header.getKey();
+            if (isHopByHop(name)) {
+                listed = listedIn(header, listed);
+            } else if (!dropped.test(name)) {
+                to.add(name, header.getValue());
             }
         }
-        // Usually there is nothing to remove: no list, no copy of the names, unless there is.
-        List<String> found = null;
-        for (Map.Entry<String, String> header : headers) {
-            if (isHopByHop(header.getKey())) {
-                if (found == null) {
-                    found = new ArrayList<>(2);
-                }
-                found.add(header.getKey());
+        if (listed != null) {
+            listed.forEach(to::remove);
+        }
+        return to;
+    }
+
+    /** The names a Connection header lists, added to {@code names}; any other header adds nothing. */
+    private static List<String> listedIn(Map.Entry<String, String> header, List<String> names) {
+        if (!header.getKey().equalsIgnoreCase("connection")) {
+            return names;
+        }
+        for (String named : header.getValue().split(",")) {
+            String trimmed = named.trim();
+            if (!trimmed.isEmpty()) {
+                names = addTo(names, trimmed);
             }
         }
-        if (found != null) {
-            found.forEach(headers::remove);
-        }
-        return headers;
+        return names;
+    }
+
+    private static List<String> addTo(List<String> names, String name) {
+        List<String> to = names == null ? new ArrayList<>(2) : names;
+        to.add(name);
+        return to;
     }
 }

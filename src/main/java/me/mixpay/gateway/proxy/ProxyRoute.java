@@ -38,6 +38,9 @@ public class ProxyRoute {
 
     private static final long DRAIN_GRACE_MILLIS = 5_000;
 
+    /** Request headers that describe the merchant's hop to the gateway, never sent on ({@link #notForwarded}). */
+    private static final String[] NOT_FORWARDED = { "Host", "Content-Length", "Expect", "Forwarded", "X-Forwarded-Host" };
+
     private final Forwarder forwarder;
     private final DrainSwitch drain;
     private final MerchantGate gate;
@@ -140,10 +143,10 @@ public class ProxyRoute {
             } catch (RuntimeException bug) {
                 forwarded = Uni.createFrom().failure(bug);
             }
-            forwarded.emitOn(task -> onRequestContext(context, task))
-                    .subscribe().with(
-                            result -> answer(rc, exchange, result),
-                            failure -> answer(rc, exchange, Forwarded.failed(asGatewayException(failure), MultiMap.caseInsensitiveMultiMap())));
+            forwarded.subscribe().with(
+                    result -> onRequestContext(context, () -> answer(rc, exchange, result)),
+                    failure -> onRequestContext(context,
+                            () -> answer(rc, exchange, Forwarded.failed(asGatewayException(failure), MultiMap.caseInsensitiveMultiMap()))));
         });
     }
 
@@ -224,17 +227,9 @@ public class ProxyRoute {
 
     /** The merchant's headers as MixPay should see them. */
     static MultiMap upstreamHeaders(HttpServerRequest request, String requestId, String gatewayKeyHeader) {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
-        HopByHopHeaders.strip(headers);
-        // The gateway's own credential is for the gateway: MixPay never sees it.
-        headers.remove(gatewayKeyHeader);
-        // The target is the configured upstream whatever the merchant's Host said; lengths are
-        // recomputed for the bytes actually sent; 100-continue was already handled with the merchant.
-        headers.remove(HttpHeaders.HOST);
-        headers.remove(HttpHeaders.CONTENT_LENGTH);
-        headers.remove(HttpHeaders.EXPECT);
-        headers.remove("Forwarded");
-        headers.remove("X-Forwarded-Host");
+        MultiMap headers = HopByHopHeaders.copyEndToEnd(request.headers(), MultiMap.caseInsensitiveMultiMap(),
+                // The gateway's own credential is for the gateway: MixPay never sees it.
+                name -> name.equalsIgnoreCase(gatewayKeyHeader) || notForwarded(name));
         String acceptEncoding = headers.get(HttpHeaders.ACCEPT_ENCODING);
         if (acceptEncoding != null) {
             String readable = readableCodings(acceptEncoding);
@@ -246,6 +241,19 @@ public class ProxyRoute {
         }
         headers.set(RequestIds.HEADER, requestId);
         return headers;
+    }
+
+    /**
+     * The target is the configured upstream whatever the merchant's Host said; lengths are recomputed
+     * for the bytes actually sent; 100-continue was already handled with the merchant.
+     */
+    private static boolean notForwarded(String name) {
+        for (String dropped : NOT_FORWARDED) {
+            if (dropped.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String readableCodings(String acceptEncoding) {

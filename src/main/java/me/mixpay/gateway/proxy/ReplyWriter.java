@@ -14,17 +14,21 @@ import me.mixpay.gateway.envelope.Inspection;
 /** Writes the one reply every merchant request gets: MixPay's, relayed, or the gateway's own. */
 final class ReplyWriter {
 
-    static final String MIXPAY_CODE = "X-MixPay-Code";
-    static final String MIXPAY_CATEGORY = "X-MixPay-Category";
-    static final String GATEWAY_ERROR = "X-Gateway-Error";
+    // Header names as Netty AsciiStrings, whose case-insensitive hash a header map computes once, not per lookup.
+    static final CharSequence MIXPAY_CODE = HttpHeaders.createOptimized("X-MixPay-Code");
+    static final CharSequence MIXPAY_CATEGORY = HttpHeaders.createOptimized("X-MixPay-Category");
+    static final CharSequence GATEWAY_ERROR = HttpHeaders.createOptimized("X-Gateway-Error");
 
     private ReplyWriter() {
     }
 
-    /** Relays MixPay's reply unchanged but for hop-by-hop headers, adding what the gateway learnt. */
+    /**
+     * Relays MixPay's reply unchanged but for hop-by-hop headers, adding what the gateway learnt. The caller
+     * has just seen that the response is not closed (each check takes the connection's lock).
+     */
     static void relay(HttpServerResponse response, HttpMethod method, String requestId, UpstreamReply reply,
             MultiMap gatewayHeaders) {
-        if (response.ended() || response.closed()) {
+        if (response.ended()) {
             return;
         }
         response.setStatusCode(reply.status());

@@ -3,6 +3,8 @@ package me.mixpay.gateway.proxy;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.vertx.core.http.HttpHeaders;
+
 /**
  * The {@code X-Request-Id} carried from merchant to MixPay and back. A caller's id is kept when it is
  * a plain token ({@code [A-Za-z0-9._:-]{1,128}}); anything else is replaced, because the id goes into
@@ -10,7 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RequestIds {
 
-    static final String HEADER = "X-Request-Id";
+    // Header names as Netty AsciiStrings, whose case-insensitive hash a header map computes once, not per lookup.
+    static final CharSequence HEADER = HttpHeaders.createOptimized("X-Request-Id");
 
     private static final int MAX_LENGTH = 128;
 

@@ -2,7 +2,9 @@ package me.mixpay.gateway.proxy;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -19,9 +21,11 @@ import me.mixpay.gateway.envelope.GatewayError;
 final class RequestScreen {
 
     /** Headers some servers and frameworks read as "the real URL or method"; never honoured here. */
-    private static final List<String> STEERING_HEADERS = List.of(
+    private static final List<CharSequence> STEERING_HEADERS = Stream.of(
             "X-Original-URL", "X-Rewrite-URL", "X-Override-URL", "X-Forwarded-Uri",
-            "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
+            "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")
+            // AsciiStrings: a header map hashes each once, not on every request.
+            .map(HttpHeaders::createOptimized).toList();
 
     /** Percent-encodings that would let a path segment turn into a separator or a dot segment later. */
     private static final List<String> ENCODED_TRICKS = List.of("%2e", "%2f", "%5c", "%00", "%0d", "%0a", "%25");
@@ -44,6 +48,9 @@ final class RequestScreen {
         if (uri == null || !uri.startsWith("/") || uri.startsWith("//")) {
             return new Refusal(GatewayError.BAD_REQUEST,
                     "only origin-form request targets (a path starting with a single /) are accepted");
+        }
+        if (plain(uri)) {
+            return null;
         }
         String rawPath = ProxyExchange.withoutQuery(uri);
         String lower = rawPath.toLowerCase(Locale.ROOT);
@@ -69,6 +76,33 @@ final class RequestScreen {
         return null;
     }
 
+    /**
+     * Whether the target has none of what the checks below look for, in one pass and without copies
+     * (every request is screened twice): no control character anywhere, and in the path no backslash,
+     * no {@code %}, and no {@code /} followed by {@code /} or {@code .} (every dot segment and empty
+     * segment starts so, the path starting with {@code /}). When it has any, the checks below say which.
+     */
+    private static boolean plain(String uri) {
+        boolean inPath = true;
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= 0x20 || c == 0x7f) {
+                return false;
+            }
+            if (!inPath) {
+                continue;
+            }
+            if (c == '?') {
+                inPath = false;
+            } else if (c == '\\' || c == '%') {
+                return false;
+            } else if (c == '/' && i + 1 < uri.length() && (uri.charAt(i + 1) == '/' || uri.charAt(i + 1) == '.')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Checks for a request about to be forwarded to MixPay, on top of {@link #screenTarget}. */
     static Refusal screenForward(HttpServerRequest request) {
         Refusal target = screenTarget(request);
@@ -78,7 +112,7 @@ final class RequestScreen {
         if (!request.uri().startsWith("/v1/")) {
             return new Refusal(GatewayError.BAD_REQUEST, "the path is not a MixPay API path");
         }
-        for (String header : STEERING_HEADERS) {
+        for (CharSequence header : STEERING_HEADERS) {
             if (request.headers().contains(header)) {
                 return new Refusal(GatewayError.BAD_REQUEST,
                         header + " is not accepted: the gateway's target and method cannot be overridden");

@@ -8,12 +8,13 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.netty.buffer.ByteBuf;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -35,7 +36,7 @@ import me.mixpay.gateway.envelope.Inspection;
  * Redirects are never followed, since a redirect is MixPay's answer to the merchant, not an
  * instruction to the gateway to call someone else.
  */
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class UpstreamClient {
 
     private final EventLoopClients clients;
@@ -44,8 +45,9 @@ public class UpstreamClient {
     private final boolean ssl;
     private final String basePath;
     private final long readTimeoutMillis;
-    private final long maxBodyBytes;
     private final EnvelopeInspector inspector;
+    /** Stateless (each reply gets its own stream from it), so one serves every request. */
+    private final BodyCodec<io.vertx.core.buffer.Buffer> replyCodec;
 
     UpstreamClient(Vertx vertx, GatewayConfig config) {
         GatewayConfig.Upstream upstream = config.upstream();
@@ -59,7 +61,7 @@ public class UpstreamClient {
         String path = base.getRawPath() == null ? "" : base.getRawPath();
         this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         this.readTimeoutMillis = upstream.readTimeout().toMillis();
-        this.maxBodyBytes = config.limits().maxUpstreamBodySize().asLongValue();
+        this.replyCodec = BodyCodec.newInstance(new BoundedBodyCodec(config.limits().maxUpstreamBodySize().asLongValue()));
         this.inspector = new EnvelopeInspector(ErrorCatalog.mixpay(),
                 (int) Math.min(Integer.MAX_VALUE - 8, config.limits().maxInspectedSize().asLongValue()));
 
@@ -100,7 +102,7 @@ public class UpstreamClient {
                 io.vertx.core.http.HttpMethod.valueOf(exchange.method().name()), target)
                 .putHeaders(io.vertx.mutiny.core.MultiMap.newInstance(exchange.upstreamHeaders()))
                 .timeout(Math.min(readTimeoutMillis, attemptLimit.toMillis()))
-                .as(BodyCodec.newInstance(new BoundedBodyCodec(maxBodyBytes)));
+                .as(replyCodec);
         Uni<HttpResponse<io.vertx.core.buffer.Buffer>> sent = exchange.body() == null
                 ? request.send()
                 : request.sendBuffer(io.vertx.mutiny.core.buffer.Buffer.newInstance(exchange.body()));
@@ -109,10 +111,13 @@ public class UpstreamClient {
     }
 
     private UpstreamReply toReply(HttpResponse<io.vertx.core.buffer.Buffer> response) {
-        // The reply's own header map, stripped in place: nothing else reads it, so a copy would only cost.
-        MultiMap headers = HopByHopHeaders.strip(response.headers().getDelegate());
+        // Copied out of Netty's map in the pass that leaves the hop-by-hop headers behind: each read of
+        // Netty's map converts its entries again (once to strip them, once more to relay them, as it was),
+        // and the lookups that follow (budget, Retry-After, Content-Encoding) find them in a Vert.x map.
+        MultiMap headers = HopByHopHeaders.copyEndToEnd(response.headers().getDelegate(), MultiMap.caseInsensitiveMultiMap(),
+                name -> false);
         io.vertx.core.buffer.Buffer body = response.body() == null ? io.vertx.core.buffer.Buffer.buffer() : response.body();
-        return new UpstreamReply(response.statusCode(), headers, body, inspect(body, headers.get("Content-Encoding")));
+        return new UpstreamReply(response.statusCode(), headers, body, inspect(body, headers.get(HttpHeaders.CONTENT_ENCODING)));
     }
 
     /** Inspects the body where it lies when it is on the heap (as the body codec's buffer is), instead of copying it. */

@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -30,12 +30,13 @@ import me.mixpay.gateway.proxy.UpstreamReply;
  * Forwards a request under its route group's policy and the cluster's MixPay budget, and tells the
  * merchant what happened ({@code X-Gateway-Route}, {@code X-Gateway-Attempts}, {@code X-Gateway-Circuit}).
  */
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class ResilientForwarder implements Forwarder {
 
-    public static final String ROUTE = "X-Gateway-Route";
-    public static final String ATTEMPTS = "X-Gateway-Attempts";
-    static final String CIRCUIT = "X-Gateway-Circuit";
+    // Header names as Netty AsciiStrings, whose case-insensitive hash a header map computes once, not per lookup.
+    public static final CharSequence ROUTE = HttpHeaders.createOptimized("X-Gateway-Route");
+    public static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("X-Gateway-Attempts");
+    static final CharSequence CIRCUIT = HttpHeaders.createOptimized("X-Gateway-Circuit");
     private static final long DEADLINE_MARGIN_MILLIS = 250;
 
     private final RouteTable routes;
@@ -64,9 +65,9 @@ public class ResilientForwarder implements Forwarder {
         // and is no breaker's trial call (a half-open breaker admits one, and it must not sit in a queue).
         return budget.acquire(group.priority(), exchange.merchant(), budgetWait(group, exchange))
                 .chain(firstCall -> group.guard(() -> attempt(group, exchange, lastFailure), timeLeft(group, exchange)))
-                .map(reply -> done(exchange, headers, relay(reply, headers)))
-                .onFailure().recoverWithItem(failure -> outcome(group, exchange, headers, Unsettled.cause(
-                        failure instanceof BudgetExhausted && lastFailure.get() != null ? lastFailure.get() : failure)));
+                .onItemOrFailure().transform((reply, failure) -> failure == null ? done(exchange, headers, relay(reply, headers))
+                        : outcome(group, exchange, headers, Unsettled.cause(
+                                failure instanceof BudgetExhausted && lastFailure.get() != null ? lastFailure.get() : failure)));
     }
 
     /**
@@ -107,22 +108,25 @@ public class ResilientForwarder implements Forwarder {
     }
 
     private Uni<UpstreamReply> send(RouteGroup group, ProxyExchange exchange, AtomicReference<Throwable> lastFailure) {
+        Uni<UpstreamReply> attempt = Uni.createFrom().deferred(() -> {
+            exchange.nextAttempt();
+            // Unknown from the moment it leaves until MixPay's answer says otherwise: an attempt cut
+            // off by the request's deadline reports nothing afterwards.
+            exchange.unsettled(true);
+            long start = System.nanoTime();
+            Deadline deadline = group.attemptDeadline();
+            return deadline.bound(upstream.send(exchange, deadline.limit()))
+                    .onItemOrFailure().invoke((reply, failure) -> group.attemptFinished(failure == null, System.nanoTime() - start));
+        });
         // The first attempt's call was taken before the guards; each retry takes its own.
-        Uni<Void> call = exchange.attempts() == 0 ? Uni.createFrom().voidItem()
-                : budget.acquire(group.priority(), exchange.merchant(), budgetWait(group, exchange));
-        return call
-                .chain(granted -> Uni.createFrom().deferred(() -> {
-                    exchange.nextAttempt();
-                    // Unknown from the moment it leaves until MixPay's answer says otherwise: an attempt cut
-                    // off by the request's deadline reports nothing afterwards.
-                    exchange.unsettled(true);
-                    long start = System.nanoTime();
-                    Deadline deadline = group.attemptDeadline();
-                    return deadline.bound(upstream.send(exchange, deadline.limit()))
-                            .onItemOrFailure().invoke((reply, failure) -> group.attemptFinished(failure == null, System.nanoTime() - start));
-                }))
-                .map(reply -> judge(group, reply))
-                .onItem().invoke(settled -> exchange.unsettled(false))
+        Uni<UpstreamReply> sent = exchange.attempts() == 0 ? attempt
+                : budget.acquire(group.priority(), exchange.merchant(), budgetWait(group, exchange)).chain(granted -> attempt);
+        return sent
+                .map(reply -> {
+                    UpstreamReply judged = judge(group, reply);
+                    exchange.unsettled(false);
+                    return judged;
+                })
                 .onFailure(failure -> !(failure instanceof BudgetExhausted)).transform(failure -> {
                     Throwable settled = settle(exchange, failure);
                     lastFailure.set(settled);

@@ -5,13 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import me.mixpay.gateway.config.GatewayConfig;
 import me.mixpay.gateway.config.RouteGroupConfig;
 
 /** The configured route groups, and which one a request belongs to. */
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class RouteTable {
 
     static final String DEFAULT = "default";

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
@@ -34,7 +34,7 @@ import me.mixpay.gateway.resilience.RouteTable;
  * Latency percentiles come from Micrometer timers in a private registry, so they never show up on
  * {@code /q/metrics} as client-side quantiles (which Prometheus cannot aggregate across replicas).
  */
-@ApplicationScoped
+@Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class StatusBoard implements ExchangeListener {
 
     private static final int TOP_CODES = 5;
@@ -59,7 +59,10 @@ public class StatusBoard implements ExchangeListener {
 
     @Override
     public void finished(ProxyExchange exchange, Forwarded forwarded, long durationNanos) {
-        Group group = groups.computeIfAbsent(exchange.route(), this::newGroup);
+        Group group = groups.get(exchange.route());
+        if (group == null) {
+            group = groups.computeIfAbsent(exchange.route(), this::newGroup);
+        }
         group.window().record(System.currentTimeMillis(), Math.max(0, exchange.attempts() - 1), errorKind(forwarded));
         group.latency().record(durationNanos, TimeUnit.NANOSECONDS);
         if (forwarded.reply() != null) {
