@@ -25,8 +25,8 @@ final class LocalBudgetLog implements BudgetLog {
     private final BudgetShares shares;
     private final LongSupplier clock;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
-    /** Calls of the window by class: the normal reserve is held against what polls have not used of it. */
-    private final int[] byClass = new int[Priority.values().length];
+    /** Normal calls in the window: the normal reserve is held against what polls have not used of it. */
+    private int normalCalls;
     private long pausedUntil;
     /** MixPay's own x-ratelimit-limit when lower than the configured one, until it is stale. */
     private int mixpayLimit = Integer.MAX_VALUE;
@@ -55,7 +55,7 @@ final class LocalBudgetLog implements BudgetLog {
         if (limit <= 0) {
             return new Take(false, windowMillis, used, limit);
         }
-        int ceiling = shares.ceiling(priority, limit, byClass[Priority.NORMAL.ordinal()]);
+        int ceiling = shares.ceiling(priority, limit, normalCalls);
         if (used < ceiling) {
             add(new Entry(now, member, priority));
             return new Take(true, 0, used + 1, limit);
@@ -127,12 +127,16 @@ final class LocalBudgetLog implements BudgetLog {
 
     private void add(Entry entry) {
         entries.addLast(entry);
-        byClass[entry.priority().ordinal()]++;
+        if (entry.priority() == Priority.NORMAL) {
+            normalCalls++;
+        }
     }
 
     private void prune(long now) {
         while (!entries.isEmpty() && entries.peekFirst().atMillis() <= now - windowMillis) {
-            byClass[entries.pollFirst().priority().ordinal()]--;
+            if (entries.pollFirst().priority() == Priority.NORMAL) {
+                normalCalls--;
+            }
         }
     }
 
