@@ -2,14 +2,17 @@ package me.mixpay.gateway;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.lessThan;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,16 +27,17 @@ import me.mixpay.gateway.support.MixPayReplies;
 
 /**
  * A keyed creation against a MixPay slow to say whether the payment exists, over real HTTP: nothing is
- * sent after the request has been answered. ChaosTest met this now and then as an order created twice:
- * SmallRye's guards do not cancel the retry that the request's deadline abandons, and that retry, told
- * "no such payment" after the merchant had a 504, sent the creation while the merchant's resend, told the
- * same, sent it too.
+ * sent after the request has been answered, and every answer comes within the request's time. ChaosTest
+ * met the first now and then as an order created twice: SmallRye's guards do not cancel the retry that
+ * the request's deadline abandons, and that retry, told "no such payment" after the merchant had a
+ * 504, sent the creation while the merchant's resend, told the same, sent it too. (The retry's look-up
+ * now ends within the request's time, and a retry abandoned anyway sends nothing: ProxyExchangeTest.)
  */
 @QuarkusTest
 @TestProfile(CreationDeadlineTest.ShortDeadline.class)
 class CreationDeadlineTest extends GatewayTestBase {
 
-    /** The payments group answers within 1 s; the slow look-up takes longer. */
+    /** The payments group answers within 1 s; the slow look-ups take longer. */
     public static class ShortDeadline implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -65,8 +69,9 @@ class CreationDeadlineTest extends GatewayTestBase {
         Map<String, String> order = order(orderId);
         long start = System.currentTimeMillis();
 
-        // The retry is still asking MixPay when the request's deadline answers: the creation is unknown.
-        given().formParams(order).post("/v1/payments").then().statusCode(504).header("X-Gateway-Error", "upstream_timeout");
+        // The retry is still asking MixPay when the request's time runs out: the creation is unknown (the
+        // look-up is cut short now; it used to outlive the request's answer, and its retry with it).
+        given().formParams(order).post("/v1/payments").then().statusCode(502).header("X-Gateway-Error", "upstream_reset");
 
         // The merchant sends it again at once: MixPay is asked, has none, and the creation is sent once more.
         Response resent = given().formParams(order).post("/v1/payments");
@@ -78,6 +83,27 @@ class CreationDeadlineTest extends GatewayTestBase {
         assertThat(upstream.findAll(postRequestedFor(urlPathEqualTo("/v1/payments")))).hasSize(2);
         given().formParams(order).post("/v1/payments").then().statusCode(200).header("X-Gateway-Idempotency", "replay");
         assertThat(upstream.findAll(postRequestedFor(urlPathEqualTo("/v1/payments")))).hasSize(2);
+    }
+
+    @Test
+    void aResendMixPayIsSlowToReconcileIsAnsweredWithinTheRequestsTime() throws Exception {
+        String orderId = "slow-" + System.nanoTime();
+        upstream.stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        // Slower than the request's time, though within the look-up's own timeout (3 s).
+        upstream.stubFor(get(urlPathEqualTo("/v1/payments_result"))
+                .willReturn(MixPayReplies.json(ABSENT).withFixedDelay((int) SLOW_LOOK_UP_MILLIS)));
+        Map<String, String> order = order(orderId);
+
+        given().formParams(order).post("/v1/payments").then().statusCode(502).header("X-Gateway-Error", "upstream_reset");
+
+        // The resend is reconciled before anything is sent, outside the group's guards: still within its time.
+        given().formParams(order).post("/v1/payments").then().statusCode(502)
+                .header("X-Gateway-Error", "payment_unknown").header("X-Gateway-Idempotency", "unknown")
+                .time(lessThan(SLOW_LOOK_UP_MILLIS - 200), TimeUnit.MILLISECONDS);
+
+        Thread.sleep(SLOW_LOOK_UP_MILLIS + 500);
+        assertThat(upstream.findAll(getRequestedFor(urlPathEqualTo("/v1/payments_result")))).hasSize(2);
+        assertThat(upstream.findAll(postRequestedFor(urlPathEqualTo("/v1/payments")))).hasSize(1);
     }
 
     private static Map<String, String> order(String orderId) {
