@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -67,13 +68,18 @@ public class Reconciliation {
 
     /**
      * The creation's answer when the payment exists, empty when MixPay has none, a failure when MixPay
-     * could not say. {@code maxWaitMillis} bounds each look-up's wait for budget.
+     * could not say. The whole of it (the look-ups, their retries, their waits for budget) ends within
+     * {@code withinMillis}, what is left of the request's time; past it MixPay could not say, and the
+     * creation stays unknown. A merchant's resend is reconciled outside the group's guards, with no other
+     * deadline: when each look-up could wait that long for budget, a resend went unanswered past the
+     * merchant's own timeout.
      */
-    Uni<Optional<UpstreamReply>> reconcile(ProxyExchange creation, CreationKey key, long maxWaitMillis) {
+    Uni<Optional<UpstreamReply>> reconcile(ProxyExchange creation, CreationKey key, long withinMillis) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(withinMillis);
         Uni<Optional<JsonObject>> payment = key.traceId() != null
-                ? info(creation, key.traceId(), maxWaitMillis)
+                ? info(creation, key.traceId(), until)
                 : lookUp(creation, "/v1/payments_result?orderId=" + encode(key.orderId()) + "&payeeId=" + encode(key.payeeId()),
-                        maxWaitMillis)
+                        until)
                         .chain(result -> {
                             if (result.isEmpty() || key.oneTime()) {
                                 return Uni.createFrom().item(result);
@@ -82,14 +88,16 @@ public class Reconciliation {
                             if (traceId == null || traceId.isBlank()) {
                                 return Uni.createFrom().failure(new Unanswered("payments_result named no traceId"));
                             }
-                            return info(creation, traceId, maxWaitMillis).map(info -> {
+                            return info(creation, traceId, until).map(info -> {
                                 if (info.isEmpty()) {
                                     throw new Unanswered("payments_info does not know the traceId payments_result named");
                                 }
                                 return info;
                             });
                         });
-        return payment.map(found -> found.map(data -> rebuilt(key, data)))
+        return payment.ifNoItem().after(Duration.ofMillis(Math.max(1, withinMillis)))
+                .failWith(() -> new Unanswered("no answer from the look-ups within the request's time"))
+                .map(found -> found.map(data -> rebuilt(key, data)))
                 .onItem().invoke(found -> meters.reconciled(found.isPresent() ? IdempotencyMeters.Reconciled.FOUND
                         : IdempotencyMeters.Reconciled.ABSENT))
                 .onFailure().invoke(failure -> {
@@ -98,22 +106,24 @@ public class Reconciliation {
                 });
     }
 
-    private Uni<Optional<JsonObject>> info(ProxyExchange creation, String traceId, long maxWaitMillis) {
-        return lookUp(creation, "/v1/payments_info?traceId=" + encode(traceId), maxWaitMillis);
+    private Uni<Optional<JsonObject>> info(ProxyExchange creation, String traceId, long until) {
+        return lookUp(creation, "/v1/payments_info?traceId=" + encode(traceId), until);
     }
 
     /** One documented look-up, tried up to {@code look-up.attempts} times; each try takes a critical call. */
-    private Uni<Optional<JsonObject>> lookUp(ProxyExchange creation, String target, long maxWaitMillis) {
-        return Uni.createFrom().deferred(() -> once(creation, target, maxWaitMillis))
+    private Uni<Optional<JsonObject>> lookUp(ProxyExchange creation, String target, long until) {
+        return Uni.createFrom().deferred(() -> once(creation, target, until))
                 .onFailure(failure -> !(failure instanceof BudgetExhausted)).retry()
                 .withBackOff(Duration.ofMillis(20), Duration.ofMillis(200)).atMost(attempts - 1L);
     }
 
-    private Uni<Optional<JsonObject>> once(ProxyExchange creation, String target, long maxWaitMillis) {
+    /** One try; its wait for budget ends with the reconciliation's time ({@code until}, nano time). */
+    private Uni<Optional<JsonObject>> once(ProxyExchange creation, String target, long until) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json")
                 .add("X-Request-Id", creation.requestId());
         ProxyExchange lookUp = new ProxyExchange(creation.requestId(), HttpMethod.GET, target, headers, null, System.nanoTime());
-        return budget.acquire(Priority.CRITICAL, creation.merchant(), Math.max(1, maxWaitMillis))
+        long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
+        return budget.acquire(Priority.CRITICAL, creation.merchant(), Math.max(1, left))
                 .chain(granted -> upstream.send(lookUp, timeout)
                         .ifNoItem().after(timeout).failWith(() -> new Unanswered("no look-up reply within " + timeout.toMillis() + " ms")))
                 .map(this::read);

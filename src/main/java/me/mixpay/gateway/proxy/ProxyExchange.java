@@ -24,7 +24,10 @@ public final class ProxyExchange {
     private volatile String route = "none";
     private volatile String merchant = "anonymous";
     private volatile ResendCheck resendCheck;
+    /** Written under this exchange's lock, with {@link #answered}: once the request is answered, it stays as it was. */
     private volatile boolean unsettled;
+    /** Guarded by this exchange's lock. */
+    private boolean answered;
 
     public ProxyExchange(String requestId, HttpMethod method, String pathAndQuery, MultiMap upstreamHeaders,
             Buffer body, long startNanos) {
@@ -91,9 +94,37 @@ public final class ProxyExchange {
         return startNanos;
     }
 
-    /** Counts one more upstream attempt and returns its number, starting at 1. */
-    public int nextAttempt() {
-        return attempts.incrementAndGet();
+    /**
+     * Starts one more upstream attempt: counts it and marks the request unsettled (unknown from the moment
+     * it leaves until MixPay's answer says otherwise). Refused, with nothing counted, once the request has
+     * been answered: SmallRye's guards do not cancel what the request's deadline abandons, so a retry
+     * backing off or asking MixPay goes on after the merchant has been answered. A creation it sent then
+     * would race the merchant's own resend of it, each told "no such payment" by MixPay, and both sent.
+     */
+    public synchronized boolean startAttempt() {
+        if (answered) {
+            return false;
+        }
+        attempts.incrementAndGet();
+        unsettled = true;
+        return true;
+    }
+
+    /**
+     * The request has its answer: MixPay's reply ({@code replied}), which settles it, or a failure, which
+     * leaves it as its attempts did. No attempt starts after this, and {@link #unsettled()} no longer
+     * changes, whatever an attempt still running finds later: it is what the key of a creation keeps for
+     * the merchant's resend.
+     */
+    public synchronized void answered(boolean replied) {
+        if (replied) {
+            unsettled = false;
+        }
+        answered = true;
+    }
+
+    public synchronized boolean isAnswered() {
+        return answered;
     }
 
     /** The route group that handled the request, once the forwarder has chosen it. */
@@ -138,7 +169,10 @@ public final class ProxyExchange {
         return unsettled;
     }
 
-    public void unsettled(boolean unknown) {
-        this.unsettled = unknown;
+    /** Ignored once the request has been answered ({@link #answered(boolean)}). */
+    public synchronized void unsettled(boolean unknown) {
+        if (!answered) {
+            this.unsettled = unknown;
+        }
     }
 }

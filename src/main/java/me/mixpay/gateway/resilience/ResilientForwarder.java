@@ -65,9 +65,13 @@ public class ResilientForwarder implements Forwarder {
         // and is no breaker's trial call (a half-open breaker admits one, and it must not sit in a queue).
         return budget.acquire(group.priority(), exchange.merchant(), budgetWait(group, exchange))
                 .chain(firstCall -> group.guard(() -> attempt(group, exchange, lastFailure), timeLeft(group, exchange)))
-                .onItemOrFailure().transform((reply, failure) -> failure == null ? done(exchange, headers, relay(reply, headers))
-                        : outcome(group, exchange, headers, Unsettled.cause(
-                                failure instanceof BudgetExhausted && lastFailure.get() != null ? lastFailure.get() : failure)));
+                .onItemOrFailure().transform((reply, failure) -> {
+                    // From here on what the request left is fixed, though its attempts may not have stopped.
+                    exchange.answered(failure == null);
+                    return failure == null ? done(exchange, headers, relay(reply, headers))
+                            : outcome(group, exchange, headers, Unsettled.cause(
+                                    failure instanceof BudgetExhausted && lastFailure.get() != null ? lastFailure.get() : failure));
+                });
     }
 
     /**
@@ -86,6 +90,10 @@ public class ResilientForwarder implements Forwarder {
     }
 
     private Uni<UpstreamReply> attempt(RouteGroup group, ProxyExchange exchange, AtomicReference<Throwable> lastFailure) {
+        if (exchange.isAnswered()) {
+            // A retry the request's deadline abandoned: it would only spend budget (send() refuses it anyway).
+            return Uni.createFrom().failure(new Abandoned());
+        }
         if (exchange.attempts() > 0 && exchange.unsettled() && exchange.resendCheck() != null) {
             return reconcileThenSend(group, exchange, lastFailure);
         }
@@ -102,17 +110,23 @@ public class ResilientForwarder implements Forwarder {
         return exchange.resendCheck().check()
                 .onFailure().transform(couldNotAsk -> unsettled)
                 .chain(found -> {
+                    if (found.isPresent()) {
+                        // Settled only once it is the request's answer (forward): a deadline may still drop it.
+                        return Uni.createFrom().item(found.get());
+                    }
+                    // MixPay has no such payment: nothing of this request's is out there until it is sent again.
                     exchange.unsettled(false);
-                    return found.isPresent() ? Uni.createFrom().item(found.get()) : send(group, exchange, lastFailure);
+                    return send(group, exchange, lastFailure);
                 });
     }
 
     private Uni<UpstreamReply> send(RouteGroup group, ProxyExchange exchange, AtomicReference<Throwable> lastFailure) {
         Uni<UpstreamReply> attempt = Uni.createFrom().deferred(() -> {
-            exchange.nextAttempt();
-            // Unknown from the moment it leaves until MixPay's answer says otherwise: an attempt cut
-            // off by the request's deadline reports nothing afterwards.
-            exchange.unsettled(true);
+            // Unsettled from here: an attempt cut off by the request's deadline reports nothing afterwards.
+            // Checked and marked at once, so a request answered meanwhile is either unsettled or never sent.
+            if (!exchange.startAttempt()) {
+                return Uni.createFrom().failure(new Abandoned());
+            }
             long start = System.nanoTime();
             Deadline deadline = group.attemptDeadline();
             return deadline.bound(upstream.send(exchange, deadline.limit()))
@@ -122,16 +136,24 @@ public class ResilientForwarder implements Forwarder {
         Uni<UpstreamReply> sent = exchange.attempts() == 0 ? attempt
                 : budget.acquire(group.priority(), exchange.merchant(), budgetWait(group, exchange)).chain(granted -> attempt);
         return sent
-                .map(reply -> {
-                    UpstreamReply judged = judge(group, reply);
-                    exchange.unsettled(false);
-                    return judged;
-                })
+                // A reply that passes is settled once it is the request's answer (forward), not here: the
+                // request's deadline may have dropped it, and a payment it made would then be unknown.
+                .map(reply -> judge(group, reply))
                 .onFailure(failure -> !(failure instanceof BudgetExhausted)).transform(failure -> {
                     Throwable settled = settle(exchange, failure);
                     lastFailure.set(settled);
                     return settled;
                 });
+    }
+
+    /**
+     * An attempt that did not start because its request had already been answered. Nobody receives it
+     * (the guards' caller has gone); it is no failure any policy retries or counts against MixPay.
+     */
+    private static final class Abandoned extends RuntimeException {
+        Abandoned() {
+            super("the request was answered before this attempt could start; nothing was sent", null, false, false);
+        }
     }
 
     /**
