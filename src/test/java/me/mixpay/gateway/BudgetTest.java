@@ -61,6 +61,9 @@ class BudgetTest extends GatewayTestBase {
             config.put("gateway.budget.limit", Integer.toString(LIMIT));
             config.put("gateway.budget.window", WINDOW_MILLIS + "ms");
             config.put("gateway.budget.send-margin", MARGIN_MILLIS + "ms");
+            // The shares these tests count with (of 6: creations keep 2, polls 1), whatever the defaults.
+            config.put("gateway.budget.critical-reserve", "0.25");
+            config.put("gateway.budget.normal-reserve", "0.25");
             config.put("gateway.auth.enabled", "true");
             config.put("gateway.auth.merchants.poller", MerchantKeys.hashOf(KEY_POLLER));
             config.put("gateway.auth.merchants.shop", MerchantKeys.hashOf(KEY_SHOP));

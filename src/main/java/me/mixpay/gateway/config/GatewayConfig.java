@@ -89,8 +89,11 @@ public interface GatewayConfig {
         /**
          * Share of each window only {@code critical} calls (payment creation and refresh) may use: the
          * other classes never fill a window past the rest, so a creation never waits behind look-ups.
+         * The calls of it that creations leave unused lapse, so it is sized for a burst of creations on
+         * top of those already in the window, not for all of them: at MixPay's 60 a minute, 9 calls
+         * (docs/budget.md, "Classes and fairness").
          */
-        @WithDefault("0.25")
+        @WithDefault("0.15")
         double criticalReserve();
 
         /**

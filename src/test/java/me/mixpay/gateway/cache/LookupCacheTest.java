@@ -120,10 +120,7 @@ class LookupCacheTest {
         Thread.sleep(3100);
         admin("settings", "open");
         try {
-            Response stale = given().get(known);
-            stale.then().statusCode(200).header("X-Gateway-Cache", "stale").header("X-Gateway-Stale-Reason", "circuit_open");
-            assertThat(Integer.parseInt(stale.header("Age"))).isGreaterThanOrEqualTo(3);
-            assertThat(stale.asByteArray()).isEqualTo(good);
+            assertStale(known, good, 3);
             // Never seen before: nothing to fall back on, so the breaker's answer as before.
             given().get("/v1/setting/quote_assets?x=never" + uniqueAmount()).then().statusCode(503)
                     .header("X-Gateway-Error", "circuit_open").body("data.size()", equalTo(0));
@@ -131,6 +128,26 @@ class LookupCacheTest {
             admin("settings", "close");
         }
         assertThat(upstreamCalls("GET /v1/setting/quote_assets")).isEqualTo(1);
+    }
+
+    @Test
+    void anEstimateIsAnsweredStaleOnlyWhileMixPayCannotBeAsked() throws Exception {
+        // The shipped estimates group: 5 s fresh, then its last price while MixPay cannot give one.
+        String quote = "/v1/payments_estimated?paymentAssetId=" + BTC + "&settlementAssetId=" + BTC
+                + "&quoteAssetId=usd&quoteAmount=" + uniqueAmount();
+        byte[] good = given().get(quote).then().statusCode(200).header("X-Gateway-Route", "estimates")
+                .header("X-Gateway-Cache", "miss").extract().asByteArray();
+        given().get(quote).then().statusCode(200).header("X-Gateway-Cache", "hit");
+        Thread.sleep(5100);
+        admin("estimates", "open");
+        try {
+            assertStale(quote, good, 5);
+        } finally {
+            admin("estimates", "close");
+        }
+        // MixPay can be asked again: past its 5 s an estimate is never a hit, it is asked afresh.
+        given().get(quote).then().statusCode(200).header("X-Gateway-Cache", "miss");
+        assertThat(upstreamCalls("GET /v1/payments_estimated")).isEqualTo(2);
     }
 
     @Test
@@ -219,6 +236,14 @@ class LookupCacheTest {
     private static void admin(String group, String action) {
         management().header("X-Admin-Token", "test-admin-token").post("/admin/routes/" + group + "/circuit/" + action)
                 .then().statusCode(200);
+    }
+
+    /** The last good body, marked stale because the group's breaker is open, at least this many seconds old. */
+    private static void assertStale(String target, byte[] good, int minAgeSeconds) {
+        Response stale = given().get(target);
+        stale.then().statusCode(200).header("X-Gateway-Cache", "stale").header("X-Gateway-Stale-Reason", "circuit_open");
+        assertThat(Integer.parseInt(stale.header("Age"))).isGreaterThanOrEqualTo(minAgeSeconds);
+        assertThat(stale.asByteArray()).isEqualTo(good);
     }
 
     private static String uniqueAmount() {

@@ -66,6 +66,9 @@ class ClusterBudgetIT {
         env.put("GATEWAY_BUDGET_LIMIT", Integer.toString(LIMIT));
         env.put("GATEWAY_BUDGET_WINDOW", WINDOW_MILLIS + "ms");
         env.put("GATEWAY_BUDGET_SEND_MARGIN", MARGIN_MILLIS + "ms");
+        // The shares these tests count with (of 10: creations keep 3, polls 2), whatever the defaults.
+        env.put("GATEWAY_BUDGET_CRITICAL_RESERVE", "0.25");
+        env.put("GATEWAY_BUDGET_NORMAL_RESERVE", "0.25");
         env.put("GATEWAY_AUTH_MERCHANTS_POLLER", MerchantKeys.hashOf(KEY_POLLER));
         env.put("GATEWAY_AUTH_MERCHANTS_SHOP", MerchantKeys.hashOf(KEY_SHOP));
         // Every request here must be a MixPay call: what the cache saves is ClusterCacheIT's.
