@@ -86,6 +86,18 @@ final class BudgetQueue {
         return size;
     }
 
+    /** Calls waiting of this class or a higher one: those served before it. */
+    synchronized int sizeAtOrAbove(Priority priority) {
+        int waiting = 0;
+        for (Priority above : Priority.values()) {
+            if (above.ordinal() > priority.ordinal()) {
+                break;
+            }
+            waiting += size(above);
+        }
+        return waiting;
+    }
+
     synchronized int size(Priority priority) {
         return byClass.get(priority).values().stream().mapToInt(ArrayDeque::size).sum();
     }

@@ -394,10 +394,12 @@ public class RequestBudget {
     }
 
     /**
-     * Whether a call of this class would go at once, as far as this replica knows: nobody waits and no
-     * store answer said the class is full. A cache with an older answer prefers it to a wait.
+     * Whether a call of this class would go at once, as far as this replica knows: nobody of its class
+     * or above waits (the queue serves those first; a look-up refreshing in the background waits behind
+     * polls, not in front of them) and no store answer said the class is full. A cache with an older
+     * answer prefers it to a wait.
      */
     public boolean roomFor(Priority priority) {
-        return queue.size() == 0 && blockedUntil.get(priority.ordinal()) <= System.currentTimeMillis();
+        return queue.sizeAtOrAbove(priority) == 0 && blockedUntil.get(priority.ordinal()) <= System.currentTimeMillis();
     }
 }

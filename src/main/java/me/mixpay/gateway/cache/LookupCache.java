@@ -105,8 +105,14 @@ public class LookupCache {
             if (stale != null && !budget.roomFor(group.priority())) {
                 // An older answer now rather than a wait for budget that a creation may need more. A pending
                 // payment's status is still MixPay's latest word on it: a hit, with its Age.
-                return Uni.createFrom().item(stale.paced() ? paced(policy, answer(group, stale, CacheMeters.HIT, null, now))
-                        : answer(group, stale, CacheMeters.STALE, "budget_exhausted", now));
+                if (stale.paced()) {
+                    return Uni.createFrom().item(paced(policy, answer(group, stale, CacheMeters.HIT, null, now)));
+                }
+                // One refresh waits for the room instead of the callers: without it, an entry asked for only
+                // while the budget is short would age past max-stale, and its next callers would all wait on
+                // one call and be released together (a herd of the creations that follow a look-up).
+                revalidate(key, exchange, group, policy, next);
+                return Uni.createFrom().item(answer(group, stale, CacheMeters.STALE, "budget_exhausted", now));
             }
             return fetch(key, exchange, group, policy, next).map(result -> {
                 long answeredAt = System.currentTimeMillis();

@@ -75,11 +75,7 @@ class PacedPollsTest {
         long interval = Long.parseLong(first.header("X-Gateway-Poll-Interval"));
         Thread.sleep(2 * interval * 1000 + 500);
         // The window filled by creations, and a look-up waiting for room: the budget has none for a poll now.
-        int remaining = (int) Double.parseDouble(management().get("/q/metrics").asString().lines()
-                .filter(l -> l.startsWith("mixpay_gateway_budget_remaining")).findFirst().orElseThrow().replaceAll(".* ", ""));
-        for (int i = 0; i < remaining; i++) {
-            created();
-        }
+        fillTheWindowWithCreations();
         java.util.concurrent.CompletableFuture<Response> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> given().get("/v1/setting/payment_assets?waits=" + UUID.randomUUID()));
         Thread.sleep(300);
@@ -92,6 +88,46 @@ class PacedPollsTest {
             assertThat(Long.parseLong(answer.header("Age"))).isLessThanOrEqualTo(2 * Long.parseLong(answer.header("X-Gateway-Poll-Interval")));
         }
         waiting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
+    @Order(3)
+    void aLookUpAnsweredStaleForWantOfBudgetIsRefreshedOnceInTheBackground() throws Exception {
+        Thread.sleep(6_500); // the calls of the tests before have left the window
+        String quote = "/v1/payments_estimated?paymentAssetId=" + LookupCacheTest.BTC + "&settlementAssetId="
+                + LookupCacheTest.BTC + "&quoteAssetId=usd&quoteAmount=" + (10 + (int) (Math.random() * 1_000_000));
+        byte[] good = given().get(quote).then().statusCode(200).header("X-Gateway-Cache", "miss").extract().asByteArray();
+        Thread.sleep(5_100); // past the estimate's 5 s
+        fillTheWindowWithCreations();
+        // A look-up of another group finds that low calls have no room, and waits for it.
+        java.util.concurrent.CompletableFuture<Response> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> given().get("/v1/setting/payment_assets?waits=" + UUID.randomUUID()));
+        Thread.sleep(300);
+        long estimatesBefore = LookupCacheTest.upstreamCalls("GET /v1/payments_estimated");
+
+        for (int i = 0; i < 3; i++) {
+            Response stale = given().get(quote);
+            stale.then().statusCode(200).header("X-Gateway-Cache", "stale").header("X-Gateway-Stale-Reason", "budget_exhausted");
+            assertThat(stale.time()).as("the last price at once, not a wait for room").isLessThan(1_000);
+            assertThat(stale.asByteArray()).isEqualTo(good);
+        }
+        // Once room comes back, one refresh (for all three) brings the entry up to date, nobody waiting on it.
+        long until = System.currentTimeMillis() + 15_000;
+        while (LookupCacheTest.upstreamCalls("GET /v1/payments_estimated") == estimatesBefore && System.currentTimeMillis() < until) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(300);
+        assertThat(LookupCacheTest.upstreamCalls("GET /v1/payments_estimated")).isEqualTo(estimatesBefore + 1);
+        given().get(quote).then().statusCode(200).header("X-Gateway-Cache", "hit");
+        assertThat(waiting.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+
+    private static void fillTheWindowWithCreations() {
+        int remaining = (int) Double.parseDouble(management().get("/q/metrics").asString().lines()
+                .filter(l -> l.startsWith("mixpay_gateway_budget_remaining")).findFirst().orElseThrow().replaceAll(".* ", ""));
+        for (int i = 0; i < remaining; i++) {
+            created();
+        }
     }
 
     private static String created() {
