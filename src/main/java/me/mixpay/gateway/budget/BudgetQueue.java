@@ -3,6 +3,7 @@ package me.mixpay.gateway.budget;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,14 +89,7 @@ final class BudgetQueue {
 
     /** Calls waiting of this class or a higher one: those served before it. */
     synchronized int sizeAtOrAbove(Priority priority) {
-        int waiting = 0;
-        for (Priority above : Priority.values()) {
-            if (above.ordinal() > priority.ordinal()) {
-                break;
-            }
-            waiting += size(above);
-        }
-        return waiting;
+        return EnumSet.range(Priority.CRITICAL, priority).stream().mapToInt(this::size).sum();
     }
 
     synchronized int size(Priority priority) {
