@@ -190,6 +190,31 @@ class BudgetTest extends GatewayTestBase {
     }
 
     @Test
+    void pollsThatWaitedForRoomLeaveTheQueueOneAtATime() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Response>> polls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            polls.add(pool.submit(() -> send(KEY_POLLER, "poll")));
+        }
+        for (Future<Response> poll : polls) {
+            assertThat(poll.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        pool.shutdown();
+        List<Long> sent = upstream.findAll(getRequestedFor(urlPathEqualTo("/v1/payments_result"))).stream()
+                .map(request -> request.getLoggedDate().getTime()).sorted().toList();
+        // Of 6, polls may fill 4 (creations keep 2): four go at once, with room and nobody waiting. The
+        // other four wait, and when the first four leave the window together they do not follow them
+        // together, which would make the clump leave together again a window later: a mean spacing apart.
+        assertThat(sent).hasSize(8);
+        assertThat(sent.get(3) - sent.get(0)).as("the four that found room").isLessThan(WINDOW_MILLIS / LIMIT);
+        for (int i = 5; i < 8; i++) {
+            assertThat(sent.get(i) - sent.get(i - 1)).as("waiting poll %d after the one before, %s", i, sent)
+                    .isGreaterThanOrEqualTo(WINDOW_MILLIS / LIMIT - 50);
+        }
+        assertAtMostLimitPerWindow(upstream.getAllServeEvents());
+    }
+
+    @Test
     void oneMerchantPollingHardDoesNotStarveAnotherMerchantsPolls() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(24);
         List<Future<Response>> hard = new ArrayList<>();

@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import io.vertx.core.http.HttpHeaders;
 
+import me.mixpay.gateway.budget.Priority;
 import me.mixpay.gateway.budget.RequestBudget;
 import me.mixpay.gateway.config.RouteGroupConfig;
 import me.mixpay.gateway.proxy.UpstreamReply;
@@ -24,9 +25,11 @@ final class CachePolicy {
     private final double pollShare;
     private final PendingPolls pending;
     private final RequestBudget budget;
+    private final Priority priority;
 
     CachePolicy(RouteGroupConfig config, RequestBudget budget) {
         this.budget = budget;
+        this.priority = config.priority();
         this.pollShare = Math.max(0.01, Math.min(1, config.poll().budgetShare()));
         this.ttlMillis = config.cache().ttl().toMillis();
         this.staleMillis = config.cache().maxStale().toMillis();
@@ -67,6 +70,15 @@ final class CachePolicy {
 
     boolean polls() {
         return polls;
+    }
+
+    /**
+     * Whether a request of this group that no entry can answer is served as {@code normal}: a look-up
+     * of the {@code low} class only. A poll's class is already normal, and a group classed higher keeps
+     * its class.
+     */
+    boolean raisesWhenUnanswerable() {
+        return !polls && priority == Priority.LOW;
     }
 
     /** The hit that may refresh an entry in the background: look-ups only; a poll's interval is its pace. */

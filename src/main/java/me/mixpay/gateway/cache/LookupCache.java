@@ -14,6 +14,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 
+import me.mixpay.gateway.budget.Priority;
 import me.mixpay.gateway.budget.RequestBudget;
 import me.mixpay.gateway.catalog.Category;
 import me.mixpay.gateway.cluster.ClusterLink;
@@ -113,6 +114,12 @@ public class LookupCache {
                 // one call and be released together (a herd of the creations that follow a look-up).
                 revalidate(key, exchange, group, policy, next);
                 return Uni.createFrom().item(answer(group, stale, CacheMeters.STALE, "budget_exhausted", now));
+            }
+            if (stale == null && policy.raisesWhenUnanswerable()) {
+                // Nothing can answer in MixPay's place: a refusal now stalls a checkout a step before its
+                // creation, and retried, costs its merchant the whole look-up again. A look-up that has a
+                // stale answer waits in its own class; one with none is served with the polls, in turn.
+                exchange.priority(Priority.NORMAL);
             }
             return fetch(key, exchange, group, policy, next).map(result -> {
                 long answeredAt = System.currentTimeMillis();

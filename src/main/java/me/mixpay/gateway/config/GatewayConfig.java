@@ -89,11 +89,12 @@ public interface GatewayConfig {
         /**
          * Share of each window only {@code critical} calls (payment creation and refresh) may use: the
          * other classes never fill a window past the rest, so a creation never waits behind look-ups.
-         * The calls of it that creations leave unused lapse, so it is sized for a burst of creations on
-         * top of those already in the window, not for all of them: at MixPay's 60 a minute, 9 calls
-         * (docs/budget.md, "Classes and fairness").
+         * The calls of it that creations leave unused lapse, so it is sized for the few creations that
+         * should not wait even one spacing: at MixPay's 60 a minute, 3 calls. A creation past them waits
+         * at the head of the queue for the next call to leave the window, a second or so, since the
+         * calls below it leave the queue one at a time (docs/budget.md, "Classes and fairness").
          */
-        @WithDefault("0.15")
+        @WithDefault("0.05")
         double criticalReserve();
 
         /**

@@ -6,6 +6,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 
+import me.mixpay.gateway.budget.Priority;
+
 /**
  * One merchant request on its way through the gateway: what will be sent upstream (identical for every
  * attempt) and what the attempts have found so far.
@@ -24,6 +26,8 @@ public final class ProxyExchange {
     private volatile String route = "none";
     private volatile String merchant = "anonymous";
     private volatile ResendCheck resendCheck;
+    /** The budget class this request is served in, when not its route group's. */
+    private volatile Priority priority;
     /** Written under this exchange's lock, with {@link #answered}: once the request is answered, it stays as it was. */
     private volatile boolean unsettled;
     /** Guarded by this exchange's lock. */
@@ -134,6 +138,17 @@ public final class ProxyExchange {
 
     public void route(String name) {
         this.route = name;
+    }
+
+    /** The budget class to serve this request in: its group's unless something raised it. */
+    public Priority priorityOr(Priority groupPriority) {
+        Priority raised = priority;
+        return raised == null ? groupPriority : raised;
+    }
+
+    /** Serves this request in another budget class than its group's (see the caller for why). */
+    public void priority(Priority priority) {
+        this.priority = priority;
     }
 
     /** Who sent the request, as authenticated by the gateway key. */

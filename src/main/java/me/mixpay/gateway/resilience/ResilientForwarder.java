@@ -63,7 +63,7 @@ public class ResilientForwarder implements Forwarder {
         AtomicReference<Throwable> lastFailure = new AtomicReference<>();
         // The first call is taken before the guards: a request waiting for budget holds no bulkhead slot
         // and is no breaker's trial call (a half-open breaker admits one, and it must not sit in a queue).
-        return budget.acquire(group.priority(), exchange.merchant(), budgetWait(group, exchange))
+        return budget.acquire(exchange.priorityOr(group.priority()), exchange.merchant(), budgetWait(group, exchange))
                 .chain(firstCall -> group.guard(() -> attempt(group, exchange, lastFailure), timeLeft(group, exchange)))
                 .onItemOrFailure().transform((reply, failure) -> {
                     // From here on what the request left is fixed, though its attempts may not have stopped.
@@ -134,7 +134,7 @@ public class ResilientForwarder implements Forwarder {
         });
         // The first attempt's call was taken before the guards; each retry takes its own.
         Uni<UpstreamReply> sent = exchange.attempts() == 0 ? attempt
-                : budget.acquire(group.priority(), exchange.merchant(), budgetWait(group, exchange)).chain(granted -> attempt);
+                : budget.acquire(exchange.priorityOr(group.priority()), exchange.merchant(), budgetWait(group, exchange)).chain(granted -> attempt);
         return sent
                 // A reply that passes is settled once it is the request's answer (forward), not here: the
                 // request's deadline may have dropped it, and a payment it made would then be unknown.

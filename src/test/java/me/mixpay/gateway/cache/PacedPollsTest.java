@@ -37,6 +37,9 @@ class PacedPollsTest {
             Map<String, String> config = new HashMap<>(super.getConfigOverrides());
             config.put("gateway.budget.limit", "8");
             config.put("gateway.budget.window", "6s");
+            // The shares these tests count with (of 8: creations keep 2, polls 2), whatever the defaults.
+            config.put("gateway.budget.critical-reserve", "0.25");
+            config.put("gateway.budget.normal-reserve", "0.25");
             return config;
         }
     }
@@ -122,9 +125,46 @@ class PacedPollsTest {
         assertThat(waiting.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    @Order(4)
+    void aLookUpNothingCanAnswerIsServedWithThePollsWhileOneWithAStaleAnswerWaitsItsClass() throws Exception {
+        String seen = estimate();
+        given().get(seen).then().statusCode(200).header("X-Gateway-Cache", "miss");
+        Thread.sleep(6_500); // past the estimate's 5 s, and every call of this class's tests out of the window
+        // Four creations: the window is at low's ceiling (8 - 2 critical - 2 held for polls), below normal's (6).
+        while (remaining() > 4) {
+            created();
+        }
+
+        long start = System.nanoTime();
+        given().get(estimate()).then().statusCode(200).header("X-Gateway-Cache", "miss");
+        assertThat((System.nanoTime() - start) / 1_000_000).as("a quote never asked, served in the polls' class").isLessThan(1_000);
+
+        java.util.concurrent.CompletableFuture<Response> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> given().get(seen));
+        Thread.sleep(500);
+        assertThat(waiting).as("the quote with a last price waits for room for look-ups").isNotDone();
+        assertThat(metric("mixpay_gateway_budget_waiting{class=\"low\"}")).isEqualTo(1.0);
+        Response later = waiting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        later.then().statusCode(200);
+        assertThat(later.header("X-Gateway-Cache")).isIn("miss", "stale");
+    }
+
+    private static String estimate() {
+        return "/v1/payments_estimated?paymentAssetId=" + LookupCacheTest.BTC + "&settlementAssetId=" + LookupCacheTest.BTC
+                + "&quoteAssetId=usd&quoteAmount=" + (10 + (int) (Math.random() * 1_000_000));
+    }
+
+    private static int remaining() {
+        return (int) metric("mixpay_gateway_budget_remaining");
+    }
+
+    private static double metric(String series) {
+        return Double.parseDouble(management().get("/q/metrics").asString().lines()
+                .filter(l -> l.startsWith(series + " ") || l.startsWith(series + "{")).findFirst().orElseThrow().replaceAll(".* ", ""));
+    }
+
     private static void fillTheWindowWithCreations() {
-        int remaining = (int) Double.parseDouble(management().get("/q/metrics").asString().lines()
-                .filter(l -> l.startsWith("mixpay_gateway_budget_remaining")).findFirst().orElseThrow().replaceAll(".* ", ""));
+        int remaining = remaining();
         for (int i = 0; i < remaining; i++) {
             created();
         }
