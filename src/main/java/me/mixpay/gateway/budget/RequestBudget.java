@@ -101,15 +101,12 @@ public class RequestBudget {
         return Uni.createFrom().emitter(emitter -> {
             long now = System.currentTimeMillis();
             Waiter waiter = new Waiter(priority, merchant, now + maxWaitMillis, emitter);
-            if (queue.size() == 0 && blockedUntil.get(priority.ordinal()) <= now) {
+            if (queue.size() == 0 && turnNow(priority, now)) {
                 // Nobody waits and the class has room as far as anyone knows: ask at once, with no timer
                 // and no queue, which is every call while the budget has room.
                 take(priority).onComplete(done -> {
                     Take take = done.result();
                     if (take.granted()) {
-                        if (priority == Priority.LOW) {
-                            pace(priority);
-                        }
                         emitter.complete(null);
                         return;
                     }
@@ -124,6 +121,27 @@ public class RequestBudget {
             }
             enqueue(waiter, maxWaitMillis);
         });
+    }
+
+    /**
+     * Whether a call of this class may ask the store at once. A low call also claims its class's turn
+     * (the next one comes a spacing later, see {@link #pace}) before it asks, in one atomic step: two
+     * look-ups arriving together on two event loops must not both find the turn free.
+     */
+    private boolean turnNow(Priority priority, long now) {
+        int index = priority.ordinal();
+        long until = blockedUntil.get(index);
+        if (until > now) {
+            return false;
+        }
+        if (priority != Priority.LOW) {
+            return true;
+        }
+        if (!blockedUntil.compareAndSet(index, until, now + spacingMillis())) {
+            return false;
+        }
+        wakeAt(now + spacingMillis());
+        return true;
     }
 
     private void enqueue(Waiter waiter, long maxWaitMillis) {
@@ -228,8 +246,8 @@ public class RequestBudget {
 
     /**
      * No call of this class, nor below, for the window's mean spacing of calls on this replica: after
-     * every low call, and after a normal call that left the queue, that is once the window filled and calls wait.
-     * Creations are never paced.
+     * every low call (its turn claimed before it asks, {@link #turnNow}), and after a normal call that
+     * left the queue, that is once the window filled and calls wait. Creations are never paced.
      * <p>
      * Without it, a window that fills releases its waiters in clumps: every call queued while the window
      * was full goes the moment the clump of calls that filled it leaves, so calls leave again together
@@ -241,10 +259,11 @@ public class RequestBudget {
      * estimate coalescing many checkouts releases all their creations at once.
      */
     private void pace(Priority priority) {
-        long spacing = windowMillis * Math.max(1, cluster.replicas()) / Math.max(1, lastLimit);
-        if (spacing > 0) {
-            block(priority, System.currentTimeMillis() + spacing);
-        }
+        block(priority, System.currentTimeMillis() + spacingMillis());
+    }
+
+    private long spacingMillis() {
+        return Math.max(1, windowMillis * Math.max(1, cluster.replicas()) / Math.max(1, lastLimit));
     }
 
     private Future<Take> askStore(Priority priority) {
