@@ -137,10 +137,11 @@ public class RequestBudget {
         if (priority != Priority.LOW) {
             return true;
         }
-        if (!blockedUntil.compareAndSet(index, until, now + spacingMillis())) {
+        long nextTurn = now + spacingMillis();
+        if (!blockedUntil.compareAndSet(index, until, nextTurn)) {
             return false;
         }
-        wakeAt(now + spacingMillis());
+        wakeAt(nextTurn);
         return true;
     }
 

@@ -73,12 +73,12 @@ final class CachePolicy {
     }
 
     /**
-     * Whether a request of this group that no entry can answer is served as {@code normal}: a look-up
-     * of the {@code low} class only. A poll's class is already normal, and a group classed higher keeps
-     * its class.
+     * The budget class of a request of this group that no entry can answer: {@code normal} for a look-up
+     * of the {@code low} class, the group's own for anything else (a poll's is already normal, and a
+     * group classed higher keeps its class).
      */
-    boolean raisesWhenUnanswerable() {
-        return !polls && priority == Priority.LOW;
+    Priority classWhenNothingAnswers() {
+        return !polls && priority == Priority.LOW ? Priority.NORMAL : priority;
     }
 
     /** The hit that may refresh an entry in the background: look-ups only; a poll's interval is its pace. */

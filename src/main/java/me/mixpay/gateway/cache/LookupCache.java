@@ -14,7 +14,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 
-import me.mixpay.gateway.budget.Priority;
 import me.mixpay.gateway.budget.RequestBudget;
 import me.mixpay.gateway.catalog.Category;
 import me.mixpay.gateway.cluster.ClusterLink;
@@ -115,11 +114,11 @@ public class LookupCache {
                 revalidate(key, exchange, group, policy, next);
                 return Uni.createFrom().item(answer(group, stale, CacheMeters.STALE, "budget_exhausted", now));
             }
-            if (stale == null && policy.raisesWhenUnanswerable()) {
+            if (stale == null) {
                 // Nothing can answer in MixPay's place: a refusal now stalls a checkout a step before its
                 // creation, and retried, costs its merchant the whole look-up again. A look-up that has a
                 // stale answer waits in its own class; one with none is served with the polls, in turn.
-                exchange.priority(Priority.NORMAL);
+                exchange.priority(policy.classWhenNothingAnswers());
             }
             return fetch(key, exchange, group, policy, next).map(result -> {
                 long answeredAt = System.currentTimeMillis();

@@ -97,8 +97,7 @@ class PacedPollsTest {
     @Order(3)
     void aLookUpAnsweredStaleForWantOfBudgetIsRefreshedOnceInTheBackground() throws Exception {
         Thread.sleep(6_500); // the calls of the tests before have left the window
-        String quote = "/v1/payments_estimated?paymentAssetId=" + LookupCacheTest.BTC + "&settlementAssetId="
-                + LookupCacheTest.BTC + "&quoteAssetId=usd&quoteAmount=" + (10 + (int) (Math.random() * 1_000_000));
+        String quote = estimate();
         byte[] good = given().get(quote).then().statusCode(200).header("X-Gateway-Cache", "miss").extract().asByteArray();
         Thread.sleep(5_100); // past the estimate's 5 s
         fillTheWindowWithCreations();
