@@ -86,9 +86,15 @@ final class CachePolicy {
         return !polls && entry.endingAt(now, revalidate);
     }
 
-    /** Whether the entry still answers without MixPay: a pending poll by the interval in force now. */
-    boolean freshAt(CachedReply entry, long now) {
-        return entry.paced() ? entry.youngerThan(pollIntervalMillis(), now) : entry.freshAt(now);
+    /**
+     * Whether the entry still answers without MixPay: a pending poll by the interval in force now, or by the
+     * longest interval while the payment's callback is expected (it makes the answer fresh when it comes).
+     */
+    boolean freshAt(CachedReply entry, long now, boolean callbackExpected) {
+        if (!entry.paced()) {
+            return entry.freshAt(now);
+        }
+        return entry.youngerThan(callbackExpected ? maxIntervalMillis : pollIntervalMillis(), now);
     }
 
     /**

@@ -7,6 +7,9 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -49,6 +52,9 @@ public class LookupCache {
     private final ReplyStore store;
     private final CacheMeters meters;
     private final InFlightCalls inFlight = new InFlightCalls();
+    /** Payments whose creation carried the gateway's callback URL, by {@link PaymentPoll} identity; a day covers a payment's life. */
+    private final Cache<String, Boolean> expectedCallbacks = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(java.time.Duration.ofHours(24)).build();
     /** Groups whose GETs may be answered here; others go straight on. */
     private final Map<String, CachePolicy> policies = new HashMap<>();
 
@@ -90,43 +96,99 @@ public class LookupCache {
         if (!policy.stores()) {
             return fetch(key, exchange, group, policy, next);
         }
-        return store.get(key, entry -> policy.freshAt(entry, System.currentTimeMillis())).chain(entry -> {
-            long now = System.currentTimeMillis();
-            if (policy.polls() && (entry == null || entry.paced())) {
-                policy.polled(key);
+        String payment = policy.polls() ? PaymentPoll.of(exchange) : null;
+        return store.get(key, entry -> policy.freshAt(entry, System.currentTimeMillis(), false)).chain(entry -> {
+            if (payment == null || (entry != null && !entry.paced())) {
+                return answer(key, exchange, group, policy, next, entry, false);
             }
-            if (entry != null && policy.freshAt(entry, now)) {
-                if (policy.revalidates(entry, now)) {
-                    revalidate(key, exchange, group, policy, next);
-                }
-                return Uni.createFrom().item(paced(policy, answer(group, entry, CacheMeters.HIT, null, now)));
-            }
-            CachedReply stale = entry != null && policy.standsIn(entry, now, 0) ? entry : null;
-            if (stale != null && !budget.roomFor(group.priority())) {
-                // An older answer now rather than a wait for budget that a creation may need more. A pending
-                // payment's status is still MixPay's latest word on it: a hit, with its Age.
-                if (stale.paced()) {
-                    return Uni.createFrom().item(paced(policy, answer(group, stale, CacheMeters.HIT, null, now)));
-                }
-                // One refresh waits for the room instead of the callers: without it, an entry asked for only
-                // while the budget is short would age past max-stale, and its next callers would all wait on
-                // one call and be released together (a herd of the creations that follow a look-up).
-                revalidate(key, exchange, group, policy, next);
-                return Uni.createFrom().item(answer(group, stale, CacheMeters.STALE, "budget_exhausted", now));
-            }
-            if (stale == null) {
-                // Nothing can answer in MixPay's place: a refusal now stalls a checkout a step before its
-                // creation, and retried, costs its merchant the whole look-up again. A look-up that has a
-                // stale answer waits in its own class; one with none is served with the polls, in turn.
-                exchange.priority(policy.classWhenNothingAnswers());
-            }
-            return fetch(key, exchange, group, policy, next).map(result -> {
-                long answeredAt = System.currentTimeMillis();
-                String unavailable = stale == null ? null : unavailable(result);
-                return unavailable == null || !policy.standsIn(stale, answeredAt, answeredAt - now) ? result
-                        : paced(policy, answer(group, stale, CacheMeters.STALE, unavailable, answeredAt));
-            });
+            // A pending (or no) answer: a verified callback may have made the payment final since.
+            return store.get(PaymentPoll.verifiedKey(payment), verified -> verified.freshAt(System.currentTimeMillis()))
+                    .chain(verified -> {
+                        long now = System.currentTimeMillis();
+                        if (verified != null && verified.freshAt(now)) {
+                            policy.settled(key);
+                            return Uni.createFrom().item(paced(policy, answer(group, verified, CacheMeters.HIT, null, now)));
+                        }
+                        return answer(key, exchange, group, policy, next, entry, expectedCallbacks.getIfPresent(payment) != null);
+                    });
         });
+    }
+
+    /**
+     * The answer from this replica's entry, or MixPay's. {@code callbackExpected}: the payment's callback will
+     * make its answer fresh, so a pending answer stands for as long as the slowest poll interval.
+     */
+    private Uni<Forwarded> answer(CacheKey key, ProxyExchange exchange, RouteGroup group, CachePolicy policy, Forwarder next,
+            CachedReply entry, boolean callbackExpected) {
+        long now = System.currentTimeMillis();
+        if (policy.polls() && (entry == null || entry.paced())) {
+            policy.polled(key);
+        }
+        if (entry != null && policy.freshAt(entry, now, callbackExpected)) {
+            if (policy.revalidates(entry, now)) {
+                revalidate(key, exchange, group, policy, next);
+            }
+            return Uni.createFrom().item(paced(policy, answer(group, entry, CacheMeters.HIT, null, now)));
+        }
+        CachedReply stale = entry != null && policy.standsIn(entry, now, 0) ? entry : null;
+        if (stale != null && !budget.roomFor(group.priority())) {
+            // An older answer now rather than a wait for budget that a creation may need more. A pending
+            // payment's status is still MixPay's latest word on it: a hit, with its Age.
+            if (stale.paced()) {
+                return Uni.createFrom().item(paced(policy, answer(group, stale, CacheMeters.HIT, null, now)));
+            }
+            // One refresh waits for the room instead of the callers: without it, an entry asked for only
+            // while the budget is short would age past max-stale, and its next callers would all wait on
+            // one call and be released together (a herd of the creations that follow a look-up).
+            revalidate(key, exchange, group, policy, next);
+            return Uni.createFrom().item(answer(group, stale, CacheMeters.STALE, "budget_exhausted", now));
+        }
+        if (stale == null) {
+            // Nothing can answer in MixPay's place: a refusal now stalls a checkout a step before its
+            // creation, and retried, costs its merchant the whole look-up again. A look-up that has a
+            // stale answer waits in its own class; one with none is served with the polls, in turn.
+            exchange.priority(policy.classWhenNothingAnswers());
+        }
+        return fetch(key, exchange, group, policy, next).map(result -> {
+            long answeredAt = System.currentTimeMillis();
+            String unavailable = stale == null ? null : unavailable(result);
+            return unavailable == null || !policy.standsIn(stale, answeredAt, answeredAt - now) ? result
+                    : paced(policy, answer(group, stale, CacheMeters.STALE, unavailable, answeredAt));
+        });
+    }
+
+    /**
+     * A payment's callback will come (its creation carried the gateway's callback URL): its pending polls
+     * may be answered from the cache for longer ({@link CachePolicy#freshAt}).
+     */
+    public void expectCallback(String traceId, String payeeId, String orderId) {
+        for (String payment : new String[] { PaymentPoll.byTrace(traceId), PaymentPoll.byOrder(payeeId, orderId) }) {
+            if (payment != null) {
+                expectedCallbacks.put(payment, Boolean.TRUE);
+            }
+        }
+    }
+
+    /**
+     * A final {@code payments_result} answer the gateway verified (a callback's): every plain poll of the
+     * payment, on every replica sharing the cache, is answered with it from now on, without MixPay.
+     */
+    public void answerFinal(String traceId, String payeeId, String orderId, UpstreamReply reply) {
+        RouteGroup group = routes.match(HttpMethod.GET.name(), PaymentPoll.PATH);
+        CachePolicy policy = policies.get(group.name());
+        if (policy == null || !policy.polls()) {
+            return;
+        }
+        CachedReply entry = policy.entryFor(reply, System.currentTimeMillis());
+        if (entry == null || entry.paced()) {
+            return;
+        }
+        for (String payment : new String[] { PaymentPoll.byTrace(traceId), PaymentPoll.byOrder(payeeId, orderId) }) {
+            if (payment != null) {
+                store.put(PaymentPoll.verifiedKey(payment), entry);
+                expectedCallbacks.invalidate(payment);
+            }
+        }
     }
 
     /** The call for this question: this request's own, or the one already in flight for it. */

@@ -355,5 +355,21 @@ public interface GatewayConfig {
         /** Requests kept for {@code GET /_simulator/requests}; older ones still count, they are only not listed. */
         @WithDefault("10000")
         int journalSize();
+
+        /**
+         * MixPay's callback retry schedule (0/15/15/30/180/1800/1800/1800/1800/3600 s) is multiplied by this:
+         * 0.01 retries a refused callback after 150 ms instead of 15 s.
+         */
+        @WithName("callbacks.time-scale")
+        @WithDefault("1.0")
+        double callbackTimeScale();
+
+        /**
+         * Public callback addresses mapped to local ones before a callback is posted, as an ingress does:
+         * {@code https://pay.example.com=http://127.0.0.1:8080}, comma-separated. MixPay calls back over https
+         * only, so a gateway's https {@code callbacks.public-url} reaches its local port through this.
+         */
+        @WithName("callbacks.rewrite")
+        Optional<java.util.List<String>> callbackRewrite();
     }
 }

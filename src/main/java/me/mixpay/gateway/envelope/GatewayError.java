@@ -55,6 +55,15 @@ public enum GatewayError {
      * whether the payment exists: nothing was sent again. Sending it again is safe; the gateway asks first.
      */
     PAYMENT_UNKNOWN(502, -1),
+    /**
+     * A post to the gateway's callback path that fails a check (its token, its ids, the payment's terms):
+     * nothing is recorded, and no MixPay call is made for the first two.
+     */
+    CALLBACK_REFUSED(403, -1),
+    /** A callback whose payment MixPay does not report final yet: MixPay is asked to send it again. */
+    CALLBACK_NOT_FINAL(409, -1),
+    /** A callback the gateway could not verify with MixPay now (no budget, no answer): MixPay sends it again. */
+    CALLBACK_UNVERIFIED(503, -1),
     /** The gateway is shutting down and takes no new requests. */
     SHUTTING_DOWN(503, -1),
     /** A bug in the gateway: answered, logged, never a stack trace to the caller. */

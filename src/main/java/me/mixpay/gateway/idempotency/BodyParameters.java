@@ -18,19 +18,22 @@ import me.mixpay.gateway.proxy.ProxyExchange;
  * A POST body's parameters as MixPay reads them: a form ({@code curl -d}) or a JSON object, so the two
  * spellings of one order read the same. Sorted by name; {@code name[]} is {@code name}, as PHP writes arrays.
  */
-final class BodyParameters {
+public final class BodyParameters {
 
     private BodyParameters() {
     }
 
     /** The parameters, or null when the body is neither a form nor a JSON object (it is then taken as bytes). */
-    static Map<String, List<String>> read(ProxyExchange exchange) {
+    public static Map<String, List<String>> read(ProxyExchange exchange) {
+        return read(exchange.body(), exchange.header("Content-Type"));
+    }
+
+    /** A body's parameters by its content type, as {@link #read(ProxyExchange)}. */
+    public static Map<String, List<String>> read(Buffer body, String type) {
         Map<String, List<String>> params = new TreeMap<>();
-        Buffer body = exchange.body();
         if (body == null || body.length() == 0) {
             return params;
         }
-        String type = exchange.header("Content-Type");
         String lower = type == null ? "" : type.toLowerCase(Locale.ROOT);
         if (lower.contains("json")) {
             return json(body, params);
@@ -72,7 +75,7 @@ final class BodyParameters {
     }
 
     /** The first value of a parameter, trimmed; null when absent or blank. */
-    static String first(Map<String, List<String>> params, String name) {
+    public static String first(Map<String, List<String>> params, String name) {
         List<String> values = params == null ? null : params.get(name);
         if (values == null || values.isEmpty() || values.get(0) == null || values.get(0).isBlank()) {
             return null;

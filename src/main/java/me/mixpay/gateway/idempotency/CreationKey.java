@@ -15,14 +15,14 @@ import me.mixpay.gateway.proxy.ProxyExchange;
  * @param creation true for a payment creation, the only kind the gateway can reconcile with MixPay
  * @param oneTime  {@code POST /v1/one_time_payment}, whose answer is {@code data.code}
  */
-record CreationKey(String id, boolean creation, boolean oneTime, String traceId, String payeeId, String orderId) {
+public record CreationKey(String id, boolean creation, boolean oneTime, String traceId, String payeeId, String orderId) {
 
     static final String HEADER = "Idempotency-Key";
     static final String PAYMENTS = "/v1/payments";
     static final String ONE_TIME_PAYMENT = "/v1/one_time_payment";
 
     /** The request's key, or null when it has none (it is then forwarded as it comes). */
-    static CreationKey of(ProxyExchange exchange, Map<String, List<String>> params) {
+    public static CreationKey of(ProxyExchange exchange, Map<String, List<String>> params) {
         String path = exchange.path();
         boolean oneTime = path.equals(ONE_TIME_PAYMENT);
         boolean creation = oneTime || path.equals(PAYMENTS);

@@ -14,16 +14,13 @@ import org.jboss.logging.Logger;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 
 import me.mixpay.gateway.budget.BudgetExhausted;
-import me.mixpay.gateway.budget.Priority;
-import me.mixpay.gateway.budget.RequestBudget;
 import me.mixpay.gateway.catalog.Category;
 import me.mixpay.gateway.envelope.Inspection;
+import me.mixpay.gateway.proxy.OwnLookUps;
 import me.mixpay.gateway.proxy.ProxyExchange;
-import me.mixpay.gateway.proxy.UpstreamClient;
 import me.mixpay.gateway.proxy.UpstreamReply;
 
 /**
@@ -32,7 +29,7 @@ import me.mixpay.gateway.proxy.UpstreamReply;
  * {@code payeeId}. A payment MixPay knows becomes the creation's answer, rebuilt from the look-ups:
  * {@code data.code} (the payment's traceId, as the refresh page says) for a one-time payment, the payment
  * object of {@code payments_info} plus the request's {@code orderId} for {@code /v1/payments}. Every
- * look-up draws a {@code critical} call from the MixPay budget, like the creation it stands for.
+ * look-up draws a {@code critical} call from the MixPay budget, like the creation it stands for ({@link OwnLookUps}).
  */
 @ApplicationScoped
 public class Reconciliation {
@@ -50,16 +47,14 @@ public class Reconciliation {
         }
     }
 
-    private final UpstreamClient upstream;
-    private final RequestBudget budget;
+    private final OwnLookUps lookUps;
     private final IdempotencyMeters meters;
     private final Duration timeout;
     private final int attempts;
     private final Set<Long> absentCodes;
 
-    Reconciliation(UpstreamClient upstream, RequestBudget budget, IdempotencyMeters meters, IdempotencyConfig config) {
-        this.upstream = upstream;
-        this.budget = budget;
+    Reconciliation(OwnLookUps lookUps, IdempotencyMeters meters, IdempotencyConfig config) {
+        this.lookUps = lookUps;
         this.meters = meters;
         this.timeout = config.lookUp().timeout();
         this.attempts = Math.max(1, config.lookUp().attempts());
@@ -119,24 +114,14 @@ public class Reconciliation {
 
     /** One try; its wait for budget ends with the reconciliation's time ({@code until}, nano time). */
     private Uni<Optional<JsonObject>> once(ProxyExchange creation, String target, long until) {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json")
-                .add("X-Request-Id", creation.requestId());
-        ProxyExchange lookUp = new ProxyExchange(creation.requestId(), HttpMethod.GET, target, headers, null, System.nanoTime());
         long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
-        return budget.acquire(Priority.CRITICAL, creation.merchant(), Math.max(1, left))
-                .chain(granted -> upstream.send(lookUp, timeout)
-                        .ifNoItem().after(timeout).failWith(() -> new Unanswered("no look-up reply within " + timeout.toMillis() + " ms")))
-                .map(this::read);
+        return lookUps.get(creation.requestId(), creation.merchant(), target, timeout, left).map(this::read);
     }
 
     private Optional<JsonObject> read(UpstreamReply reply) {
-        budget.observe(reply.headers());
         Inspection inspection = reply.inspection();
         if (inspection.code() != null && absentCodes.contains(inspection.code())) {
             return Optional.empty();
-        }
-        if (inspection.category() == Category.RATE_LIMITED) {
-            budget.rateLimitedByMixPay();
         }
         if (inspection.category() != Category.SUCCESS) {
             throw new Unanswered("look-up answered HTTP " + reply.status() + " code " + inspection.codeLabel());

@@ -20,7 +20,8 @@ public final class ProxyExchange {
     /** Cut once: the route match, the cache, the metrics and the access log all read it. */
     private final String path;
     private final MultiMap upstreamHeaders;
-    private final Buffer body;
+    /** Replaced at most once, before the first attempt ({@link #rewriteBody}); every attempt sends the same bytes. */
+    private volatile Buffer body;
     private final long startNanos;
     private final AtomicInteger attempts = new AtomicInteger();
     private volatile String route = "none";
@@ -92,6 +93,18 @@ public final class ProxyExchange {
     /** The request body, or null when the merchant sent none. */
     public Buffer body() {
         return body;
+    }
+
+    /**
+     * Sends other bytes than the merchant's, with the same content type: the gateway's callback URL in a
+     * creation (docs/callbacks.md). Only before the first attempt, after the request's key and fingerprint
+     * were taken from the merchant's own bytes, so a resend still replays.
+     */
+    public void rewriteBody(Buffer rewritten) {
+        if (attempts.get() > 0) {
+            throw new IllegalStateException("a request's body cannot change once an attempt has been sent");
+        }
+        this.body = rewritten;
     }
 
     public long startNanos() {

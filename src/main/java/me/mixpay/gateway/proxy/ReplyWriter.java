@@ -12,7 +12,7 @@ import me.mixpay.gateway.envelope.GatewayException;
 import me.mixpay.gateway.envelope.Inspection;
 
 /** Writes the one reply every merchant request gets: MixPay's, relayed, or the gateway's own. */
-final class ReplyWriter {
+public final class ReplyWriter {
 
     // Header names as Netty AsciiStrings, whose case-insensitive hash a header map computes once, not per lookup.
     static final CharSequence MIXPAY_CODE = HttpHeaders.createOptimized("X-MixPay-Code");
@@ -47,7 +47,7 @@ final class ReplyWriter {
     }
 
     /** Answers with the gateway's own envelope. */
-    static void fail(HttpServerResponse response, String requestId, GatewayException failure, MultiMap gatewayHeaders) {
+    public static void fail(HttpServerResponse response, String requestId, GatewayException failure, MultiMap gatewayHeaders) {
         if (response.ended() || response.closed()) {
             return;
         }

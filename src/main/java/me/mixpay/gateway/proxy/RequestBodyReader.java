@@ -12,17 +12,17 @@ import io.vertx.core.http.HttpVersion;
  * Reads a merchant's request body whole, refusing it as soon as it passes the size limit. The body is
  * kept because a retried attempt must send exactly the same bytes.
  */
-final class RequestBodyReader {
+public final class RequestBodyReader {
 
     /** The body was over the limit; carries nothing about the body itself. */
-    static final class TooLarge extends RuntimeException {
+    public static final class TooLarge extends RuntimeException {
         TooLarge() {
             super("request body over the limit", null, false, false);
         }
     }
 
     /** The merchant did not finish sending the body in time (a slow-body attack, or a stalled client). */
-    static final class TooSlow extends RuntimeException {
+    public static final class TooSlow extends RuntimeException {
         TooSlow() {
             super("request body not received in time", null, false, false);
         }
@@ -32,7 +32,7 @@ final class RequestBodyReader {
     }
 
     /** Completes with the body, or with null when the request carries none. */
-    static Future<Buffer> read(HttpServerRequest request, long maxBytes, Vertx vertx, long timeoutMillis) {
+    public static Future<Buffer> read(HttpServerRequest request, long maxBytes, Vertx vertx, long timeoutMillis) {
         String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         long declaredLength = declared != null ? parseLength(declared) : -1;
         if (declaredLength > maxBytes) {

@@ -10,17 +10,17 @@ import io.vertx.core.http.HttpHeaders;
  * a plain token ({@code [A-Za-z0-9._:-]{1,128}}); anything else is replaced, because the id goes into
  * log lines and headers verbatim.
  */
-final class RequestIds {
+public final class RequestIds {
 
     // Header names as Netty AsciiStrings, whose case-insensitive hash a header map computes once, not per lookup.
-    static final CharSequence HEADER = HttpHeaders.createOptimized("X-Request-Id");
+    public static final CharSequence HEADER = HttpHeaders.createOptimized("X-Request-Id");
 
     private static final int MAX_LENGTH = 128;
 
     private RequestIds() {
     }
 
-    static String of(String callerId) {
+    public static String of(String callerId) {
         return callerId != null && isPlainToken(callerId) ? callerId : newId();
     }
 

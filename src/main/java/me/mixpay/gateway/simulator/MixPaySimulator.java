@@ -51,7 +51,9 @@ import me.mixpay.gateway.config.GatewayConfig;
  * Quarkus duration): every API request past the rate limit is answered with the code (10008, 10009 or
  * 40011; 40011 "The system is temporarily out of service." unless told); {@code DELETE} ends it early,
  * {@code GET} tells what is left.</li>
- * <li>{@code POST /_simulator/reset}: forgets payments, requests, rate-limit windows and maintenance.</li>
+ * <li>{@code GET /_simulator/callbacks}: every callback try ({@link SimulatedCallbacks}): {@code traceId},
+ * {@code orderId}, {@code event}, {@code attempt}, {@code status} (0: no reply) and {@code delivered}.</li>
+ * <li>{@code POST /_simulator/reset}: forgets payments, requests, callbacks, rate-limit windows and maintenance.</li>
  * </ul>
  */
 public final class MixPaySimulator {
@@ -65,6 +67,7 @@ public final class MixPaySimulator {
     private final SimulatedMaintenance maintenance = new SimulatedMaintenance();
     private Vertx vertx;
     private HttpServer server;
+    private volatile SimulatedCallbacks callbacks;
 
     public MixPaySimulator(SimulatorSettings settings) {
         this.settings = settings;
@@ -85,7 +88,8 @@ public final class MixPaySimulator {
         // Bodies are read for POST only: MixPay reads a GET's query string, and Vert.x refuses to decode a
         // form sent with a GET (a 500 where MixPay answers 1017).
         router.post().handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
-        new SimulatorControls(payments, journal, maintenance, this::reset).mount(router);
+        callbacks = new SimulatedCallbacks(vertx, settings);
+        new SimulatorControls(payments, journal, maintenance, callbacks, this::reset).mount(router);
         SimulatedEndpoints endpoints = new SimulatedEndpoints(payments, this::settleLater);
         router.route().handler(new MixPayApi(settings, endpoints, rateLimit, journal, maintenance)::handle);
         server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port)).requestHandler(router);
@@ -122,6 +126,9 @@ public final class MixPaySimulator {
     /** Forgets payments, the journal, rate-limit windows and maintenance (what {@code POST /_simulator/reset} does). */
     public void reset() {
         maintenance.end();
+        if (callbacks != null) {
+            callbacks.clear();
+        }
         payments.clear();
         journal.clear();
         rateLimit.clear();
@@ -129,7 +136,11 @@ public final class MixPaySimulator {
 
     private void settleLater(SimulatedPayment payment) {
         settings.payAfter().ifPresent(after -> vertx.setTimer(Math.max(1, after.draw().toMillis()),
-                fired -> payment.settle(settings.payAfterStatus(), "40000", System.currentTimeMillis())));
+                fired -> {
+                    if (payment.settle(settings.payAfterStatus(), "40000", System.currentTimeMillis())) {
+                        callbacks.settled(payment);
+                    }
+                }));
     }
 
     /**

@@ -140,7 +140,8 @@ final class SimulatedEndpoints {
                 ParameterRules.present(p, "clientId") ? p.get("clientId").trim() : UUID.randomUUID().toString(),
                 !oneTime && truthy(p.get("isChain")),
                 quote.get().assetId(), quoteAmount, paying.get().assetId(), paymentAmount, settlement.get().assetId(),
-                SimulatedAssets.convert(quoteAmount, quote.get(), settlement.get()), p.get("returnTo"), p.get("failedReturnTo"));
+                SimulatedAssets.convert(quoteAmount, quote.get(), settlement.get()), p.get("returnTo"), p.get("failedReturnTo"),
+                p.get("callbackUrl"), p.get("callbackEvent"));
         SimulatedPayments.Creation creation = payments.create(terms, now);
         if (creation.repeat()) {
             // MixPay's guide: after the quote's period, "request the create payment API with the same parameters".

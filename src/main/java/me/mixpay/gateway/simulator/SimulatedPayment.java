@@ -15,7 +15,8 @@ public final class SimulatedPayment {
     /** The creation's terms: the fields a merchant must find again in {@code payments_result}. */
     record Terms(String traceId, String orderId, String payeeId, String clientId, boolean chain,
             String quoteAssetId, String quoteAmount, String paymentAssetId, String paymentAmount,
-            String settlementAssetId, String estimatedSettlementAmount, String returnTo, String failedReturnTo) {
+            String settlementAssetId, String estimatedSettlementAmount, String returnTo, String failedReturnTo,
+            String callbackUrl, String callbackEvent) {
     }
 
     /** How long a quote holds before the payment must be refreshed (the pages show 900 s and 600 s). */

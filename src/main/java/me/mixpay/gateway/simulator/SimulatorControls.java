@@ -20,12 +20,15 @@ final class SimulatorControls {
     private final SimulatedPayments payments;
     private final RequestJournal journal;
     private final SimulatedMaintenance maintenance;
+    private final SimulatedCallbacks callbacks;
     private final Runnable reset;
 
-    SimulatorControls(SimulatedPayments payments, RequestJournal journal, SimulatedMaintenance maintenance, Runnable reset) {
+    SimulatorControls(SimulatedPayments payments, RequestJournal journal, SimulatedMaintenance maintenance,
+            SimulatedCallbacks callbacks, Runnable reset) {
         this.payments = payments;
         this.journal = journal;
         this.maintenance = maintenance;
+        this.callbacks = callbacks;
         this.reset = reset;
     }
 
@@ -52,6 +55,7 @@ final class SimulatorControls {
             }
             reply(rc, 200, journal.toJson(sinceMs));
         });
+        router.get("/_simulator/callbacks").handler(rc -> reply(rc, 200, callbacks.toJson()));
         router.post("/_simulator/maintenance").handler(this::beginMaintenance);
         router.delete("/_simulator/maintenance").handler(rc -> {
             maintenance.end();
@@ -97,6 +101,9 @@ final class SimulatorControls {
     private void settle(RoutingContext rc, PaymentStatus to, String failureCode) {
         payments.byTraceId(rc.pathParam("traceId")).ifPresentOrElse(payment -> {
             boolean changed = payment.settle(to, failureCode, System.currentTimeMillis());
+            if (changed) {
+                callbacks.settled(payment);
+            }
             reply(rc, changed || payment.status() == to ? 200 : 409, describe(payment));
         }, () -> unknown(rc));
     }
@@ -105,7 +112,8 @@ final class SimulatorControls {
         SimulatedPayment.Terms t = payment.terms();
         return new JsonObject().put("traceId", t.traceId()).put("orderId", t.orderId()).put("payeeId", t.payeeId())
                 .put("status", payment.status().wire()).put("failureCode", payment.standing().failureCode())
-                .put("quoteAmount", t.quoteAmount()).put("quoteAssetId", t.quoteAssetId());
+                .put("quoteAmount", t.quoteAmount()).put("quoteAssetId", t.quoteAssetId())
+                .put("settledAtMs", payment.standing().settledAtMs()).put("callbackUrl", t.callbackUrl());
     }
 
     private static void unknown(RoutingContext rc) {

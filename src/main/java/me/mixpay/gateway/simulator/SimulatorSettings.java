@@ -21,12 +21,14 @@ public record SimulatorSettings(
         int maxPayments,
         int rateLimit,
         Duration rateLimitWindow,
-        int journalSize) {
+        int journalSize,
+        double callbackTimeScale,
+        java.util.List<String> callbackRewrites) {
 
     /** The configuration defaults: MixPay's 60 per minute, no faults, payments wait for a control. */
     public static SimulatorSettings defaults() {
         return new SimulatorSettings(Optional.empty(), Duration.ZERO, Duration.ZERO, Optional.empty(), 1.0,
-                Optional.empty(), PaymentStatus.SUCCESS, 100_000, 60, Duration.ofSeconds(60), 10_000);
+                Optional.empty(), PaymentStatus.SUCCESS, 100_000, 60, Duration.ofSeconds(60), 10_000, 1.0, java.util.List.of());
     }
 
     /** Read from the gateway's configuration; a fault or pay-after that does not parse stops the start. */
@@ -35,21 +37,28 @@ public record SimulatorSettings(
                 .orElseThrow(() -> new IllegalArgumentException("gateway.simulator.fault: unknown fault " + name)));
         return new SimulatorSettings(config.code(), config.delay(), config.creationDelay(), fault, config.faultRatio(),
                 config.payAfter().map(PayAfter::parse), PaymentStatus.settled(config.payAfterStatus()),
-                config.maxPayments(), config.rateLimit(), config.rateLimitWindow(), config.journalSize());
+                config.maxPayments(), config.rateLimit(), config.rateLimitWindow(), config.journalSize(),
+                config.callbackTimeScale(), config.callbackRewrite().orElse(java.util.List.of()));
     }
 
     public SimulatorSettings withRateLimit(int limit, Duration window) {
         return new SimulatorSettings(code, delay, creationDelay, fault, faultRatio, payAfter, payAfterStatus,
-                maxPayments, limit, window, journalSize);
+                maxPayments, limit, window, journalSize, callbackTimeScale, callbackRewrites);
+    }
+
+    /** Callbacks retried on MixPay's schedule times {@code timeScale}, to the URLs {@code rewrites} map (from=to). */
+    public SimulatorSettings withCallbacks(double timeScale, java.util.List<String> rewrites) {
+        return new SimulatorSettings(code, delay, creationDelay, fault, faultRatio, payAfter, payAfterStatus,
+                maxPayments, rateLimit, rateLimitWindow, journalSize, timeScale, rewrites);
     }
 
     public SimulatorSettings withCreationDelay(Duration added) {
         return new SimulatorSettings(code, delay, added, fault, faultRatio, payAfter, payAfterStatus,
-                maxPayments, rateLimit, rateLimitWindow, journalSize);
+                maxPayments, rateLimit, rateLimitWindow, journalSize, callbackTimeScale, callbackRewrites);
     }
 
     public SimulatorSettings withPayAfter(PayAfter after, PaymentStatus settlesTo) {
         return new SimulatorSettings(code, delay, creationDelay, fault, faultRatio, Optional.of(after), settlesTo,
-                maxPayments, rateLimit, rateLimitWindow, journalSize);
+                maxPayments, rateLimit, rateLimitWindow, journalSize, callbackTimeScale, callbackRewrites);
     }
 }

@@ -1,0 +1,59 @@
+package me.mixpay.gateway.callback;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * MixPay's payment callbacks, received by the gateway (docs/callbacks.md). Unset {@link #publicUrl()}: the
+ * gateway neither changes creations nor receives callbacks.
+ */
+@ConfigMapping(prefix = "gateway.callbacks")
+public interface CallbackConfig {
+
+    /**
+     * The https address at which MixPay reaches this gateway, through the ingress (for example
+     * {@code https://pay.example.com}). Set, every payment creation carries a callback URL of the gateway's
+     * under {@code <public-url>/callbacks/mixpay/}, in place of the merchant's.
+     */
+    Optional<URI> publicUrl();
+
+    /**
+     * The key of the HMAC that makes each payment's callback URL unguessable: at least 32 characters, the
+     * same on every replica, kept in a Secret. Required with {@link #publicUrl()}; the gateway does not start
+     * without it. Changing it refuses the callbacks of payments created before.
+     */
+    Optional<String> tokenSecret();
+
+    /** The largest callback body read; MixPay's is three ids. */
+    @WithDefault("4K")
+    MemorySize maxBodySize();
+
+    /**
+     * How long a payment's record (its terms, the merchant's callback URL, what was verified) is kept after
+     * its creation. A payment may stay payable for 48 h ({@code expiredTimestamp}) and MixPay calls back for
+     * about 3 h after it settles; a callback past this is refused and the payment is still polled.
+     */
+    @WithDefault("72h")
+    Duration recordTtl();
+
+    /** Records one replica keeps in memory without Redis (or while it is away); past it the oldest are forgotten. */
+    @WithDefault("100000")
+    int maxRecords();
+
+    /** The {@code payments_result} call that verifies a callback: its wait for budget and its attempt, each. */
+    @WithDefault("5s")
+    Duration verifyTimeout();
+
+    /**
+     * While a payment's callback is expected, its pending polls are answered from the cache for up to
+     * {@code poll.max-interval} instead of the budget-paced interval: the callback makes the answer fresh,
+     * and the calls saved go to creations. A payment whose callback never comes is still polled.
+     */
+    @WithDefault("true")
+    boolean pacePolls();
+}

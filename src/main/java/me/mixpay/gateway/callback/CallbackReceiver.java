@@ -1,0 +1,139 @@
+package me.mixpay.gateway.callback;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+
+import me.mixpay.gateway.cache.LookupCache;
+import me.mixpay.gateway.envelope.GatewayError;
+import me.mixpay.gateway.idempotency.BodyParameters;
+
+/**
+ * Takes one of MixPay's callback posts through the checks of MixPay's security guideline, cheapest first:
+ * the URL's token (an HMAC, no I/O), the body's ids against the payment's record, then one
+ * {@code payments_result} call whose answer must match the creation's terms. Posts for a payment already
+ * verified final get that outcome without a call; posts that arrive while a verification is in flight on
+ * this replica join it. A verified final answer goes to the poll cache before MixPay is told
+ * {@code SUCCESS}.
+ */
+@ApplicationScoped
+public class CallbackReceiver {
+
+    private static final Logger LOG = Logger.getLogger(CallbackReceiver.class);
+    /** A settled payment's later events ({@code settle}) are verified again, but not more often than this. */
+    static final long REVERIFY_AFTER_MILLIS = 10_000;
+
+    /** How a post was answered: {@code error} is null when MixPay is told {@code SUCCESS}. */
+    public record Receipt(GatewayError error, String detail) {
+        static final Receipt ACCEPTED = new Receipt(null, null);
+
+        public boolean accepted() {
+            return error == null;
+        }
+    }
+
+    private final CallbackSetup setup;
+    private final PaymentRecords records;
+    private final PaymentVerifier verifier;
+    private final LookupCache cache;
+    private final CallbackMeters meters;
+    private final RefusalLog refusals = new RefusalLog();
+    private final Map<String, Uni<PaymentVerifier.Verdict>> verifying = new ConcurrentHashMap<>();
+
+    CallbackReceiver(CallbackSetup setup, PaymentRecords records, PaymentVerifier verifier, LookupCache cache,
+            CallbackMeters meters) {
+        this.setup = setup;
+        this.records = records;
+        this.verifier = verifier;
+        this.cache = cache;
+        this.meters = meters;
+    }
+
+    Uni<Receipt> receive(String ref, String token, Buffer body, String contentType, String peer, String requestId) {
+        long arrived = System.nanoTime();
+        meters.received();
+        if (!setup.urls().verifies(ref, token)) {
+            return Uni.createFrom().item(refuse(CallbackMeters.BAD_TOKEN, peer, requestId));
+        }
+        Map<String, List<String>> ids = BodyParameters.read(body, contentType);
+        String payeeId = BodyParameters.first(ids, "payeeId");
+        if (payeeId == null || (BodyParameters.first(ids, "orderId") == null && BodyParameters.first(ids, "traceId") == null)) {
+            return Uni.createFrom().item(refuse(CallbackMeters.MALFORMED, peer, requestId));
+        }
+        return records.find(ref).chain(record -> {
+            if (record == null) {
+                return Uni.createFrom().item(refuse(CallbackMeters.UNKNOWN_PAYMENT, peer, requestId));
+            }
+            if (!sameIds(record, ids)) {
+                return Uni.createFrom().item(refuse(CallbackMeters.IDS_MISMATCH, peer, requestId));
+            }
+            PaymentRecord.Verified known = record.verified();
+            if (known != null && known.refusal() != null) {
+                // The payment was checked and does not match its creation: the same answer, no new call.
+                return Uni.createFrom().item(refuse(known.refusal(), peer, requestId));
+            }
+            if (known != null && known.isFinal()
+                    && !(record.subscribedMore() && System.currentTimeMillis() - known.at() >= REVERIFY_AFTER_MILLIS)) {
+                return Uni.createFrom().item(Receipt.ACCEPTED);
+            }
+            return verified(record, requestId).chain(verdict -> settle(record, verdict, arrived, peer, requestId));
+        });
+    }
+
+    /** This replica's verification of the payment: the one in flight, or a new one. */
+    private Uni<PaymentVerifier.Verdict> verified(PaymentRecord record, String requestId) {
+        Uni<PaymentVerifier.Verdict> running = verifying.computeIfAbsent(record.ref(), ref -> verifier.verify(record, requestId)
+                .onTermination().invoke(() -> verifying.remove(ref))
+                .memoize().indefinitely());
+        return running;
+    }
+
+    private Uni<Receipt> settle(PaymentRecord record, PaymentVerifier.Verdict verdict, long arrived, String peer, String requestId) {
+        PaymentRecord.Verified outcome = verdict.outcome();
+        if (outcome == null) {
+            meters.deferred(CallbackMeters.UNVERIFIED);
+            LOG.debugf("callback for request %s could not be verified yet: %s", requestId, verdict.unanswered());
+            return Uni.createFrom().item(new Receipt(GatewayError.CALLBACK_UNVERIFIED,
+                    "MixPay could not be asked about the payment now; send the callback again"));
+        }
+        PaymentRecord checked = record.verified(outcome, verdict.traceId());
+        if (outcome.refusal() != null) {
+            return records.update(checked).map(kept -> refuse(outcome.refusal(), peer, requestId));
+        }
+        if (!outcome.isFinal() && !record.subscribedMore()) {
+            meters.deferred(CallbackMeters.NOT_FINAL);
+            return Uni.createFrom().item(new Receipt(GatewayError.CALLBACK_NOT_FINAL,
+                    "MixPay reports the payment " + outcome.status() + "; send the callback again once it is final"));
+        }
+        if (outcome.isFinal()) {
+            cache.answerFinal(checked.traceId(), checked.payeeId(), checked.orderId(), verdict.reply());
+            meters.toCache(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrived));
+            meters.verified(outcome.status());
+        }
+        return records.update(checked).replaceWith(Receipt.ACCEPTED);
+    }
+
+    private static boolean sameIds(PaymentRecord record, Map<String, List<String>> ids) {
+        return matches(record.payeeId(), BodyParameters.first(ids, "payeeId"))
+                && (record.orderId() == null || matches(record.orderId(), BodyParameters.first(ids, "orderId")))
+                && (record.traceId() == null || matches(record.traceId(), BodyParameters.first(ids, "traceId")));
+    }
+
+    private static boolean matches(String kept, String claimed) {
+        return claimed != null && kept.equalsIgnoreCase(claimed);
+    }
+
+    private Receipt refuse(String reason, String peer, String requestId) {
+        meters.refused(reason);
+        refusals.refused(reason, peer, requestId);
+        return new Receipt(GatewayError.CALLBACK_REFUSED, "refused: " + reason.replace('_', ' '));
+    }
+}

@@ -1,0 +1,69 @@
+package me.mixpay.gateway.callback;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.Priority;
+import jakarta.decorator.Decorator;
+import jakarta.decorator.Delegate;
+import jakarta.inject.Inject;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+
+import me.mixpay.gateway.cache.LookupCache;
+import me.mixpay.gateway.idempotency.BodyParameters;
+import me.mixpay.gateway.idempotency.CreationKey;
+import me.mixpay.gateway.proxy.Forwarded;
+import me.mixpay.gateway.proxy.Forwarder;
+import me.mixpay.gateway.proxy.ProxyExchange;
+
+/**
+ * Puts the gateway's own callback URL in every payment creation it sends, once the creation's record is
+ * kept. It sits inside the idempotency layer, which has already keyed and fingerprinted the merchant's own
+ * bytes, so a resend of the same creation still replays.
+ */
+@Decorator
+@Priority(15)
+class CallbackUrlForwarder implements Forwarder {
+
+    @Inject
+    @Delegate
+    Forwarder next;
+
+    @Inject
+    CallbackSetup setup;
+
+    @Inject
+    PaymentRecords records;
+
+    @Inject
+    LookupCache cache;
+
+    @Override
+    public Uni<Forwarded> forward(ProxyExchange exchange) {
+        CallbackUrls urls = setup.urls();
+        if (urls == null || !HttpMethod.POST.equals(exchange.method()) || exchange.attempts() > 0) {
+            return next.forward(exchange);
+        }
+        Map<String, List<String>> params = BodyParameters.read(exchange);
+        CreationKey key = params == null ? null : CreationKey.of(exchange, params);
+        if (key == null || !key.creation()) {
+            // Not a creation MixPay could accept: it goes as it came, and MixPay answers it.
+            return next.forward(exchange);
+        }
+        String ref = urls.refOf(key);
+        Buffer rewritten = CreationBody.withCallbackUrl(exchange.body(), exchange.header(HttpHeaders.CONTENT_TYPE), urls.urlFor(ref));
+        if (rewritten == null) {
+            return next.forward(exchange);
+        }
+        PaymentRecord record = PaymentRecord.of(ref, exchange.merchant(), params, System.currentTimeMillis());
+        exchange.rewriteBody(rewritten);
+        if (setup.pacePolls()) {
+            cache.expectCallback(record.traceId(), record.payeeId(), record.orderId());
+        }
+        return records.create(record).chain(kept -> next.forward(exchange));
+    }
+}

@@ -1,0 +1,55 @@
+package me.mixpay.gateway.proxy;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+
+import me.mixpay.gateway.budget.Priority;
+import me.mixpay.gateway.budget.RequestBudget;
+import me.mixpay.gateway.catalog.Category;
+
+/**
+ * A GET the gateway sends MixPay on its own behalf, never from the cache: a creation's reconciliation, a
+ * callback's verification. Each draws a {@code critical} call from the budget, as the creation it stands
+ * for did, and tells the budget what MixPay's reply said of its rate limit.
+ */
+@ApplicationScoped
+public class OwnLookUps {
+
+    /** No reply within the attempt's time. */
+    public static final class NoReply extends RuntimeException {
+        NoReply(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    private final UpstreamClient upstream;
+    private final RequestBudget budget;
+
+    OwnLookUps(UpstreamClient upstream, RequestBudget budget) {
+        this.upstream = upstream;
+        this.budget = budget;
+    }
+
+    /**
+     * MixPay's reply to {@code GET target}, after a wait for budget of at most {@code maxWaitMillis} (a
+     * {@link me.mixpay.gateway.budget.BudgetExhausted} failure past it) and an attempt of at most {@code timeout}.
+     */
+    public Uni<UpstreamReply> get(String requestId, String merchant, String target, Duration timeout, long maxWaitMillis) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json").add(RequestIds.HEADER, requestId);
+        ProxyExchange lookUp = new ProxyExchange(requestId, HttpMethod.GET, target, headers, null, System.nanoTime());
+        return budget.acquire(Priority.CRITICAL, merchant, Math.max(1, maxWaitMillis))
+                .chain(granted -> upstream.send(lookUp, timeout)
+                        .ifNoItem().after(timeout).failWith(() -> new NoReply("no look-up reply within " + timeout.toMillis() + " ms")))
+                .invoke(reply -> {
+                    budget.observe(reply.headers());
+                    if (reply.inspection().category() == Category.RATE_LIMITED) {
+                        budget.rateLimitedByMixPay();
+                    }
+                });
+    }
+}
