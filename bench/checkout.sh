@@ -2,7 +2,8 @@
 # The checkout benchmark (issue #22): a merchant workload against the simulator with MixPay's limit on,
 # the same workload in one run directly, through nginx as a careful operator configures it, through one
 # gateway and through two gateway replicas sharing a Redis; then the gateway again with MixPay in
-# maintenance for a minute in the middle. docs/benchmark.md, "Checkout benchmark", explains it.
+# maintenance for a minute in the middle; then one gateway and two replicas receiving MixPay's payment
+# callbacks (callbacks, callbacks-2). docs/benchmark.md, "Checkout benchmark", explains it.
 #
 #   bench/checkout.sh           full run (~17 min): 180 s per target (CHECKOUT_SECONDS), 24 merchants
 #   bench/checkout.sh --smoke   ~20 s of workload, 4 s per target: everything starts, checkouts complete
@@ -82,8 +83,13 @@ wait_for() { # $1 URL $2 what
   echo "$2 did not start" >&2; exit 1
 }
 
-# MixPay: the simulator, on its own, with MixPay's limit (scaled) and payers who pay after a while.
+# MixPay: the simulator, on its own, with MixPay's limit (scaled) and payers who pay after a while. Its
+# callbacks go to each gateway's https public URL, mapped to a gateway's port as an ingress would: with
+# two replicas, each one's callbacks to the other, so every callback crosses replicas through Redis.
+CALLBACK=https://gateway.bench CALLBACK_A=https://gateway-a.bench CALLBACK_B=https://gateway-b.bench
+CALLBACK_SECRET=bench-callback-token-secret-0123456789abcdef
 java -Dgateway.simulator.rate-limit.limit="$LIMIT" -Dgateway.simulator.rate-limit.window="${WINDOW_S}s" \
+    -Dgateway.simulator.callbacks.rewrite="$CALLBACK=http://127.0.0.1:$GATEWAY,$CALLBACK_A=http://127.0.0.1:$GATEWAY_B,$CALLBACK_B=http://127.0.0.1:$GATEWAY" \
     -Dgateway.simulator.pay-after="$PAY_AFTER" -cp "$CLASSPATH_BENCH" me.mixpay.gateway.simulator.MixPaySimulator "$SIMULATOR" \
     > "$OUT/simulator.log" 2>&1 &
 PIDS+=($!)
@@ -101,16 +107,17 @@ KEY=bench-key-0123456789abcdef
 echo "bench:$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)" > "$RUN/merchant-keys"
 read -r -a EXTRA_ENV <<< "${CHECKOUT_GATEWAY_ENV:-}"
 GATEWAY_PIDS=()
-launch() { # $1 http port $2 management port $3 log name [$4 Redis URL]
-  local redis=()
+launch() { # $1 http port $2 management port $3 log name [$4 Redis URL] [$5 callbacks' public URL]
+  local redis=() callbacks=()
   [ -n "${4:-}" ] && redis=(GATEWAY_CLUSTER_REDIS_URL="$4")
+  [ -n "${5:-}" ] && callbacks=(GATEWAY_CALLBACKS_PUBLIC_URL="$5" GATEWAY_CALLBACKS_TOKEN_SECRET="$CALLBACK_SECRET")
   local timeouts=() group
   for group in SETTINGS ESTIMATES PAYMENT_RESULTS PAYMENTS DEFAULT; do
     timeouts+=("GATEWAY_ROUTES_${group}_TIMEOUT_OVERALL=${GATEWAY_TIMEOUT_MS}ms" "GATEWAY_ROUTES_${group}_TIMEOUT_ATTEMPT=${GATEWAY_ATTEMPT_MS}ms")
   done
   # Shipped policies, MixPay's budget scaled as the simulator's limit is.
   env GATEWAY_UPSTREAM_BASE_URL="http://127.0.0.1:$SIMULATOR" GATEWAY_AUTH_KEYS_FILE="$RUN/merchant-keys" \
-      GATEWAY_BUDGET_LIMIT="$LIMIT" GATEWAY_BUDGET_WINDOW="${WINDOW_S}s" "${timeouts[@]}" "${redis[@]}" \
+      GATEWAY_BUDGET_LIMIT="$LIMIT" GATEWAY_BUDGET_WINDOW="${WINDOW_S}s" "${timeouts[@]}" "${redis[@]}" "${callbacks[@]}" \
       QUARKUS_HTTP_PORT="$1" QUARKUS_MANAGEMENT_PORT="$2" "${EXTRA_ENV[@]}" \
       java $JVM_OPTS -jar "$JAR" > "$OUT/$3.log" 2>&1 &
   PIDS+=($!)
@@ -131,7 +138,7 @@ workload() { # $1 target $2 base URLs [$3... more settings]
       2>> "$OUT/workload.log" | tee -a "$OUT/workload.log"
 }
 
-ALL_TARGETS=(direct nginx gateway gateway-2 gateway-maintenance)
+ALL_TARGETS=(direct nginx gateway gateway-2 gateway-maintenance callbacks callbacks-2)
 read -r -a WANTED <<< "${CHECKOUT_TARGETS:-${ALL_TARGETS[*]}}"
 TARGETS=()
 for target in "${ALL_TARGETS[@]}"; do
@@ -150,18 +157,39 @@ if wanted gateway; then
   workload gateway "http://127.0.0.1:$GATEWAY"
   stop_gateways
 fi
+REDIS_URL=
+start_redis() { # once, for the targets with two replicas
+  [ -n "$REDIS_URL" ] && return
+  local port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no > "$OUT/redis.log" 2>&1 & PIDS+=($!)
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  REDIS_URL="redis://127.0.0.1:$port"
+}
 if wanted gateway-2; then
-  REDIS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no > "$OUT/redis.log" 2>&1 & PIDS+=($!)
-  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
-  launch "$GATEWAY" "$GATEWAY_MGMT" gateway-2-a "redis://127.0.0.1:$REDIS_PORT"
-  launch "$GATEWAY_B" "$GATEWAY_B_MGMT" gateway-2-b "redis://127.0.0.1:$REDIS_PORT"
+  start_redis
+  launch "$GATEWAY" "$GATEWAY_MGMT" gateway-2-a "$REDIS_URL"
+  launch "$GATEWAY_B" "$GATEWAY_B_MGMT" gateway-2-b "$REDIS_URL"
   workload gateway-2 "http://127.0.0.1:$GATEWAY,http://127.0.0.1:$GATEWAY_B"
   stop_gateways
 fi
 if wanted gateway-maintenance; then
   launch "$GATEWAY" "$GATEWAY_MGMT" gateway-maintenance
   workload gateway-maintenance "http://127.0.0.1:$GATEWAY" maintenance-at="$MAINTENANCE_AT" maintenance-for="$MAINTENANCE_FOR"
+  stop_gateways
+fi
+if wanted callbacks; then
+  launch "$GATEWAY" "$GATEWAY_MGMT" callbacks "" "$CALLBACK"
+  workload callbacks "http://127.0.0.1:$GATEWAY"
+  stop_gateways
+fi
+if wanted callbacks-2; then
+  start_redis
+  # A flushed Redis: the gateway-2 run's budget window and cache entries are not this run's.
+  redis-cli -u "$REDIS_URL" flushall > /dev/null
+  launch "$GATEWAY" "$GATEWAY_MGMT" callbacks-2-a "$REDIS_URL" "$CALLBACK_A"
+  launch "$GATEWAY_B" "$GATEWAY_B_MGMT" callbacks-2-b "$REDIS_URL" "$CALLBACK_B"
+  workload callbacks-2 "http://127.0.0.1:$GATEWAY,http://127.0.0.1:$GATEWAY_B"
   stop_gateways
 fi
 

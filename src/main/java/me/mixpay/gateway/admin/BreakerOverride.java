@@ -1,8 +1,5 @@
 package me.mixpay.gateway.admin;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,7 +7,6 @@ import org.jboss.logging.Logger;
 
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
-import me.mixpay.gateway.config.GatewayConfig;
 import me.mixpay.gateway.resilience.RouteGroup;
 
 /**
@@ -23,22 +19,20 @@ public class BreakerOverride {
 
     private static final Logger LOG = Logger.getLogger(BreakerOverride.class);
 
-    private final Optional<byte[]> token;
+    private final AdminToken token;
     private final CircuitBreakerMaintenance maintenance;
 
-    BreakerOverride(GatewayConfig config, CircuitBreakerMaintenance maintenance) {
-        this.token = config.admin().token().filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8));
+    BreakerOverride(AdminToken token, CircuitBreakerMaintenance maintenance) {
+        this.token = token;
         this.maintenance = maintenance;
     }
 
     boolean enabled() {
-        return token.isPresent();
+        return token.enabled();
     }
 
-    /** Constant-time, so the token cannot be guessed byte by byte from response times. */
     boolean authorised(String presented) {
-        return presented != null && token.isPresent()
-                && MessageDigest.isEqual(token.get(), presented.getBytes(StandardCharsets.UTF_8));
+        return token.authorised(presented);
     }
 
     void open(RouteGroup group) {

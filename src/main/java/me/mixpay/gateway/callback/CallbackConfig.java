@@ -2,6 +2,7 @@ package me.mixpay.gateway.callback;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.quarkus.runtime.configuration.MemorySize;
@@ -56,4 +57,58 @@ public interface CallbackConfig {
      */
     @WithDefault("true")
     boolean pacePolls();
+
+    /**
+     * Keys that sign the callbacks relayed to merchants, Standard Webhooks' {@code whsec_<base64>} form,
+     * comma-separated: every key signs, so a merchant verifies with either while a key is rotated. Required
+     * once {@link #allowedTargets()} allows any target.
+     */
+    Optional<List<String>> signingSecret();
+
+    /**
+     * Where merchants' own callbacks may be relayed: {@code scheme://host[:port]} prefixes, comma-separated.
+     * A creation whose {@code callbackUrl} is outside them is refused before it reaches MixPay. Empty (the
+     * default): every creation with a {@code callbackUrl} is refused while {@link #publicUrl()} is set.
+     * A loopback, link-local or metadata address is reached only when an entry names it literally.
+     */
+    Optional<List<String>> allowedTargets();
+
+    /** How relayed callbacks are delivered. */
+    Delivery delivery();
+
+    interface Delivery {
+        /** One try: connecting, sending, and the merchant's answer. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /**
+         * Tries before an event goes to the dead letters. With the default backoff, 15 tries span about 4.4
+         * hours, past MixPay's own 3 hours of retries.
+         */
+        @WithDefault("15")
+        int maxAttempts();
+
+        /** The wait after the first failed try; it doubles after each, with up to half of it added at random. */
+        @WithDefault("5s")
+        Duration initialBackoff();
+
+        /** The longest wait between two tries. */
+        @WithDefault("1h")
+        Duration maxBackoff();
+
+        /** How often each replica looks for deliveries that are due. */
+        @WithDefault("500ms")
+        Duration pollInterval();
+
+        /**
+         * How long a replica holds a delivery it took; one that dies holding it leaves it to another replica
+         * after this. Longer than {@link #timeout()}, so two replicas never deliver one event at once.
+         */
+        @WithDefault("60s")
+        Duration lease();
+
+        /** Deliveries one replica has in flight at most. */
+        @WithDefault("16")
+        int concurrency();
+    }
 }

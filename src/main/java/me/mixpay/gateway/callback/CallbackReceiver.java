@@ -15,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import me.mixpay.gateway.cache.LookupCache;
 import me.mixpay.gateway.envelope.GatewayError;
 import me.mixpay.gateway.idempotency.BodyParameters;
+import me.mixpay.gateway.relay.CallbackRelay;
 
 /**
  * Takes one of MixPay's callback posts through the checks of MixPay's security guideline, cheapest first:
@@ -45,11 +46,13 @@ public class CallbackReceiver {
     private final PaymentVerifier verifier;
     private final LookupCache cache;
     private final CallbackMeters meters;
+    private final CallbackRelay relay;
     private final RefusalLog refusals = new RefusalLog();
     private final Map<String, Uni<PaymentVerifier.Verdict>> verifying = new ConcurrentHashMap<>();
 
     CallbackReceiver(CallbackSetup setup, PaymentRecords records, PaymentVerifier verifier, LookupCache cache,
-            CallbackMeters meters) {
+            CallbackMeters meters, CallbackRelay relay) {
+        this.relay = relay;
         this.setup = setup;
         this.records = records;
         this.verifier = verifier;
@@ -118,7 +121,10 @@ public class CallbackReceiver {
             meters.toCache(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrived));
             meters.verified(outcome.status());
         }
-        return records.update(checked).replaceWith(Receipt.ACCEPTED);
+        // The merchant's event is recorded before MixPay hears SUCCESS: MixPay stops trying once it does.
+        Uni<Void> relayed = checked.callbackUrl() == null ? Uni.createFrom().voidItem()
+                : relay.relay(RelayedEvent.id(checked), checked.ref(), checked.callbackUrl(), RelayedEvent.body(checked));
+        return relayed.chain(kept -> records.update(checked)).replaceWith(Receipt.ACCEPTED);
     }
 
     private static boolean sameIds(PaymentRecord record, Map<String, List<String>> ids) {

@@ -9,16 +9,21 @@ import jakarta.decorator.Delegate;
 import jakarta.inject.Inject;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 
 import me.mixpay.gateway.cache.LookupCache;
+import me.mixpay.gateway.envelope.GatewayError;
+import me.mixpay.gateway.envelope.GatewayException;
 import me.mixpay.gateway.idempotency.BodyParameters;
 import me.mixpay.gateway.idempotency.CreationKey;
 import me.mixpay.gateway.proxy.Forwarded;
 import me.mixpay.gateway.proxy.Forwarder;
 import me.mixpay.gateway.proxy.ProxyExchange;
+import me.mixpay.gateway.relay.CallbackRelay;
+import me.mixpay.gateway.resilience.RouteTable;
 
 /**
  * Puts the gateway's own callback URL in every payment creation it sends, once the creation's record is
@@ -42,6 +47,12 @@ class CallbackUrlForwarder implements Forwarder {
     @Inject
     LookupCache cache;
 
+    @Inject
+    CallbackRelay relay;
+
+    @Inject
+    RouteTable routes;
+
     @Override
     public Uni<Forwarded> forward(ProxyExchange exchange) {
         CallbackUrls urls = setup.urls();
@@ -60,6 +71,14 @@ class CallbackUrlForwarder implements Forwarder {
             return next.forward(exchange);
         }
         PaymentRecord record = PaymentRecord.of(ref, exchange.merchant(), params, System.currentTimeMillis());
+        if (record.callbackUrl() != null && !relay.allows(record.callbackUrl())) {
+            relay.meters().refusedTarget();
+            String group = routes.match(exchange.method().name(), exchange.path()).name();
+            exchange.route(group);
+            return Uni.createFrom().item(Forwarded.failed(new GatewayException(GatewayError.CALLBACK_TARGET_NOT_ALLOWED,
+                    "callbackUrl is not one of the callback targets this gateway's operator allowed; nothing was forwarded"),
+                    MultiMap.caseInsensitiveMultiMap().set("X-Gateway-Route", group).set("X-Gateway-Attempts", "0")));
+        }
         exchange.rewriteBody(rewritten);
         if (setup.pacePolls()) {
             cache.expectCallback(record.traceId(), record.payeeId(), record.orderId());

@@ -60,6 +60,11 @@ public enum GatewayError {
      * nothing is recorded, and no MixPay call is made for the first two.
      */
     CALLBACK_REFUSED(403, -1),
+    /**
+     * A payment creation whose {@code callbackUrl} is not in {@code gateway.callbacks.allowed-targets}: the
+     * gateway would never deliver there, so nothing was forwarded (MixPay's own parameter error code).
+     */
+    CALLBACK_TARGET_NOT_ALLOWED(400, 1017),
     /** A callback whose payment MixPay does not report final yet: MixPay is asked to send it again. */
     CALLBACK_NOT_FINAL(409, -1),
     /** A callback the gateway could not verify with MixPay now (no budget, no answer): MixPay sends it again. */

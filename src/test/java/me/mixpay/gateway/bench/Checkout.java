@@ -35,19 +35,26 @@ final class Checkout implements Runnable {
     record Timing(long deadlineMs, long pollIntervalMs, long giveUpMs, Phases phases) {
     }
 
+    /** When MixPay (the simulator) marked a payment paid, epoch ms; null when it cannot say. */
+    interface PaidAt {
+        Long of(String traceId);
+    }
+
     private final int worker;
     private final MerchantClient client;
     private final CheckoutTally tally;
     private final Timing timing;
     private final long startDelayMs;
+    private final PaidAt paidAt;
     private long sequence;
 
-    Checkout(int worker, MerchantClient client, CheckoutTally tally, Timing timing, long startDelayMs) {
+    Checkout(int worker, MerchantClient client, CheckoutTally tally, Timing timing, long startDelayMs, PaidAt paidAt) {
         this.worker = worker;
         this.client = client;
         this.tally = tally;
         this.timing = timing;
         this.startDelayMs = startDelayMs;
+        this.paidAt = paidAt;
     }
 
     @Override
@@ -92,6 +99,11 @@ final class Checkout implements Runnable {
             JsonObject data = result.ok() ? result.envelope().getJsonObject("data") : null;
             String status = data == null ? null : data.getString("status");
             if ("success".equals(status)) {
+                // Detection: from MixPay marking the payment paid to this merchant's poll seeing it.
+                Long paid = paidAt.of(created.envelope().getJsonObject("data").getString("code"));
+                if (paid != null && paid > 0) {
+                    tally.detected(System.currentTimeMillis() - paid);
+                }
                 return "completed";
             }
             if ("failed".equals(status)) {

@@ -24,7 +24,9 @@ import io.vertx.core.json.JsonObject;
  */
 public final class CheckoutReport {
 
-    private static final List<String> GATEWAYS = List.of("gateway", "gateway-2");
+    private static final List<String> GATEWAYS = List.of("gateway", "gateway-2", "callbacks", "callbacks-2");
+    /** Targets whose gateways receive MixPay's callbacks (public-url set): judged on detection too. */
+    private static final List<String> CALLBACK_TARGETS = List.of("callbacks", "callbacks-2");
 
     private CheckoutReport() {
     }
@@ -77,11 +79,17 @@ public final class CheckoutReport {
         return run.getJsonObject("merchants").getJsonObject("pollAgeMs").getLong(stat);
     }
 
+    /** From MixPay marking a payment paid to the merchant's poll seeing it. */
+    private static Long detection(JsonObject run, String stat) {
+        return run.getJsonObject("merchants").getJsonObject("detectionMs", new JsonObject()).getLong(stat);
+    }
+
     private static String csv(List<JsonObject> runs) {
         StringBuilder csv = new StringBuilder("target,seconds,workers,resenders,checkouts_completed,checkouts_per_min,"
                 + "creations_tried,creation_success_pct,mixpay_calls,mixpay_calls_per_checkout,mixpay_1429,repeated_creations,"
                 + "merchant_errors,assets_p50_ms,assets_p99_ms,estimate_p50_ms,estimate_p99_ms,create_p50_ms,create_p99_ms,"
-                + "poll_p50_ms,poll_p99_ms,poll_age_p50_ms,poll_age_p99_ms,poll_age_max_ms,maintenance_calls,maintenance_ok\n");
+                + "poll_p50_ms,poll_p99_ms,poll_age_p50_ms,poll_age_p99_ms,poll_age_max_ms,maintenance_calls,maintenance_ok,"
+                + "detection_p50_ms,detection_p99_ms,detection_max_ms\n");
         for (JsonObject run : runs) {
             JsonObject mixpay = run.getJsonObject("mixpay");
             List<Object> row = new ArrayList<>(List.of(run.getString("target"), run.getLong("seconds"), run.getInteger("workers"),
@@ -98,6 +106,9 @@ public final class CheckoutReport {
             row.add(orDash(pollAge(run, "max")));
             row.add(CheckoutTally.CALL_KINDS.stream().mapToLong(k -> duringMaintenance(run, k).getLong("calls")).sum());
             row.add(CheckoutTally.CALL_KINDS.stream().mapToLong(k -> duringMaintenance(run, k).getLong("ok")).sum());
+            for (String stat : List.of("p50", "p99", "max")) {
+                row.add(orDash(detection(run, stat)));
+            }
             csv.append(String.join(",", row.stream().map(String::valueOf).toList())).append('\n');
         }
         return csv.toString();
@@ -110,8 +121,9 @@ public final class CheckoutReport {
                 .append(runs.get(0).getInteger("resenders")).append(" resending as mixpayjs does), ")
                 .append(runs.get(0).getLong("seconds")).append(" s per target.\n\n");
         md.append("| target | checkouts/min | creation success | MixPay calls per checkout | 1429 from MixPay | repeated creations "
-                + "| merchant errors | p50/p99 ms assets | estimate | create | poll | poll answer age p50/p99/max ms |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| merchant errors | p50/p99 ms assets | estimate | create | poll | poll answer age p50/p99/max ms "
+                + "| paid to seen p50/p99/max ms |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (JsonObject run : runs) {
             JsonObject mixpay = run.getJsonObject("mixpay");
             md.append("| ").append(run.getString("target")).append(" | ").append(fixed(perMinute(run)))
@@ -122,7 +134,9 @@ public final class CheckoutReport {
                 md.append(" | ").append(orDash(kind(run, k).getLong("p50Ms"))).append(" / ").append(orDash(kind(run, k).getLong("p99Ms")));
             }
             md.append(" | ").append(orDash(pollAge(run, "p50"))).append(" / ").append(orDash(pollAge(run, "p99")))
-                    .append(" / ").append(orDash(pollAge(run, "max"))).append(" |\n");
+                    .append(" / ").append(orDash(pollAge(run, "max")));
+            md.append(" | ").append(orDash(detection(run, "p50"))).append(" / ").append(orDash(detection(run, "p99")))
+                    .append(" / ").append(orDash(detection(run, "max"))).append(" |\n");
         }
         md.append("\n## Targets (the gateway, one replica and two)\n\n| target | check | measured | |\n|---|---|---|---|\n");
         JsonObject direct = find(runs, "direct");
@@ -151,6 +165,17 @@ public final class CheckoutReport {
             verdict(md, t, "poll answers ≤ 2 × their interval + budget wait (" + budgetWaitMs + " ms)",
                     over == null ? "no poll answered" : "max " + oldest + " ms old, " + over + " ms past 2 × interval",
                     over != null && over <= budgetWaitMs);
+            if (CALLBACK_TARGETS.contains(t)) {
+                Long p99 = detection(run, "p99");
+                verdict(md, t, "paid to seen p99 ≤ 2 s (one poll)", p99 == null ? "none seen" : p99 + " ms", p99 != null && p99 <= 2000);
+                double calls = callsPerCheckout(run);
+                verdict(md, t, "≤ 3 MixPay calls per completed checkout", fixed(calls), calls <= 3);
+                JsonObject gateway = find(runs, "gateway");
+                if (gateway != null) {
+                    verdict(md, t, "checkouts/min ≥ gateway's", fixed(perMinute(run)) + " against " + fixed(perMinute(gateway)),
+                            perMinute(run) >= perMinute(gateway));
+                }
+            }
         }
         runs.stream().filter(r -> r.getLong("maintenanceFor") > 0).forEach(run -> {
             JsonObject during = duringMaintenance(run, "assets");

@@ -29,6 +29,8 @@ final class CheckoutTally {
 
     private final Map<String, Calls> calls = new TreeMap<>();
     private final List<Long> pollAgeMs = new ArrayList<>();
+    /** From MixPay marking a payment paid to the merchant's poll seeing it, per completed checkout. */
+    private final List<Long> detectionMs = new ArrayList<>();
     private final List<Long> pollAgeHeaderS = new ArrayList<>();
     /** Each poll answer's age less twice the poll interval it came under (the gateway's, or the merchant's own). */
     private final List<Long> pollAgeOverTwoIntervalsMs = new ArrayList<>();
@@ -70,6 +72,10 @@ final class CheckoutTally {
         }
     }
 
+    synchronized void detected(long millis) {
+        detectionMs.add(Math.max(0, millis));
+    }
+
     synchronized void creation(boolean succeeded) {
         creationsTried++;
         if (succeeded) {
@@ -102,7 +108,8 @@ final class CheckoutTally {
                 .put("checkouts", counts(outcomes)).put("completedAtMs", new JsonArray(new ArrayList<>(completedAtMs)))
                 .put("creations", new JsonObject().put("tried", creationsTried).put("succeeded", creationsSucceeded))
                 .put("pollAgeMs", summary(pollAgeMs)).put("pollAgeHeaderS", summary(pollAgeHeaderS))
-                .put("pollAgeOverTwoIntervalsMs", summary(pollAgeOverTwoIntervalsMs));
+                .put("pollAgeOverTwoIntervalsMs", summary(pollAgeOverTwoIntervalsMs))
+                .put("detectionMs", summary(detectionMs));
     }
 
     private static JsonObject summary(List<Long> values) {

@@ -68,7 +68,8 @@ public final class CheckoutWorkload {
                     Duration.ofMillis(Long.parseLong(settings.get("client-timeout-ms"))),
                     Duration.ofMillis(Long.parseLong(settings.get("patient-timeout-ms"))));
             // Merchants start one after another over the ramp, not all in the same millisecond.
-            Thread thread = new Thread(new Checkout(i, client, tally, timing, i * rampMillis / workers), target + "-merchant-" + i);
+            Thread thread = new Thread(new Checkout(i, client, tally, timing, i * rampMillis / workers,
+                    traceId -> paidAt(control, simulator, traceId)), target + "-merchant-" + i);
             thread.setDaemon(true);
             thread.start();
             threads.add(thread);
@@ -95,6 +96,18 @@ public final class CheckoutWorkload {
         Files.writeString(out.resolve(target + ".json"), result.encodePrettily());
         System.out.printf("%s: %d checkouts completed in %d s, MixPay saw %s%n", target, tally.completed(), seconds,
                 journal.getJsonObject("counts").encode());
+    }
+
+    /** When the simulator settled the payment (its control API, which no gateway forwards), or null. */
+    private static Long paidAt(HttpClient control, String simulator, String traceId) {
+        try {
+            return new JsonObject(send(control, simulator, "GET", "/_simulator/payments/" + traceId)).getLong("settledAtMs");
+        } catch (InterruptedException stopped) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception unreadable) {
+            return null;
+        }
     }
 
     /**

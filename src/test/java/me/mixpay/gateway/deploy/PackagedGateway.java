@@ -37,7 +37,8 @@ final class PackagedGateway implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the *IT tests through `mvn verify`, after `package`");
         }
-        int port = freePort();
+        // A caller that must know the port before the start (a simulator calling back) chooses it.
+        int port = environment.containsKey("QUARKUS_HTTP_PORT") ? Integer.parseInt(environment.get("QUARKUS_HTTP_PORT")) : freePort();
         int management = freePort();
         Path log = Files.createTempFile("gateway-", ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -110,7 +111,7 @@ final class PackagedGateway implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

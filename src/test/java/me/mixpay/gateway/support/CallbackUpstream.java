@@ -12,6 +12,9 @@ public class CallbackUpstream extends SimulatorUpstream {
 
     public static final String PUBLIC_URL = "https://gateway.test";
     public static final String TOKEN_SECRET = "test-callback-token-secret-0123456789abcdef";
+    /** Standard Webhooks' form: whsec_ and the base64 of a 32-byte key. */
+    public static final String SIGNING_SECRET = "whsec_" + java.util.Base64.getEncoder()
+            .encodeToString("relay-test-signing-key-32-bytes!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
     /** The merchant port the tests run on: the build may move it off 8081 (README, "Run all tests"). */
     public static int merchantPort() {
@@ -25,6 +28,21 @@ public class CallbackUpstream extends SimulatorUpstream {
         config.put("gateway.callbacks.token-secret", TOKEN_SECRET);
         config.put("gateway.simulator.callbacks.time-scale", "0.01");
         config.put("gateway.simulator.callbacks.rewrite", PUBLIC_URL + "=http://127.0.0.1:" + merchantPort());
+        // The relay: a merchant receiver the tests run on a port picked here, and retries fast enough for a test.
+        config.put("gateway.callbacks.allowed-targets", "https://merchant.example,http://127.0.0.1:" + FreePort.pick() + "/hooks");
+        config.put("gateway.callbacks.signing-secret", SIGNING_SECRET);
+        config.put("gateway.callbacks.delivery.initial-backoff", "100ms");
+        config.put("gateway.callbacks.delivery.max-backoff", "300ms");
+        config.put("gateway.callbacks.delivery.max-attempts", "4");
+        config.put("gateway.callbacks.delivery.poll-interval", "50ms");
+        config.put("gateway.callbacks.delivery.timeout", "2s");
         return config;
+    }
+
+    /** The port of the merchant receiver the relay may deliver to, read back from the running configuration. */
+    public static int receiverPort() {
+        String allowed = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("gateway.callbacks.allowed-targets", String.class);
+        String local = allowed.substring(allowed.indexOf("http://127.0.0.1:") + "http://127.0.0.1:".length());
+        return Integer.parseInt(local.substring(0, local.indexOf('/')));
     }
 }

@@ -1,0 +1,80 @@
+package me.mixpay.gateway.relay;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+
+/**
+ * One try of one event: the target's host resolved once, the address checked ({@link AllowedTargets}),
+ * then a signed JSON POST to that address, redirects not followed, TLS verified for the target's name. Any
+ * 2xx (MixPay's {@code {"code": "SUCCESS"}} among them) delivers; anything else is a failed try.
+ */
+final class MerchantDelivery {
+
+    /** How a try went: {@code status} 0 when no reply came. */
+    record Outcome(boolean delivered, int status, String error) {
+    }
+
+    private final Vertx vertx;
+    private final HttpClient http;
+    private final AllowedTargets allowed;
+    private final WebhookSigner signer;
+    private final long timeoutMillis;
+
+    MerchantDelivery(Vertx vertx, AllowedTargets allowed, WebhookSigner signer, Duration timeout, int concurrency) {
+        this.vertx = vertx;
+        this.allowed = allowed;
+        this.signer = signer;
+        this.timeoutMillis = timeout.toMillis();
+        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis))
+                .setVerifyHost(true).setMaxPoolSize(Math.max(1, concurrency)).setKeepAlive(true).setIdleTimeout(60));
+    }
+
+    Uni<Outcome> send(RelayEvent event) {
+        URI uri = URI.create(event.target());
+        if (!allowed.allows(event.target())) {
+            return Uni.createFrom().item(new Outcome(false, 0, "the target is no longer in gateway.callbacks.allowed-targets"));
+        }
+        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+        Future<Outcome> tried = vertx.<InetAddress>executeBlocking(() -> InetAddress.getByName(host), false).compose(address -> {
+            if (!allowed.mayConnect(event.target(), address)) {
+                return Future.succeededFuture(new Outcome(false, 0, "the target resolves to " + address.getHostAddress()
+                        + ", a loopback, link-local or metadata address no entry names"));
+            }
+            return post(event, uri, address);
+        }, unresolved -> Future.succeededFuture(new Outcome(false, 0, "the target's host does not resolve")));
+        return Uni.createFrom().completionStage(tried.toCompletionStage());
+    }
+
+    private Future<Outcome> post(RelayEvent event, URI uri, InetAddress address) {
+        long timestamp = System.currentTimeMillis() / 1000;
+        String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        int port = AllowedTargets.port(uri);
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST)
+                .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+                .setHost(uri.getHost()).setPort(port).setSsl("https".equalsIgnoreCase(uri.getScheme())).setURI(path)
+                .setFollowRedirects(false).setTimeout(timeoutMillis)
+                .putHeader("Content-Type", "application/json").putHeader("User-Agent", "mixpay-gateway")
+                .putHeader("webhook-id", event.id()).putHeader("webhook-timestamp", Long.toString(timestamp))
+                .putHeader("webhook-signature", signer.signature(event.id(), timestamp, event.body()));
+        return http.request(request).compose(sent -> sent.send(Buffer.buffer(event.body()))).compose(reply -> {
+            int status = reply.statusCode();
+            // The answer is read and dropped, so the connection can be reused; its content does not matter.
+            reply.handler(discarded -> {
+            });
+            return reply.end().map(ended -> status >= 200 && status < 300 ? new Outcome(true, status, null)
+                    : new Outcome(false, status, "the merchant answered HTTP " + status));
+        }).recover(failure -> Future.succeededFuture(new Outcome(false, 0, String.valueOf(failure.getMessage()))));
+    }
+}

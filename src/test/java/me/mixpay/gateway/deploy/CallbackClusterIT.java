@@ -1,0 +1,135 @@
+package me.mixpay.gateway.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.vertx.core.json.JsonObject;
+
+import me.mixpay.gateway.simulator.CreationForm;
+import me.mixpay.gateway.simulator.MixPaySimulator;
+import me.mixpay.gateway.simulator.SimulatorSettings;
+
+/**
+ * Two packaged replicas sharing a real {@code redis-server}, each with its own public callback URL, which
+ * the simulator maps to the other replica's port: every callback is received by the replica that did not
+ * forward the creation, and must find the creation's record, and leave its verified answer, in Redis.
+ */
+class CallbackClusterIT {
+
+    static final String SECRET = "it-callback-token-secret-0123456789abcdef";
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static MixPaySimulator mixpay;
+    static RedisProcess redis;
+    static PackagedGateway a;
+    static PackagedGateway b;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int portA = PackagedGateway.freePort();
+        int portB = PackagedGateway.freePort();
+        mixpay = new MixPaySimulator(SimulatorSettings.defaults().withRateLimit(1000, Duration.ofSeconds(60))
+                .withCallbacks(0.01, List.of("https://a.gateway.test=http://127.0.0.1:" + portB,
+                        "https://b.gateway.test=http://127.0.0.1:" + portA)));
+        mixpay.start(0);
+        redis = RedisProcess.start();
+        a = PackagedGateway.start(env(portA, "https://a.gateway.test"));
+        b = PackagedGateway.start(env(portB, "https://b.gateway.test"));
+    }
+
+    private static Map<String, String> env(int port, String publicUrl) {
+        Map<String, String> env = new HashMap<>(Map.of("GATEWAY_BUDGET_LIMIT", "1000", "GATEWAY_AUTH_ENABLED", "false",
+                "GATEWAY_UPSTREAM_BASE_URL", mixpay.baseUrl(), "GATEWAY_CLUSTER_REDIS_URL", redis.url(),
+                "GATEWAY_CALLBACKS_PUBLIC_URL", publicUrl, "GATEWAY_CALLBACKS_TOKEN_SECRET", SECRET));
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        return env;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable started : new AutoCloseable[] { a, b, redis }) {
+            if (started != null) {
+                started.close();
+            }
+        }
+        if (mixpay != null) {
+            mixpay.stop();
+        }
+    }
+
+    @Test
+    void aCallbackReceivedByOneReplicaMakesTheOthersNextPollAHit() throws Exception {
+        String orderId = "cbit_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        HttpResponse<String> created = post(a, "/v1/one_time_payment", CreationForm.of(orderId, CreationForm.ETH));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        String traceId = new JsonObject(created.body()).getJsonObject("data").getString("code");
+        String poll = "/v1/payments_result?orderId=" + orderId + "&payeeId=" + CreationForm.PAYEE;
+        assertThat(new JsonObject(get(b, poll).body()).getJsonObject("data").getString("status")).isEqualTo("unpaid");
+
+        long paidAt = System.currentTimeMillis();
+        HttpResponse<String> paid = HTTP.send(HttpRequest.newBuilder(URI.create(mixpay.baseUrl() + "/_simulator/payments/" + traceId + "/pay"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(paid.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> delivered(traceId));
+
+        for (PackagedGateway replica : new PackagedGateway[] { a, b }) {
+            HttpResponse<String> next = get(replica, poll);
+            assertThat(next.statusCode()).isEqualTo(200);
+            assertThat(next.headers().firstValue("X-Gateway-Cache")).as("replica on port " + replica.port).hasValue("hit");
+            assertThat(new JsonObject(next.body()).getJsonObject("data").getString("status")).isEqualTo("success");
+        }
+        assertThat(calls("GET /v1/payments_result", paidAt)).as("payments_result calls after the payment").isEqualTo(1);
+        // The replica that received it is the one that did not forward the creation.
+        assertThat(metric(b, "mixpay_gateway_callbacks_verified_total{status=\"success\"}")).isEqualTo(1.0);
+        assertThat(metric(a, "mixpay_gateway_callbacks_received_total")).isZero();
+    }
+
+    private static boolean delivered(String traceId) throws Exception {
+        JsonObject tries = new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(mixpay.baseUrl() + "/_simulator/callbacks")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        return tries.getJsonArray("tries").stream().map(JsonObject.class::cast)
+                .anyMatch(t -> traceId.equals(t.getString("traceId")) && t.getBoolean("delivered"));
+    }
+
+    private static long calls(String endpoint, long sinceMs) throws Exception {
+        JsonObject journal = new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(mixpay.baseUrl() + "/_simulator/requests?since=" + sinceMs))
+                .build(), HttpResponse.BodyHandlers.ofString()).body());
+        return journal.getJsonArray("requests").stream().map(JsonObject.class::cast).filter(r -> endpoint.equals(r.getString("endpoint"))).count();
+    }
+
+    private static double metric(PackagedGateway replica, String series) throws Exception {
+        String text = HTTP.send(HttpRequest.newBuilder(URI.create(replica.management("/q/metrics"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(line -> line.startsWith(series + " ")).mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
+                .findFirst().orElse(0);
+    }
+
+    private static HttpResponse<String> get(PackagedGateway replica, String target) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(replica.url(target))).timeout(Duration.ofSeconds(20)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(PackagedGateway replica, String path, Map<String, String> form) throws Exception {
+        String body = form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return HTTP.send(HttpRequest.newBuilder(URI.create(replica.url(path))).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
