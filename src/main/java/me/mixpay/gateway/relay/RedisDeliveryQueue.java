@@ -128,18 +128,7 @@ final class RedisDeliveryQueue implements DeliveryQueue {
     @Override
     public Uni<List<RelayEvent>> take(long now, long leaseUntil, int max) {
         return uni(redis.eval(TAKE, List.of(due), List.of(Long.toString(now), Long.toString(leaseUntil), Integer.toString(max), boxPrefix)))
-                .map(reply -> {
-                    List<RelayEvent> heads = new ArrayList<>();
-                    if (reply != null) {
-                        reply.forEach(head -> {
-                            RelayEvent event = RelayEvent.decode(head.toString());
-                            if (event != null) {
-                                heads.add(event);
-                            }
-                        });
-                    }
-                    return heads;
-                });
+                .map(RedisDeliveryQueue::events);
     }
 
     @Override
@@ -193,24 +182,27 @@ final class RedisDeliveryQueue implements DeliveryQueue {
 
     @Override
     public Uni<List<RelayEvent>> dead(int max) {
-        return uni(redis.eval(DEAD, List.of(dead), List.of(Integer.toString(max)))).map(reply -> {
-            List<RelayEvent> all = new ArrayList<>();
-            if (reply != null) {
-                reply.forEach(entry -> {
-                    RelayEvent event = RelayEvent.decode(entry.toString());
-                    if (event != null) {
-                        all.add(event);
-                    }
-                });
-            }
-            return all;
-        });
+        return uni(redis.eval(DEAD, List.of(dead), List.of(Integer.toString(max)))).map(RedisDeliveryQueue::events);
     }
 
     @Override
     public Uni<long[]> sizes() {
         return uni(redis.eval(SIZES, List.of(due, dead), List.of(boxPrefix)))
                 .map(reply -> new long[] { reply.get(0).toLong(), reply.get(1).toLong() });
+    }
+
+    /** The events of a script's array reply; an entry that is not one (another version's) is skipped. */
+    private static List<RelayEvent> events(Response reply) {
+        List<RelayEvent> events = new ArrayList<>();
+        if (reply != null) {
+            reply.forEach(entry -> {
+                RelayEvent event = RelayEvent.decode(entry.toString());
+                if (event != null) {
+                    events.add(event);
+                }
+            });
+        }
+        return events;
     }
 
     private static Uni<Response> uni(Future<Response> reply) {

@@ -18,19 +18,25 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.vertx.core.json.JsonObject;
 
 import me.mixpay.gateway.simulator.CreationForm;
 import me.mixpay.gateway.simulator.MixPaySimulator;
 import me.mixpay.gateway.simulator.SimulatorSettings;
+import me.mixpay.gateway.support.MerchantReceiver;
 
 /**
  * Two packaged replicas sharing a real {@code redis-server}, each with its own public callback URL, which
  * the simulator maps to the other replica's port: every callback is received by the replica that did not
- * forward the creation, and must find the creation's record, and leave its verified answer, in Redis.
+ * forward the creation, and must find the creation's record, and leave its verified answer, in Redis. The
+ * last test kills a replica holding an undelivered relay event; the other one delivers it.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CallbackClusterIT {
 
     static final String SECRET = "it-callback-token-secret-0123456789abcdef";
@@ -39,11 +45,13 @@ class CallbackClusterIT {
     static RedisProcess redis;
     static PackagedGateway a;
     static PackagedGateway b;
+    static int merchantPort;
 
     @BeforeAll
     static void start() throws Exception {
         int portA = PackagedGateway.freePort();
         int portB = PackagedGateway.freePort();
+        merchantPort = PackagedGateway.freePort();
         mixpay = new MixPaySimulator(SimulatorSettings.defaults().withRateLimit(1000, Duration.ofSeconds(60))
                 .withCallbacks(0.01, List.of("https://a.gateway.test=http://127.0.0.1:" + portB,
                         "https://b.gateway.test=http://127.0.0.1:" + portA)));
@@ -58,6 +66,13 @@ class CallbackClusterIT {
                 "GATEWAY_UPSTREAM_BASE_URL", mixpay.baseUrl(), "GATEWAY_CLUSTER_REDIS_URL", redis.url(),
                 "GATEWAY_CALLBACKS_PUBLIC_URL", publicUrl, "GATEWAY_CALLBACKS_TOKEN_SECRET", SECRET));
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("GATEWAY_CALLBACKS_ALLOWED_TARGETS", "http://127.0.0.1:" + merchantPort);
+        env.put("GATEWAY_CALLBACKS_SIGNING_SECRET", "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        env.put("GATEWAY_CALLBACKS_DELIVERY_INITIAL_BACKOFF", "200ms");
+        env.put("GATEWAY_CALLBACKS_DELIVERY_MAX_BACKOFF", "500ms");
+        env.put("GATEWAY_CALLBACKS_DELIVERY_POLL_INTERVAL", "100ms");
+        env.put("GATEWAY_CALLBACKS_DELIVERY_TIMEOUT", "2s");
+        env.put("GATEWAY_CALLBACKS_DELIVERY_LEASE", "4s");
         return env;
     }
 
@@ -74,18 +89,15 @@ class CallbackClusterIT {
     }
 
     @Test
+    @Order(1)
     void aCallbackReceivedByOneReplicaMakesTheOthersNextPollAHit() throws Exception {
-        String orderId = "cbit_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        HttpResponse<String> created = post(a, "/v1/one_time_payment", CreationForm.of(orderId, CreationForm.ETH));
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
-        String traceId = new JsonObject(created.body()).getJsonObject("data").getString("code");
+        String orderId = orderId();
+        String traceId = create(orderId, null);
         String poll = "/v1/payments_result?orderId=" + orderId + "&payeeId=" + CreationForm.PAYEE;
         assertThat(new JsonObject(get(b, poll).body()).getJsonObject("data").getString("status")).isEqualTo("unpaid");
 
         long paidAt = System.currentTimeMillis();
-        HttpResponse<String> paid = HTTP.send(HttpRequest.newBuilder(URI.create(mixpay.baseUrl() + "/_simulator/payments/" + traceId + "/pay"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(paid.statusCode()).isEqualTo(200);
+        pay(traceId);
         await().atMost(Duration.ofSeconds(15)).until(() -> delivered(traceId));
 
         for (PackagedGateway replica : new PackagedGateway[] { a, b }) {
@@ -98,6 +110,47 @@ class CallbackClusterIT {
         // The replica that received it is the one that did not forward the creation.
         assertThat(metric(b, "mixpay_gateway_callbacks_verified_total{status=\"success\"}")).isEqualTo(1.0);
         assertThat(metric(a, "mixpay_gateway_callbacks_received_total")).isZero();
+    }
+
+    @Test
+    @Order(2)
+    void aRelayEventOfAKilledReplicaIsDeliveredByTheOther() throws Exception {
+        String orderId = orderId();
+        String traceId = create(orderId, "http://127.0.0.1:" + merchantPort + "/hooks/mixpay");
+        pay(traceId);
+        // Replica b accepted and verified the callback; the merchant is not reachable yet, so b only fails.
+        await().atMost(Duration.ofSeconds(15)).until(() -> metric(b, "mixpay_gateway_relay_attempts_total{outcome=\"failed\"}") >= 1);
+        assertThat(metric(b, "mixpay_gateway_relay_events_total")).isEqualTo(1.0);
+        b.close(); // SIGKILL: no drain, no goodbye
+
+        try (MerchantReceiver merchant = MerchantReceiver.start(merchantPort)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> !merchant.postsFor(orderId).isEmpty());
+            Thread.sleep(500);
+            assertThat(merchant.postsFor(orderId)).hasSize(1);
+            assertThat(merchant.postsFor(orderId).get(0).json().getString("status")).isEqualTo("success");
+            assertThat(metric(a, "mixpay_gateway_relay_attempts_total{outcome=\"delivered\"}")).isEqualTo(1.0);
+        }
+    }
+
+    private static String orderId() {
+        return "cbit_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    }
+
+    /** A one-time payment created through replica a; its traceId. */
+    private static String create(String orderId, String callbackUrl) throws Exception {
+        Map<String, String> order = CreationForm.of(orderId, CreationForm.ETH);
+        if (callbackUrl != null) {
+            order.put("callbackUrl", callbackUrl);
+        }
+        HttpResponse<String> created = post(a, "/v1/one_time_payment", order);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        return new JsonObject(created.body()).getJsonObject("data").getString("code");
+    }
+
+    private static void pay(String traceId) throws Exception {
+        HttpResponse<String> paid = HTTP.send(HttpRequest.newBuilder(URI.create(mixpay.baseUrl() + "/_simulator/payments/" + traceId + "/pay"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(paid.statusCode()).isEqualTo(200);
     }
 
     private static boolean delivered(String traceId) throws Exception {
