@@ -201,8 +201,9 @@ if $SMOKE; then
   # The harness, not the gateway, is what the smoke checks: every target completed checkouts, and the
   # maintenance run's merchants called while MixPay was in maintenance (its breaker then stays open
   # longer than the smoke lasts, so that run need not complete any).
-  awk -F, 'NR > 1 && $1 != "gateway-maintenance" && $5 < 1 { print "smoke: no checkout completed for " $1; bad = 1 }
-           NR > 1 && $1 == "gateway-maintenance" && $(NF - 1) < 1 { print "smoke: no call during maintenance"; bad = 1 }
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) column[$i] = i; next }
+           $1 != "gateway-maintenance" && $column["checkouts_completed"] < 1 { print "smoke: no checkout completed for " $1; bad = 1 }
+           $1 == "gateway-maintenance" && $column["maintenance_calls"] < 1 { print "smoke: no call during maintenance"; bad = 1 }
            END { exit bad }' "$OUT/results.csv"
 fi
 cat "$OUT/summary.md"
