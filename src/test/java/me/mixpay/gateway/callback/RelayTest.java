@@ -146,6 +146,19 @@ class RelayTest {
     }
 
     @Test
+    void anAllowedNameThatResolvesToALoopbackAddressIsNeverConnectedTo() {
+        String orderId = CallbackTest.orderId();
+        Map<String, String> order = CreationForm.of(orderId, CreationForm.ETH);
+        order.put("callbackUrl", "http://localhost:" + CallbackUpstream.receiverPort() + "/hooks/mixpay");
+        Response created = given().formParams(order).post("/v1/one_time_payment");
+        created.then().statusCode(200);
+        CallbackTest.pay(created.jsonPath().getString("data.code"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> deadLetter(orderId) != null);
+        assertThat(deadLetter(orderId).getString("lastError")).contains("loopback");
+        assertThat(merchant.postsFor(orderId)).isEmpty();
+    }
+
+    @Test
     void aForgedCallbackNeverReachesTheMerchant() throws Exception {
         String orderId = CallbackTest.orderId();
         String traceId = create(orderId);

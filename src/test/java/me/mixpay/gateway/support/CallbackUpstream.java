@@ -29,7 +29,10 @@ public class CallbackUpstream extends SimulatorUpstream {
         config.put("gateway.simulator.callbacks.time-scale", "0.01");
         config.put("gateway.simulator.callbacks.rewrite", PUBLIC_URL + "=http://127.0.0.1:" + merchantPort());
         // The relay: a merchant receiver the tests run on a port picked here, and retries fast enough for a test.
-        config.put("gateway.callbacks.allowed-targets", "https://merchant.example,http://127.0.0.1:" + FreePort.pick() + "/hooks");
+        // localhost is a name: the relay resolves it and refuses the loopback address it names (RelayTest).
+        int receiver = FreePort.pick();
+        config.put("gateway.callbacks.allowed-targets", "https://merchant.example,http://127.0.0.1:" + receiver + "/hooks,"
+                + "http://localhost:" + receiver + "/hooks");
         config.put("gateway.callbacks.signing-secret", SIGNING_SECRET);
         config.put("gateway.callbacks.delivery.initial-backoff", "100ms");
         config.put("gateway.callbacks.delivery.max-backoff", "300ms");
