@@ -55,9 +55,9 @@ fi
 # less the 250 ms it keeps to answer budget_exhausted in time).
 BUDGET_WAIT_MS=$(( GATEWAY_TIMEOUT_MS - 250 ))
 
-SIMULATOR=$((PORT_BASE + 1)) NGINX=$((PORT_BASE + 11)) LIMITER=$((PORT_BASE + 12))
+SIMULATOR=$((PORT_BASE + 1)) NGINX=$((PORT_BASE + 11)) LIMITER=$((PORT_BASE + 12)) MERCHANT_HOOKS=$((PORT_BASE + 21))
 GATEWAY=$PORT_BASE GATEWAY_MGMT=$((PORT_BASE + 1000)) GATEWAY_B=$((PORT_BASE + 100)) GATEWAY_B_MGMT=$((PORT_BASE + 1100))
-for port in $SIMULATOR $NGINX $LIMITER $GATEWAY $GATEWAY_MGMT $GATEWAY_B $GATEWAY_B_MGMT; do
+for port in $SIMULATOR $NGINX $LIMITER $MERCHANT_HOOKS $GATEWAY $GATEWAY_MGMT $GATEWAY_B $GATEWAY_B_MGMT; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "port $port is taken (another benchmark?); CHECKOUT_PORT_BASE moves them all" >&2; exit 1
   fi
@@ -88,6 +88,7 @@ wait_for() { # $1 URL $2 what
 # two replicas, each one's callbacks to the other, so every callback crosses replicas through Redis.
 CALLBACK=https://gateway.bench CALLBACK_A=https://gateway-a.bench CALLBACK_B=https://gateway-b.bench
 CALLBACK_SECRET=bench-callback-token-secret-0123456789abcdef
+SIGNING_SECRET="whsec_$(printf 'bench-relay-signing-key-32-bytes' | base64)"
 java -Dgateway.simulator.rate-limit.limit="$LIMIT" -Dgateway.simulator.rate-limit.window="${WINDOW_S}s" \
     -Dgateway.simulator.callbacks.rewrite="$CALLBACK=http://127.0.0.1:$GATEWAY,$CALLBACK_A=http://127.0.0.1:$GATEWAY_B,$CALLBACK_B=http://127.0.0.1:$GATEWAY" \
     -Dgateway.simulator.pay-after="$PAY_AFTER" -cp "$CLASSPATH_BENCH" me.mixpay.gateway.simulator.MixPaySimulator "$SIMULATOR" \
@@ -110,7 +111,9 @@ GATEWAY_PIDS=()
 launch() { # $1 http port $2 management port $3 log name [$4 Redis URL] [$5 callbacks' public URL]
   local redis=() callbacks=()
   [ -n "${4:-}" ] && redis=(GATEWAY_CLUSTER_REDIS_URL="$4")
-  [ -n "${5:-}" ] && callbacks=(GATEWAY_CALLBACKS_PUBLIC_URL="$5" GATEWAY_CALLBACKS_TOKEN_SECRET="$CALLBACK_SECRET")
+  # With callbacks, the merchants ask for their own callbacks too, at the workload's receiver: the relay's lag.
+  [ -n "${5:-}" ] && callbacks=(GATEWAY_CALLBACKS_PUBLIC_URL="$5" GATEWAY_CALLBACKS_TOKEN_SECRET="$CALLBACK_SECRET"
+    GATEWAY_CALLBACKS_ALLOWED_TARGETS="http://127.0.0.1:$MERCHANT_HOOKS" GATEWAY_CALLBACKS_SIGNING_SECRET="$SIGNING_SECRET")
   local timeouts=() group
   for group in SETTINGS ESTIMATES PAYMENT_RESULTS PAYMENTS DEFAULT; do
     timeouts+=("GATEWAY_ROUTES_${group}_TIMEOUT_OVERALL=${GATEWAY_TIMEOUT_MS}ms" "GATEWAY_ROUTES_${group}_TIMEOUT_ATTEMPT=${GATEWAY_ATTEMPT_MS}ms")
@@ -180,7 +183,7 @@ if wanted gateway-maintenance; then
 fi
 if wanted callbacks; then
   launch "$GATEWAY" "$GATEWAY_MGMT" callbacks "" "$CALLBACK"
-  workload callbacks "http://127.0.0.1:$GATEWAY"
+  workload callbacks "http://127.0.0.1:$GATEWAY" merchant-callbacks-port="$MERCHANT_HOOKS"
   stop_gateways
 fi
 if wanted callbacks-2; then
@@ -189,7 +192,7 @@ if wanted callbacks-2; then
   redis-cli -u "$REDIS_URL" flushall > /dev/null
   launch "$GATEWAY" "$GATEWAY_MGMT" callbacks-2-a "$REDIS_URL" "$CALLBACK_A"
   launch "$GATEWAY_B" "$GATEWAY_B_MGMT" callbacks-2-b "$REDIS_URL" "$CALLBACK_B"
-  workload callbacks-2 "http://127.0.0.1:$GATEWAY,http://127.0.0.1:$GATEWAY_B"
+  workload callbacks-2 "http://127.0.0.1:$GATEWAY,http://127.0.0.1:$GATEWAY_B" merchant-callbacks-port="$MERCHANT_HOOKS"
   stop_gateways
 fi
 

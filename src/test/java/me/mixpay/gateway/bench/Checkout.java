@@ -46,9 +46,13 @@ final class Checkout implements Runnable {
     private final Timing timing;
     private final long startDelayMs;
     private final PaidAt paidAt;
+    /** The merchant's own callback URL sent with each creation, or null for none. */
+    private final String callbackUrl;
     private long sequence;
 
-    Checkout(int worker, MerchantClient client, CheckoutTally tally, Timing timing, long startDelayMs, PaidAt paidAt) {
+    Checkout(int worker, MerchantClient client, CheckoutTally tally, Timing timing, long startDelayMs, PaidAt paidAt,
+            String callbackUrl) {
+        this.callbackUrl = callbackUrl;
         this.worker = worker;
         this.client = client;
         this.tally = tally;
@@ -80,8 +84,12 @@ final class Checkout implements Runnable {
             return "unfinished";
         }
         String orderId = "ck" + worker + "-" + (++sequence) + "-" + UUID.randomUUID().toString().substring(0, 13);
-        MerchantClient.Reply created = client.postForm("/v1/one_time_payment", form("payeeId", PAYEE, "orderId", orderId,
-                "paymentAssetId", asset, "settlementAssetId", BTC, "quoteAssetId", "usd", "quoteAmount", "10"), this::running);
+        String order = form("payeeId", PAYEE, "orderId", orderId, "paymentAssetId", asset, "settlementAssetId", BTC,
+                "quoteAssetId", "usd", "quoteAmount", "10");
+        if (callbackUrl != null) {
+            order += "&" + form("callbackUrl", callbackUrl);
+        }
+        MerchantClient.Reply created = client.postForm("/v1/one_time_payment", order, this::running);
         record("create", created);
         tally.creation(created.ok());
         if (!created.ok()) {

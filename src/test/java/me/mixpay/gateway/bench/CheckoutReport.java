@@ -170,6 +170,15 @@ public final class CheckoutReport {
                 verdict(md, t, "paid to seen p99 ≤ 2 s (one poll)", p99 == null ? "none seen" : p99 + " ms", p99 != null && p99 <= 2000);
                 double calls = callsPerCheckout(run);
                 verdict(md, t, "≤ 3 MixPay calls per completed checkout", fixed(calls), calls <= 3);
+                JsonObject relay = run.getJsonObject("relay");
+                if (relay != null) {
+                    JsonObject lag = relay.getJsonObject("lagMs");
+                    verdict(md, t, "merchants' relayed callbacks: one per payment, paid to received p50/p99/max",
+                            relay.getLong("events") + " events, " + relay.getLong("posts") + " posts for " + relay.getLong("payments")
+                                    + " payments; " + orDash(lag.getLong("p50")) + " / " + orDash(lag.getLong("p99")) + " / "
+                                    + orDash(lag.getLong("max")) + " ms",
+                            relay.getLong("events").equals(relay.getLong("payments")));
+                }
                 JsonObject gateway = find(runs, "gateway");
                 if (gateway != null) {
                     verdict(md, t, "checkouts/min ≥ gateway's", fixed(perMinute(run)) + " against " + fixed(perMinute(gateway)),

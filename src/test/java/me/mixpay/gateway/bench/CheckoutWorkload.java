@@ -34,6 +34,8 @@ public final class CheckoutWorkload {
                 "client-timeout-ms", "3300", "patient-timeout-ms", "30000", "poll-interval-ms", "2000", "give-up-ms", "60000",
                 "key", "bench-key-0123456789abcdef", "maintenance-at", "0", "maintenance-for", "0"));
         settings.put("ramp-ms", "0");
+        // A port for the merchants' own callback endpoint (0: none): creations then ask for callbacks there.
+        settings.put("merchant-callbacks-port", "0");
         for (String arg : args) {
             int equals = arg.indexOf('=');
             settings.put(arg.substring(0, equals), arg.substring(equals + 1));
@@ -62,6 +64,9 @@ public final class CheckoutWorkload {
         Checkout.Timing timing = new Checkout.Timing(start + seconds * 1000, Long.parseLong(settings.get("poll-interval-ms")),
                 Long.parseLong(settings.get("give-up-ms")), clock);
         CheckoutTally tally = new CheckoutTally(Long.parseLong(settings.get("poll-interval-ms")));
+        int callbacksPort = Integer.parseInt(settings.get("merchant-callbacks-port"));
+        RelayedCallbacks relayed = callbacksPort > 0 ? RelayedCallbacks.start(callbacksPort) : null;
+        String callbackUrl = relayed == null ? null : "http://127.0.0.1:" + callbacksPort + "/hooks/mixpay";
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < workers; i++) {
             MerchantClient client = new MerchantClient(bases.get(i % bases.size()), settings.get("key"), i < resenders,
@@ -69,7 +74,7 @@ public final class CheckoutWorkload {
                     Duration.ofMillis(Long.parseLong(settings.get("patient-timeout-ms"))));
             // Merchants start one after another over the ramp, not all in the same millisecond.
             Thread thread = new Thread(new Checkout(i, client, tally, timing, i * rampMillis / workers,
-                    traceId -> paidAt(control, simulator, traceId)), target + "-merchant-" + i);
+                    traceId -> paidAt(control, simulator, traceId), callbackUrl), target + "-merchant-" + i);
             thread.setDaemon(true);
             thread.start();
             threads.add(thread);
@@ -85,13 +90,20 @@ public final class CheckoutWorkload {
             thread.join(Math.max(1, timing.deadlineMs() + patience - System.currentTimeMillis()));
         }
         long elapsed = System.currentTimeMillis() - start;
+        JsonObject relay = null;
+        if (relayed != null) {
+            // Late deliveries of the last checkouts still count: the merchants' receiver waits a little for them.
+            Thread.sleep(3000);
+            relay = relayed.summary(traceId -> paidAt(control, simulator, traceId));
+            relayed.close();
+        }
         // What MixPay saw for this target: everything since the reset (the workers' last calls have ended).
         JsonObject journal = new JsonObject(send(control, simulator, "GET", "/_simulator/requests?since=" + Long.MAX_VALUE));
         JsonObject result = new JsonObject().put("target", target).put("bases", String.join(",", bases))
                 .put("startedAtMs", start).put("elapsedMs", elapsed).put("seconds", seconds).put("workers", workers)
                 .put("resenders", resenders).put("maintenanceAt", maintenanceAt).put("maintenanceFor", maintenanceFor)
                 .put("settings", new JsonObject(new HashMap<>(settings))).put("merchants", tally.toJson())
-                .put("mixpay", journal.getJsonObject("counts"));
+                .put("mixpay", journal.getJsonObject("counts")).put("relay", relay);
         Files.createDirectories(out);
         Files.writeString(out.resolve(target + ".json"), result.encodePrettily());
         System.out.printf("%s: %d checkouts completed in %d s, MixPay saw %s%n", target, tally.completed(), seconds,
