@@ -43,7 +43,11 @@ import me.mixpay.gateway.support.ChaosUpstream;
 @TestProfile(ChaosTest.Chaos.class)
 class ChaosTest {
 
-    private static final int REQUESTS = 20_000;
+    /**
+     * 8,000 in CI (4,000 order ids): the claims hold per request, not by volume, and this takes a third of the
+     * time. {@code -Dchaos.requests=20000} is the run docs/exactly-once.md reports (10,000 order ids).
+     */
+    private static final int REQUESTS = Integer.getInteger("chaos.requests", 8_000);
     private static final int CLIENTS = 64;
     private static final int MAX_SENDS = 25;
 
@@ -169,7 +173,7 @@ class ChaosTest {
         assertThat(duplicates).as("payment orders created twice at the upstream").isZero();
         assertThat(injected.keySet()).containsExactlyInAnyOrder(ChaosUpstream.Fault.values());
         assertThat(ChaosUpstream.ORDERS.values().stream().mapToInt(AtomicInteger::get).max().orElse(0)).isEqualTo(1);
-        assertThat(ChaosUpstream.AMBIGUOUS.sum()).as("ambiguous creation failures injected").isGreaterThan(1000);
+        assertThat(ChaosUpstream.AMBIGUOUS.sum()).as("ambiguous creation failures injected").isGreaterThan(creations / 10);
         assertThat(knownShare).as("creations that ended with the payment's traceId").isGreaterThanOrEqualTo(0.99);
 
         // Back to rest: idle connections close on both sides and memory returns to its level.

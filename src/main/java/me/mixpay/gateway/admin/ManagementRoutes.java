@@ -23,7 +23,12 @@ import me.mixpay.gateway.config.GatewayConfig;
 import me.mixpay.gateway.config.RouteGroupConfig;
 import me.mixpay.gateway.resilience.RouteGroup;
 import me.mixpay.gateway.resilience.RouteTable;
+import me.mixpay.gateway.callback.CallbackMeters;
+import me.mixpay.gateway.callback.CallbackSetup;
+import me.mixpay.gateway.relay.CallbackRelay;
+import me.mixpay.gateway.relay.RelayMeters;
 import me.mixpay.gateway.status.BudgetStatus;
+import me.mixpay.gateway.status.CallbackStatus;
 import me.mixpay.gateway.status.StatusBoard;
 import me.mixpay.gateway.status.StatusPage;
 
@@ -42,9 +47,16 @@ public class ManagementRoutes {
     private final StatusBoard board;
     private final ObjectMapper json;
     private final Map<String, Object> settings;
+    private final CallbackSetup callbackSetup;
+    private final CallbackMeters callbackMeters;
+    private final CallbackRelay callbackRelay;
 
     ManagementRoutes(RouteTable routes, RequestBudget budget, BreakerOverride override, StatusBoard board, ObjectMapper json,
-            GatewayConfig config, @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> shutdownTimeout) {
+            GatewayConfig config, @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> shutdownTimeout,
+            CallbackSetup callbackSetup, CallbackMeters callbackMeters, CallbackRelay callbackRelay) {
+        this.callbackSetup = callbackSetup;
+        this.callbackMeters = callbackMeters;
+        this.callbackRelay = callbackRelay;
         this.settings = settings(config, shutdownTimeout);
         this.routes = routes;
         this.budget = budget;
@@ -66,7 +78,14 @@ public class ManagementRoutes {
                 .putHeader("Cache-Control", "no-store")
                 // The page is self-contained: nothing may load from elsewhere, and no script runs.
                 .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-                .end(StatusPage.render(budgetStatus(), board.snapshot(), System.currentTimeMillis())));
+                .end(StatusPage.render(budgetStatus(), callbackStatus(), board.snapshot(), System.currentTimeMillis())));
+    }
+
+    private CallbackStatus callbackStatus() {
+        RelayMeters relay = callbackRelay.meters();
+        return new CallbackStatus(callbackSetup.enabled(), callbackMeters.receivedCount(), callbackMeters.verifiedCount(),
+                callbackMeters.refusedCounts(), callbackMeters.deferredCount(), callbackMeters.toCacheP99Millis(), relay.waiting(),
+                relay.dead(), relay.delivered(), relay.lagP99Millis());
     }
 
     private BudgetStatus budgetStatus() {

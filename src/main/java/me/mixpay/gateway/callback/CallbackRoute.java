@@ -3,6 +3,8 @@ package me.mixpay.gateway.callback;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.jboss.logging.Logger;
+
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -27,6 +29,7 @@ import me.mixpay.gateway.proxy.RequestIds;
 @ApplicationScoped
 public class CallbackRoute {
 
+    private static final Logger LOG = Logger.getLogger(CallbackRoute.class);
     private static final Buffer SUCCESS = new JsonObject().put("code", "SUCCESS").toBuffer();
     private static final long BODY_TIMEOUT_MILLIS = 5_000;
 
@@ -71,8 +74,11 @@ public class CallbackRoute {
                         } else {
                             fail(rc, requestId, new GatewayException(receipt.error(), receipt.detail()));
                         }
-                    }, failure -> fail(rc, requestId, new GatewayException(GatewayError.INTERNAL,
-                            "the callback could not be handled; see the gateway's log")));
+                    }, failure -> {
+                        LOG.errorf(failure, "callback request %s failed unexpectedly", requestId);
+                        fail(rc, requestId, new GatewayException(GatewayError.INTERNAL,
+                                "the callback could not be handled; see the gateway's log"));
+                    });
         });
     }
 

@@ -29,6 +29,7 @@ import me.mixpay.gateway.cluster.ClusterLink;
 public class CallbackRelay {
 
     private static final Logger LOG = Logger.getLogger(CallbackRelay.class);
+    private static final int SIZES_EVERY_TICKS = 10;
 
     private final CallbackConfig.Delivery config;
     private final ClusterLink cluster;
@@ -39,6 +40,8 @@ public class CallbackRelay {
     private final RelayMeters meters;
     private final long rememberMillis;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Ticks since the gauges were last read from the store: counting every mailbox is not for every tick. */
+    private int sinceSizes;
     private final long timer;
 
     CallbackRelay(CallbackConfig config, ClusterLink cluster, RelayMeters meters) {
@@ -104,7 +107,12 @@ public class CallbackRelay {
         long leaseUntil = now + config.lease().toMillis();
         take(memory, now, leaseUntil, free).chain(taken -> shared() && taken < free ? take(redis, now, leaseUntil, free - taken)
                 : Uni.createFrom().item(taken))
-                .subscribe().with(taken -> refreshSizes(), failure -> LOG.debugf("taking due callbacks failed: %s", failure.getMessage()));
+                .subscribe().with(taken -> {
+                    if (++sinceSizes >= SIZES_EVERY_TICKS) {
+                        sinceSizes = 0;
+                        refreshSizes();
+                    }
+                }, failure -> LOG.debugf("taking due callbacks failed: %s", failure.getMessage()));
     }
 
     /** Starts the due deliveries of one queue; how many it started. */

@@ -17,7 +17,7 @@ public final class StatusPage {
     private StatusPage() {
     }
 
-    public static String render(BudgetStatus budget, List<GroupStatus> groups, long nowMillis) {
+    public static String render(BudgetStatus budget, CallbackStatus callbacks, List<GroupStatus> groups, long nowMillis) {
         StringBuilder html = new StringBuilder(8192);
         html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta http-equiv=\"refresh\" content=\"").append(REFRESH_SECONDS).append("\">")
@@ -34,6 +34,7 @@ public final class StatusPage {
                 .append(Instant.ofEpochMilli(nowMillis)).append(", reloads every ").append(REFRESH_SECONDS)
                 .append(" s.</small></p>");
         budget(html, budget);
+        callbacks(html, callbacks);
         html.append("<table id=\"routes\"><thead><tr><th>Route group</th><th>Breaker</th><th>Requests/s</th>")
                 .append("<th>Errors by category</th><th>Retries</th><th>p50 ms</th><th>p99 ms</th>")
                 .append("<th>Most frequent MixPay codes</th></tr></thead><tbody>");
@@ -64,6 +65,37 @@ public final class StatusPage {
                     .append(since(b.pausedMillis())).append("</p>");
         }
         html.append("</section>");
+    }
+
+    /** MixPay's callbacks: what arrived, what was refused and why, and what waits for merchants. */
+    private static void callbacks(StringBuilder html, CallbackStatus c) {
+        if (!c.enabled()) {
+            html.append("<section id=\"callbacks\" data-enabled=\"false\"><h2>MixPay callbacks</h2>")
+                    .append("<p>Off: gateway.callbacks.public-url is not set; polls are the only news of a payment.</p></section>");
+            return;
+        }
+        html.append("<section id=\"callbacks\" data-enabled=\"true\" data-received=\"").append((long) c.received())
+                .append("\" data-verified=\"").append((long) c.verified()).append("\"><h2>MixPay callbacks</h2><p><b>")
+                .append((long) c.received()).append("</b> received · <b>").append((long) c.verified()).append("</b> verified final · ")
+                .append((long) c.deferred()).append(" sent back to MixPay to try again · callback to poll cache p99 ")
+                .append(millis(c.toCacheP99Ms())).append("</p><p>Refused:");
+        double refusedTotal = 0;
+        for (Map.Entry<String, Double> reason : c.refused().entrySet()) {
+            if (reason.getValue() > 0) {
+                refusedTotal += reason.getValue();
+                html.append(" <span class=\"").append(reason.getKey().endsWith("mismatch") && !reason.getKey().startsWith("ids") ? "open" : "")
+                        .append("\" data-reason=\"").append(escape(reason.getKey())).append("\">").append(escape(reason.getKey()))
+                        .append(' ').append((long) (double) reason.getValue()).append("</span>");
+            }
+        }
+        html.append(refusedTotal == 0 ? " none" : "").append("</p><p>Relay to merchants: <b>").append(c.relayWaiting())
+                .append("</b> waiting · <span class=\"").append(c.relayDead() > 0 ? "open" : "").append("\" id=\"relay-dead\">")
+                .append(c.relayDead()).append(" dead</span> · ").append((long) c.relayDelivered()).append(" delivered · lag p99 ")
+                .append(millis(c.relayLagP99Ms())).append(" <small>(GET /admin/callbacks)</small></p></section>");
+    }
+
+    private static String millis(double value) {
+        return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.0f ms", value);
     }
 
     private static void row(StringBuilder html, GroupStatus g, long nowMillis) {

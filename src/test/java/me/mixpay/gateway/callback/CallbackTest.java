@@ -78,6 +78,11 @@ class CallbackTest {
         assertThat(calls(PAYMENTS_RESULT, paidAt)).isEqualTo(1);
         assertThat(metric("mixpay_gateway_callbacks_verified_total{status=\"success\"}")).isPositive();
         assertThat(metric("mixpay_gateway_callback_to_cache_seconds_count")).isPositive();
+
+        // The on-call status page shows them.
+        String page = management().get("/status").asString();
+        assertThat(page).contains("id=\"callbacks\" data-enabled=\"true\"").containsPattern("data-verified=\"[1-9][0-9]*\"")
+                .contains("callback to poll cache p99").contains("Relay to merchants");
     }
 
     @Test
