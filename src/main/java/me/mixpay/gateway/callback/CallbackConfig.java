@@ -46,9 +46,20 @@ public interface CallbackConfig {
     @WithDefault("100000")
     int maxRecords();
 
-    /** The {@code payments_result} call that verifies a callback: its wait for budget and its attempt, each. */
+    /**
+     * How long MixPay's callback post waits for its verification, and the verifying {@code payments_result}
+     * attempt's own limit. Past it MixPay is told to try again; the verification goes on (see
+     * {@link #verifyBudgetWait()}) and MixPay's next try finds its outcome.
+     */
     @WithDefault("5s")
     Duration verifyTimeout();
+
+    /**
+     * How long a verification waits for MixPay budget, in the {@code normal} class with the polls it
+     * replaces: creations go first. Past it, MixPay's next try starts another.
+     */
+    @WithDefault("30s")
+    Duration verifyBudgetWait();
 
     /**
      * While a payment's callback is expected, its pending polls are answered from the cache for up to

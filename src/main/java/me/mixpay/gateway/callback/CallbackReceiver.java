@@ -2,6 +2,7 @@ package me.mixpay.gateway.callback;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -48,10 +49,13 @@ public class CallbackReceiver {
     private final CallbackMeters meters;
     private final CallbackRelay relay;
     private final RefusalLog refusals = new RefusalLog();
-    private final Map<String, Uni<PaymentVerifier.Verdict>> verifying = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Receipt>> verifying = new ConcurrentHashMap<>();
+    /** How long MixPay's post waits for the verification before it is told to try again. */
+    private final java.time.Duration answerWithin;
 
     CallbackReceiver(CallbackSetup setup, PaymentRecords records, PaymentVerifier verifier, LookupCache cache,
-            CallbackMeters meters, CallbackRelay relay) {
+            CallbackMeters meters, CallbackRelay relay, CallbackConfig config) {
+        this.answerWithin = config.verifyTimeout();
         this.relay = relay;
         this.setup = setup;
         this.records = records;
@@ -87,22 +91,39 @@ public class CallbackReceiver {
                     && !(record.subscribedMore() && System.currentTimeMillis() - known.at() >= REVERIFY_AFTER_MILLIS)) {
                 return Uni.createFrom().item(Receipt.ACCEPTED);
             }
-            return verified(record, requestId).chain(verdict -> settle(record, verdict, arrived, peer, requestId));
+            CompletableFuture<Receipt> outcome = verification(record, arrived, peer, requestId);
+            return Uni.createFrom().completionStage(outcome).ifNoItem().after(answerWithin)
+                    .recoverWithItem(() -> new Receipt(GatewayError.CALLBACK_UNVERIFIED,
+                            "the payment is still being verified with MixPay; send the callback again"))
+                    .invoke(receipt -> {
+                        if (receipt.error() == GatewayError.CALLBACK_UNVERIFIED) {
+                            meters.deferred(CallbackMeters.UNVERIFIED);
+                        } else if (receipt.error() == GatewayError.CALLBACK_NOT_FINAL) {
+                            meters.deferred(CallbackMeters.NOT_FINAL);
+                        }
+                    });
         });
     }
 
-    /** This replica's verification of the payment: the one in flight, or a new one. */
-    private Uni<PaymentVerifier.Verdict> verified(PaymentRecord record, String requestId) {
-        Uni<PaymentVerifier.Verdict> running = verifying.computeIfAbsent(record.ref(), ref -> verifier.verify(record, requestId)
-                .onTermination().invoke(() -> verifying.remove(ref))
-                .memoize().indefinitely());
-        return running;
+    /**
+     * This replica's verification of the payment and what follows it: the one in flight, or a new one. It
+     * runs to its end whether or not MixPay's post still waits for it (a verification may wait for budget
+     * longer than MixPay should), so the poll cache and the record learn the outcome either way, and
+     * MixPay's next try finds it.
+     */
+    private CompletableFuture<Receipt> verification(PaymentRecord record, long arrived, String peer, String requestId) {
+        return verifying.computeIfAbsent(record.ref(), ref -> {
+            CompletableFuture<Receipt> outcome = new CompletableFuture<>();
+            verifier.verify(record, requestId).chain(verdict -> settle(record, verdict, arrived, peer, requestId))
+                    .onTermination().invoke(() -> verifying.remove(ref))
+                    .subscribe().with(outcome::complete, outcome::completeExceptionally);
+            return outcome;
+        });
     }
 
     private Uni<Receipt> settle(PaymentRecord record, PaymentVerifier.Verdict verdict, long arrived, String peer, String requestId) {
         PaymentRecord.Verified outcome = verdict.outcome();
         if (outcome == null) {
-            meters.deferred(CallbackMeters.UNVERIFIED);
             LOG.debugf("callback for request %s could not be verified yet: %s", requestId, verdict.unanswered());
             return Uni.createFrom().item(new Receipt(GatewayError.CALLBACK_UNVERIFIED,
                     "MixPay could not be asked about the payment now; send the callback again"));
@@ -112,7 +133,6 @@ public class CallbackReceiver {
             return records.update(checked).map(kept -> refuse(outcome.refusal(), peer, requestId));
         }
         if (!outcome.isFinal() && !record.subscribedMore()) {
-            meters.deferred(CallbackMeters.NOT_FINAL);
             return Uni.createFrom().item(new Receipt(GatewayError.CALLBACK_NOT_FINAL,
                     "MixPay reports the payment " + outcome.status() + "; send the callback again once it is final"));
         }

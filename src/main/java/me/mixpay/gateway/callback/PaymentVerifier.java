@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
+import me.mixpay.gateway.budget.Priority;
 import me.mixpay.gateway.proxy.OwnLookUps;
 import me.mixpay.gateway.proxy.UpstreamReply;
 
@@ -35,14 +36,20 @@ class PaymentVerifier {
 
     private final OwnLookUps lookUps;
     private final Duration timeout;
+    private final Duration budgetWait;
 
     PaymentVerifier(OwnLookUps lookUps, CallbackConfig config) {
         this.lookUps = lookUps;
         this.timeout = config.verifyTimeout();
+        this.budgetWait = config.verifyBudgetWait();
     }
 
+    /**
+     * In the {@code normal} class, as the polls it stands for: creations go first, and the one call a payment
+     * needs replaces every poll that would have followed.
+     */
     Uni<Verdict> verify(PaymentRecord record, String requestId) {
-        return lookUps.get(requestId, record.merchant(), target(record), timeout, timeout.toMillis())
+        return lookUps.get(requestId, record.merchant(), Priority.NORMAL, target(record), timeout, budgetWait.toMillis())
                 .map(reply -> judge(record, reply))
                 .onFailure().recoverWithItem(failure -> new Verdict(null, null, null, String.valueOf(failure.getMessage())));
     }

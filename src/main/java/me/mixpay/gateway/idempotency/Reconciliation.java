@@ -17,6 +17,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 import me.mixpay.gateway.budget.BudgetExhausted;
+import me.mixpay.gateway.budget.Priority;
 import me.mixpay.gateway.catalog.Category;
 import me.mixpay.gateway.envelope.Inspection;
 import me.mixpay.gateway.proxy.OwnLookUps;
@@ -115,7 +116,7 @@ public class Reconciliation {
     /** One try; its wait for budget ends with the reconciliation's time ({@code until}, nano time). */
     private Uni<Optional<JsonObject>> once(ProxyExchange creation, String target, long until) {
         long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
-        return lookUps.get(creation.requestId(), creation.merchant(), target, timeout, left).map(this::read);
+        return lookUps.get(creation.requestId(), creation.merchant(), Priority.CRITICAL, target, timeout, left).map(this::read);
     }
 
     private Optional<JsonObject> read(UpstreamReply reply) {

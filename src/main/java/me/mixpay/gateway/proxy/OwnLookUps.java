@@ -13,9 +13,9 @@ import me.mixpay.gateway.budget.RequestBudget;
 import me.mixpay.gateway.catalog.Category;
 
 /**
- * A GET the gateway sends MixPay on its own behalf, never from the cache: a creation's reconciliation, a
- * callback's verification. Each draws a {@code critical} call from the budget, as the creation it stands
- * for did, and tells the budget what MixPay's reply said of its rate limit.
+ * A GET the gateway sends MixPay on its own behalf, never from the cache: a creation's reconciliation (a
+ * {@code critical} call, as the creation it stands for), a callback's verification ({@code normal}, as the
+ * polls it replaces). Each tells the budget what MixPay's reply said of its rate limit.
  */
 @ApplicationScoped
 public class OwnLookUps {
@@ -39,10 +39,11 @@ public class OwnLookUps {
      * MixPay's reply to {@code GET target}, after a wait for budget of at most {@code maxWaitMillis} (a
      * {@link me.mixpay.gateway.budget.BudgetExhausted} failure past it) and an attempt of at most {@code timeout}.
      */
-    public Uni<UpstreamReply> get(String requestId, String merchant, String target, Duration timeout, long maxWaitMillis) {
+    public Uni<UpstreamReply> get(String requestId, String merchant, Priority priority, String target, Duration timeout,
+            long maxWaitMillis) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json").add(RequestIds.HEADER, requestId);
         ProxyExchange lookUp = new ProxyExchange(requestId, HttpMethod.GET, target, headers, null, System.nanoTime());
-        return budget.acquire(Priority.CRITICAL, merchant, Math.max(1, maxWaitMillis))
+        return budget.acquire(priority, merchant, Math.max(1, maxWaitMillis))
                 .chain(granted -> upstream.send(lookUp, timeout)
                         .ifNoItem().after(timeout).failWith(() -> new NoReply("no look-up reply within " + timeout.toMillis() + " ms")))
                 .invoke(reply -> {
