@@ -17,7 +17,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 
-import me.mixpay.gateway.budget.Priority;
 import me.mixpay.gateway.budget.RequestBudget;
 import me.mixpay.gateway.catalog.Category;
 import me.mixpay.gateway.cluster.ClusterLink;
@@ -148,9 +147,7 @@ public class LookupCache {
             // Nothing can answer in MixPay's place: a refusal now stalls a checkout a step before its
             // creation, and retried, costs its merchant the whole look-up again. A look-up that has a
             // stale answer waits in its own class; one with none is served with the polls, in turn.
-            // A poll whose payment's callback is expected is worth the least: the callback's one
-            // verification will answer it, so it gives way to creations, verifications and other polls.
-            exchange.priority(callbackExpected ? Priority.LOW : policy.classWhenNothingAnswers());
+            exchange.priority(policy.classWhenNothingAnswers());
         }
         return fetch(key, exchange, group, policy, next).map(result -> {
             long answeredAt = System.currentTimeMillis();
