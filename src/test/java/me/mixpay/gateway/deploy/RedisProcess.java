@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * with nothing persisted: it can be killed and started again on the same port, as a Redis restart
  * looks to the gateway (empty, at the same address).
  */
-final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable {
 
     private final int port;
     private final Path log;
@@ -26,13 +26,13 @@ final class RedisProcess implements AutoCloseable {
         this.log = Files.createTempFile("redis-", ".log");
     }
 
-    static RedisProcess start() throws IOException, InterruptedException {
+    public static RedisProcess start() throws IOException, InterruptedException {
         RedisProcess redis = new RedisProcess(freePort());
         redis.startAgain();
         return redis;
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
