@@ -112,13 +112,16 @@ public class CallbackReceiver {
      * MixPay's next try finds it.
      */
     private CompletableFuture<Receipt> verification(PaymentRecord record, long arrived, String peer, String requestId) {
-        return verifying.computeIfAbsent(record.ref(), ref -> {
-            CompletableFuture<Receipt> outcome = new CompletableFuture<>();
-            verifier.verify(record, requestId).chain(verdict -> settle(record, verdict, arrived, peer, requestId))
-                    .onTermination().invoke(() -> verifying.remove(ref))
-                    .subscribe().with(outcome::complete, outcome::completeExceptionally);
-            return outcome;
-        });
+        CompletableFuture<Receipt> mine = new CompletableFuture<>();
+        CompletableFuture<Receipt> running = verifying.putIfAbsent(record.ref(), mine);
+        if (running != null) {
+            return running;
+        }
+        // Started outside the map's own update: a verification that ends at once (no budget) removes itself.
+        verifier.verify(record, requestId).chain(verdict -> settle(record, verdict, arrived, peer, requestId))
+                .onTermination().invoke(() -> verifying.remove(record.ref(), mine))
+                .subscribe().with(mine::complete, mine::completeExceptionally);
+        return mine;
     }
 
     private Uni<Receipt> settle(PaymentRecord record, PaymentVerifier.Verdict verdict, long arrived, String peer, String requestId) {
