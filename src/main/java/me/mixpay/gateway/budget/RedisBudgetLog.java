@@ -152,8 +152,8 @@ final class RedisBudgetLog implements BudgetLog {
         this.windowMillis = windowMillis;
         this.shares = shares;
         this.replica = replica;
-        this.takeKeys = List.of(redis.key("budget:log"), redis.key("budget:limit"), redis.key("budget:pause"),
-                redis.key("budget:log:normal"));
+        this.takeKeys = List.of(redis.key("{budget}:log"), redis.key("{budget}:limit"), redis.key("{budget}:pause"),
+                redis.key("{budget}:log:normal"));
         this.mergeKeys = List.of(takeKeys.get(0), takeKeys.get(3));
         this.observeKeys = takeKeys.subList(0, 2);
     }

@@ -55,7 +55,7 @@ public class PaymentRecords {
         if (!shared()) {
             return Uni.createFrom().voidItem();
         }
-        return done(redis.eval(CREATE, List.of(key(record.ref())), List.of(value, Long.toString(ttlMillis))))
+        return done(redis.evalDurably(CREATE, List.of(key(record.ref())), List.of(value, Long.toString(ttlMillis))))
                 .onFailure().recoverWithItem(down -> {
                     LOG.debugf("Redis failed on a callback record (%s): kept on this replica", down.getMessage());
                     return null;

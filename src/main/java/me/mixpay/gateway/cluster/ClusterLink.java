@@ -56,8 +56,7 @@ public class ClusterLink {
         if (maxReplicas < 1) {
             throw new IllegalArgumentException("gateway.cluster.max-replicas must be at least 1, not " + maxReplicas);
         }
-        this.redis = config.cluster().redisUrl().filter(url -> !url.isBlank())
-                .map(url -> new RedisLink(vertx, url, config.cluster())).orElse(null);
+        this.redis = RedisSettings.of(config.cluster()).map(settings -> new RedisLink(vertx, settings)).orElse(null);
         if (redis != null) {
             redis.onChange(() -> LOG.infof("cluster store: %s", mode()));
             // The first beat at once: a replica that starts without Redis says local-share within a
@@ -67,6 +66,7 @@ public class ClusterLink {
     }
 
     private void tick() {
+        redis.followPrimary();
         long stale = Math.max(3 * heartbeatMillis, 2000);
         redis.eval(HEARTBEAT, List.of(redis.key("replicas")), List.of(replica, Long.toString(stale)))
                 .onSuccess(count -> {

@@ -3,51 +3,62 @@ package me.mixpay.gateway.cluster;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.jboss.logging.Logger;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.RedisClientType;
-import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import me.mixpay.gateway.config.GatewayConfig;
+import me.mixpay.gateway.config.RedisTopology;
 
 /**
- * The connection to the cluster's Redis, on Quarkus' own Vert.x, and whether it currently works.
+ * The connection to the cluster's Redis (standalone, behind sentinels, or Redis Cluster), on Quarkus' own
+ * Vert.x, and whether it currently works.
  * <p>
  * Every command is bounded by {@code gateway.cluster.redis-timeout}: a slow Redis costs a merchant at
  * most that much, then the caller uses its local fallback. Up and down are decided here, from the
- * commands' outcomes, and logged once per change (never the URL, which may hold a password).
+ * commands' outcomes, and logged once per change (never a URL's user info). Every script's keys must
+ * share one hash slot, in every topology, so what runs here runs on Redis Cluster too.
  */
 public final class RedisLink {
 
     private static final Logger LOG = Logger.getLogger(RedisLink.class);
 
     private final Vertx vertx;
-    private final RedisAPI api;
-    private final Redis client;
-    private final long timeoutMillis;
-    private final String prefix;
+    private final RedisSettings settings;
+    private final AtomicReference<Redis> client = new AtomicReference<>();
+    private final SentinelWatch sentinels;
+    private final AtomicReference<SentinelWatch.Primary> primary = new AtomicReference<>();
+    private final AtomicBoolean asking = new AtomicBoolean();
     private final AtomicBoolean up = new AtomicBoolean(true);
-    private final List<Runnable> onChange = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> onChange = new CopyOnWriteArrayList<>();
+    private final Map<String, LongAdder> scriptsRun = new ConcurrentHashMap<>();
+    private final LongAdder unconfirmed = new LongAdder();
 
-    public RedisLink(Vertx vertx, String url, GatewayConfig.Cluster config) {
+    public RedisLink(Vertx vertx, RedisSettings settings) {
         this.vertx = vertx;
-        this.timeoutMillis = config.redisTimeout().toMillis();
-        this.prefix = config.keyPrefix() + ":";
-        RedisOptions options = new RedisOptions().setType(RedisClientType.STANDALONE).setConnectionString(url)
-                .setMaxPoolSize(8).setMaxPoolWaiting(256).setMaxWaitingHandlers(1024);
-        options.getNetClientOptions().setConnectTimeout((int) Math.max(100, timeoutMillis)).setTcpNoDelay(true);
-        this.client = Redis.createClient(vertx, options);
-        this.api = RedisAPI.api(client);
-        LOG.infof("cluster state in Redis at %s (key prefix %s)", redacted(url), prefix);
+        this.settings = settings;
+        if (settings.topology() == RedisTopology.SENTINEL) {
+            this.sentinels = new SentinelWatch(vertx, settings);
+            followPrimary();
+        } else {
+            this.sentinels = null;
+            client.set(Redis.createClient(vertx, settings.nodeOptions(settings.nodes())));
+        }
+        LOG.infof("cluster state in Redis: %s (key prefix %s, %s, durable writes confirmed by %d replica(s))", settings.describe(),
+                settings.keyPrefix(), settings.tls() ? "TLS" : "no TLS", settings.confirmReplicas());
     }
 
     /** The URL without its user info, for logs. */
@@ -61,11 +72,36 @@ public final class RedisLink {
     }
 
     public String key(String name) {
-        return prefix + name;
+        return settings.keyPrefix() + name;
     }
 
     public boolean up() {
         return up.get();
+    }
+
+    public RedisTopology topology() {
+        return settings.topology();
+    }
+
+    /** The node in use, for readiness: the sentinels' current primary, or the configured address. */
+    public String primary() {
+        if (sentinels == null) {
+            return settings.describe();
+        }
+        SentinelWatch.Primary current = primary.get();
+        return current == null ? "unknown (no sentinel answered yet)" : current.toString();
+    }
+
+    /** Writes the primary took that no replica confirmed in time, since start. */
+    public long unconfirmedWrites() {
+        return unconfirmed.sum();
+    }
+
+    /** How often each script was run, by name (the Redis Cluster test checks it ran every one). */
+    public Map<String, Long> scriptsRun() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        scriptsRun.forEach((name, count) -> counts.put(name, count.sum()));
+        return counts;
     }
 
     /** Called on every change between up and down. */
@@ -73,33 +109,116 @@ public final class RedisLink {
         onChange.add(listener);
     }
 
+    /**
+     * Asks the sentinels for the primary, and moves to it when it changed (a failover). Called on every
+     * heartbeat and after a failed command; a no-op unless Redis runs behind sentinels.
+     */
+    public void followPrimary() {
+        if (sentinels == null || !asking.compareAndSet(false, true)) {
+            return;
+        }
+        sentinels.ask().onComplete(answer -> {
+            asking.set(false);
+            if (answer.failed()) {
+                markDown(answer.cause().getMessage());
+                return;
+            }
+            SentinelWatch.Primary now = answer.result();
+            SentinelWatch.Primary before = primary.getAndSet(now);
+            if (now.equals(before)) {
+                return;
+            }
+            String scheme = settings.tls() ? "rediss://" : "redis://";
+            Redis old = client.getAndSet(Redis.createClient(vertx, settings.nodeOptions(List.of(scheme + now))));
+            LOG.infof("Redis primary for '%s' is %s%s", settings.masterName(), now, before == null ? "" : " (was " + before + ")");
+            if (old != null) {
+                // Commands still in flight on the old primary end within the timeout; then it is closed.
+                vertx.setTimer(settings.timeoutMillis() + settings.confirmMillis() + 1000, fired -> old.close());
+            }
+        });
+    }
+
     /** Runs a script by digest, loading it on NOSCRIPT; fails after the timeout. */
     public Future<Response> eval(LuaScript script, List<String> keys, List<String> args) {
-        return bounded(api.evalsha(command(script.sha(), keys, args))
-                .recover(failure -> failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT")
-                        ? api.eval(command(script.text(), keys, args))
-                        : Future.failedFuture(failure)));
+        Redis redis = ready(script, keys);
+        if (redis == null) {
+            return notReady();
+        }
+        return bounded(redis.send(command(Command.EVALSHA, script.sha(), keys, args))
+                .recover(failure -> noScript(failure) ? redis.send(command(Command.EVAL, script.text(), keys, args)) : Future.failedFuture(failure)),
+                settings.timeoutMillis());
+    }
+
+    /**
+     * Runs a script whose write must survive a failover: {@code WAIT} follows it on the same connection
+     * (inside a script it would return at once), and fewer replicas than
+     * {@code gateway.cluster.redis-confirm-replicas} confirming in time fails it with {@link UnconfirmedWrite}.
+     */
+    public Future<Response> evalDurably(LuaScript script, List<String> keys, List<String> args) {
+        int wanted = settings.confirmReplicas();
+        if (wanted == 0) {
+            return eval(script, keys, args);
+        }
+        Redis redis = ready(script, keys);
+        if (redis == null) {
+            return notReady();
+        }
+        Request wait = Request.cmd(Command.WAIT).arg(wanted).arg(settings.confirmMillis());
+        Future<List<Response>> replies = redis.batch(List.of(command(Command.EVALSHA, script.sha(), keys, args), wait))
+                .recover(failure -> noScript(failure) ? redis.batch(List.of(command(Command.EVAL, script.text(), keys, args), wait))
+                        : Future.failedFuture(failure));
+        return bounded(replies, settings.timeoutMillis() + settings.confirmMillis()).compose(both -> {
+            long confirmed = both.get(1) == null ? 0 : both.get(1).toLong();
+            if (confirmed < wanted) {
+                unconfirmed.increment();
+                return Future.failedFuture(new UnconfirmedWrite(script.name(), confirmed, wanted, settings.confirmMillis()));
+            }
+            return Future.succeededFuture(both.get(0));
+        });
     }
 
     /** The value of a key, or a null response when it has none; fails after the timeout. */
     public Future<Response> get(String key) {
-        return bounded(api.get(key));
+        Redis redis = client.get();
+        return redis == null ? notReady() : bounded(redis.send(Request.cmd(Command.GET).arg(key)), settings.timeoutMillis());
     }
 
     /** Sets a key that Redis forgets after {@code ttlMillis}; fails after the timeout. */
     public Future<Response> set(String key, String value, long ttlMillis) {
-        return bounded(api.set(List.of(key, value, "PX", Long.toString(Math.max(1, ttlMillis)))));
+        Redis redis = client.get();
+        return redis == null ? notReady()
+                : bounded(redis.send(Request.cmd(Command.SET).arg(key).arg(value).arg("PX").arg(Math.max(1, ttlMillis))), settings.timeoutMillis());
+    }
+
+    /** The client, once the script's keys are known to share a slot; null while no primary is known. */
+    private Redis ready(LuaScript script, List<String> keys) {
+        if (!HashSlots.oneSlot(keys)) {
+            // A programming error, refused in every topology so no test passes on standalone what Redis Cluster refuses.
+            throw new IllegalArgumentException("script " + script.name() + " has keys in more than one hash slot: " + keys);
+        }
+        scriptsRun.computeIfAbsent(script.name(), name -> new LongAdder()).increment();
+        return client.get();
+    }
+
+    private <T> Future<T> notReady() {
+        markDown("no Redis primary known yet");
+        followPrimary();
+        return Future.failedFuture("no Redis primary known yet");
+    }
+
+    private static boolean noScript(Throwable failure) {
+        return failure.getMessage() != null && failure.getMessage().contains("NOSCRIPT");
     }
 
     /**
      * The command's outcome, or a failure once the timeout has passed; either way it decides whether
-     * Redis is up.
+     * Redis is up (a write no replica confirmed says nothing about that).
      */
-    private Future<Response> bounded(Future<Response> command) {
-        Promise<Response> result = Promise.promise();
+    private <T> Future<T> bounded(Future<T> command, long timeoutMillis) {
+        Promise<T> result = Promise.promise();
         long timer = vertx.setTimer(timeoutMillis, fired -> {
             if (result.tryFail(new TimeoutException("Redis did not answer within " + timeoutMillis + " ms"))) {
-                markDown("no answer within " + timeoutMillis + " ms");
+                failed("no answer within " + timeoutMillis + " ms");
             }
         });
         command.onComplete(done -> {
@@ -109,24 +228,28 @@ public final class RedisLink {
                     markUp();
                 }
             } else if (result.tryFail(done.cause())) {
-                markDown(String.valueOf(done.cause().getMessage()));
+                failed(String.valueOf(done.cause().getMessage()));
             }
         });
         return result.future();
     }
 
-    private static List<String> command(String script, List<String> keys, List<String> args) {
-        List<String> command = new ArrayList<>(2 + keys.size() + args.size());
-        command.add(script);
-        command.add(Integer.toString(keys.size()));
-        command.addAll(keys);
-        command.addAll(args);
-        return command;
+    private void failed(String why) {
+        markDown(why);
+        // A failover shows as refused connections, timeouts or READONLY from a demoted primary.
+        followPrimary();
+    }
+
+    private static Request command(Command command, String script, List<String> keys, List<String> args) {
+        Request request = Request.cmd(command).arg(script).arg(keys.size());
+        keys.forEach(request::arg);
+        args.forEach(request::arg);
+        return request;
     }
 
     private void markUp() {
         if (up.compareAndSet(false, true)) {
-            LOG.info("Redis is reachable again: the budget and maintenance notices are shared by the cluster again");
+            LOG.infof("Redis is reachable again (%s): the budget and maintenance notices are shared by the cluster again", primary());
             onChange.forEach(Runnable::run);
         }
     }
@@ -139,6 +262,12 @@ public final class RedisLink {
     }
 
     public void close() {
-        client.close();
+        if (sentinels != null) {
+            sentinels.close();
+        }
+        Redis redis = client.getAndSet(null);
+        if (redis != null) {
+            redis.close();
+        }
     }
 }

@@ -2,6 +2,7 @@ package me.mixpay.gateway.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -118,6 +119,52 @@ public interface GatewayConfig {
          * info, never logged). Unset: an embedded in-process store, right for one replica.
          */
         Optional<String> redisUrl();
+
+        /**
+         * How Redis is run: {@code standalone} (one address, maybe a managed service's failover endpoint),
+         * {@code sentinel} (the primary is asked of {@code redis-sentinels}), or {@code cluster} (Redis
+         * Cluster; {@code redis-url} lists seed nodes, comma-separated). Unset: {@code sentinel} when
+         * sentinels are given, else {@code standalone}.
+         */
+        Optional<RedisTopology> redisType();
+
+        /**
+         * Sentinels that know the primary, comma-separated {@code redis://host:26379} (a password for the
+         * sentinels alone in the user info, or in {@code redis-sentinel-password}).
+         */
+        Optional<List<String>> redisSentinels();
+
+        /** The name the sentinels monitor the primary by. */
+        @WithDefault("mymaster")
+        String redisMasterName();
+
+        /** The ACL user for the Redis nodes (not the sentinels); unset: the URL's, or {@code default}. */
+        Optional<String> redisUsername();
+
+        /** The password for the Redis nodes, in place of one in the URL (never logged; from a Secret). */
+        Optional<String> redisPassword();
+
+        /** The sentinels' own password, when it differs from the nodes' (never logged; from a Secret). */
+        Optional<String> redisSentinelPassword();
+
+        /**
+         * A PEM file of the CA that signed Redis' certificates, for {@code rediss://} URLs. The server is
+         * always verified, and its name checked against the URL's host; unset: the JVM's trusted CAs.
+         */
+        Optional<String> redisTlsCa();
+
+        /**
+         * Replicas that must confirm a write that may never be lost (an exactly-once key, a callback
+         * record, an accepted callback) before the gateway goes on; none confirming in
+         * {@code redis-confirm-timeout} counts as Redis being down for that write. Unset: 1 for
+         * {@code sentinel} and {@code cluster}, 0 for {@code standalone} (set 1 for a managed Redis with
+         * a replica).
+         */
+        Optional<Integer> redisConfirmReplicas();
+
+        /** How long a durable write waits for its replicas ({@code WAIT}), on top of {@code redis-timeout}. */
+        @WithDefault("150ms")
+        Duration redisConfirmTimeout();
 
         /**
          * Longest a Redis command may take before this replica stops waiting and falls back to its

@@ -1,8 +1,13 @@
 package me.mixpay.gateway.idempotency;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.smallrye.mutiny.Uni;
 
@@ -22,11 +27,45 @@ public class ClusterKeyStore implements KeyStore {
     private final ClusterLink cluster;
     private final EmbeddedKeyStore local;
     private final RedisKeyStore redis;
+    /** Keys written here while Redis failed (down, or no replica confirmed): written back when it returns. */
+    private final Cache<String, Boolean> keptHere;
 
     ClusterKeyStore(ClusterLink cluster, IdempotencyConfig config) {
         this.cluster = cluster;
         this.local = new EmbeddedKeyStore(config.ttl(), config.maxKeys());
         this.redis = cluster.redis().map(link -> new RedisKeyStore(link, config.ttl())).orElse(null);
+        this.keptHere = Caffeine.newBuilder().maximumSize(config.maxKeys()).expireAfterWrite(config.ttl()).build();
+        cluster.redis().ifPresent(link -> link.onChange(() -> {
+            if (link.up()) {
+                writeBack();
+            }
+        }));
+    }
+
+    @Override
+    public boolean keptOnlyHere(String key) {
+        return keptHere.getIfPresent(key) != null;
+    }
+
+    /**
+     * Puts the keys this replica kept alone into Redis again, unless another replica's is there now, so a
+     * resend to any replica finds them. A key that fails again stays here for the next return.
+     */
+    private void writeBack() {
+        for (String key : List.copyOf(keptHere.asMap().keySet())) {
+            local.get(key).subscribe().with(value -> {
+                if (value == null) {
+                    keptHere.invalidate(key);
+                    return;
+                }
+                redis.putIfAbsent(key, value).subscribe().with(existing -> {
+                    keptHere.invalidate(key);
+                    if (existing != null && !existing.equals(value)) {
+                        LOG.debugf("a key kept here while Redis was away was taken in Redis too: the shared one stays");
+                    }
+                }, again -> LOG.debugf("writing a key back to Redis failed (%s): kept here", again.getMessage()));
+            });
+        }
     }
 
     private boolean shared() {
@@ -35,12 +74,15 @@ public class ClusterKeyStore implements KeyStore {
 
     @Override
     public Uni<String> putIfAbsent(String key, String value) {
-        if (!shared()) {
+        if (redis == null) {
             return local.putIfAbsent(key, value);
+        }
+        if (!shared()) {
+            return keptHere(key, local.putIfAbsent(key, value));
         }
         return redis.putIfAbsent(key, value).onFailure().recoverWithUni(down -> {
             LOG.debugf("Redis failed on a key (%s): kept on this replica", down.getMessage());
-            return local.putIfAbsent(key, value);
+            return keptHere(key, local.putIfAbsent(key, value));
         });
     }
 
@@ -55,8 +97,17 @@ public class ClusterKeyStore implements KeyStore {
         return redis.replace(key, expected, value).onFailure().recoverWithItem(down -> keepLocally(key, expected, value));
     }
 
+    private Uni<String> keptHere(String key, Uni<String> taken) {
+        return taken.invoke(existing -> {
+            if (existing == null) {
+                keptHere.put(key, Boolean.TRUE);
+            }
+        });
+    }
+
     /** While Redis is away: the key may have been taken in Redis before it went, so this replica keeps the news. */
     private boolean keepLocally(String key, String expected, String value) {
+        keptHere.put(key, Boolean.TRUE);
         if (!local.replaceNow(key, expected, value)) {
             local.put(key, value);
         }

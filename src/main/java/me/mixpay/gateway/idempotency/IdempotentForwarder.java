@@ -145,7 +145,9 @@ public class IdempotentForwarder implements Forwarder {
         return store.putIfAbsent(keyed.storeKey, mine).chain(existing -> {
             if (existing == null) {
                 keyed.held = mine;
-                return send(keyed);
+                // Taken while Redis failed: a resend to another replica in that time took it there too,
+                // unseen, and may have made the payment. MixPay is asked; if it cannot be, it is sent as before.
+                return keyed.key.creation() && store.keptOnlyHere(keyed.storeKey) ? reconcileThenSend(keyed, true) : send(keyed);
             }
             return decide(keyed, existing, races);
         });
@@ -171,7 +173,7 @@ public class IdempotentForwarder implements Forwarder {
                 return claim(keyed, races + 1);
             }
             keyed.held = mine;
-            return keyed.key.creation() ? reconcileThenSend(keyed) : send(keyed);
+            return keyed.key.creation() ? reconcileThenSend(keyed, false) : send(keyed);
         });
     }
 
@@ -186,11 +188,18 @@ public class IdempotentForwarder implements Forwarder {
                 .chain(now -> now == null ? claim(keyed, races + 1) : decide(keyed, now, races));
     }
 
-    /** This request holds a key whose creation is unknown: MixPay is asked first. */
-    private Uni<Forwarded> reconcileThenSend(Keyed keyed) {
+    /**
+     * This request holds a key whose creation is unknown: MixPay is asked first. When it cannot be asked,
+     * the creation is sent only if {@code sendUnanswered} (a key kept here while Redis failed, whose
+     * creation is no more unknown than any new one's).
+     */
+    private Uni<Forwarded> reconcileThenSend(Keyed keyed, boolean sendUnanswered) {
         return reconciliation.reconcile(keyed.exchange, keyed.key, timeLeft(keyed))
                 .onFailure().recoverWithItem(couldNotAsk -> null)
                 .chain(found -> {
+                    if (found == null && sendUnanswered) {
+                        return send(keyed);
+                    }
                     if (found == null) {
                         return keep(keyed, KeyRecord.decode(keyed.held).unknown().encode())
                                 .map(kept -> paymentUnknown(keyed));

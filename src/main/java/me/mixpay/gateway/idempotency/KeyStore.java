@@ -19,4 +19,12 @@ interface KeyStore {
 
     /** The value, or null. */
     Uni<String> get(String key);
+
+    /**
+     * True when this key was taken on this replica alone because the shared store failed: another
+     * replica may have taken it too, unseen, so a creation under it asks MixPay first.
+     */
+    default boolean keptOnlyHere(String key) {
+        return false;
+    }
 }

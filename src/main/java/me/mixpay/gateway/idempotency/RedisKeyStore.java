@@ -54,12 +54,12 @@ final class RedisKeyStore implements KeyStore {
 
     @Override
     public Uni<String> putIfAbsent(String key, String value) {
-        return text(redis.eval(PUT_IF_ABSENT, List.of(redis.key(key)), List.of(value, ttlMillis)));
+        return text(redis.evalDurably(PUT_IF_ABSENT, List.of(redis.key(key)), List.of(value, ttlMillis)));
     }
 
     @Override
     public Uni<Boolean> replace(String key, String expected, String value) {
-        return flag(redis.eval(REPLACE, List.of(redis.key(key)), List.of(expected, value, ttlMillis)));
+        return flag(redis.evalDurably(REPLACE, List.of(redis.key(key)), List.of(expected, value, ttlMillis)));
     }
 
     @Override

@@ -120,7 +120,7 @@ final class RedisDeliveryQueue implements DeliveryQueue {
 
     @Override
     public Uni<Boolean> add(RelayEvent event, long now, long rememberMillis) {
-        return uni(redis.eval(ADD, List.of(seenPrefix + event.id(), boxPrefix + event.ref(), due),
+        return uni(redis.evalDurably(ADD, List.of(seenPrefix + event.id(), boxPrefix + event.ref(), due),
                 List.of(event.encode(), event.ref(), Long.toString(now), Long.toString(Math.max(1, rememberMillis)))))
                 .map(reply -> reply != null && reply.toInteger() == 1);
     }

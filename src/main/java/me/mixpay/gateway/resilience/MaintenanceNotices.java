@@ -45,7 +45,7 @@ public class MaintenanceNotices {
     MaintenanceNotices(ClusterLink cluster, RouteTable routes) {
         cluster.redis().ifPresent(redis -> {
             List<RouteGroup> groups = new ArrayList<>(routes.groups());
-            List<String> keys = groups.stream().map(group -> redis.key("maintenance:" + group.name())).toList();
+            List<String> keys = groups.stream().map(group -> redis.key("{maintenance}:" + group.name())).toList();
             for (int i = 0; i < groups.size(); i++) {
                 String key = keys.get(i);
                 groups.get(i).onMaintenance(notice -> write(redis, key, notice));

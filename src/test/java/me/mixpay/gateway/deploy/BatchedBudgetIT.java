@@ -73,7 +73,7 @@ class BatchedBudgetIT {
         // calls of a batch replica:serial:n.
         long batched = 0;
         while (sending.stream().anyMatch(reply -> !reply.isDone())) {
-            batched += cluster.redis.cli("ZRANGE", "mixpay-gateway:budget:log", "0", "-1").lines()
+            batched += cluster.redis.cli("ZRANGE", "mixpay-gateway:{budget}:log", "0", "-1").lines()
                     .filter(member -> member.split(":").length == 3 && !member.contains("mixpay-said")).count();
             Thread.sleep(100);
         }

@@ -3,18 +3,12 @@ package me.mixpay.gateway.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +34,6 @@ import me.mixpay.gateway.support.MerchantReceiver;
 class CallbackClusterIT {
 
     static final String SECRET = "it-callback-token-secret-0123456789abcdef";
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static MixPaySimulator mixpay;
     static RedisProcess redis;
     static PackagedGateway a;
@@ -148,41 +141,26 @@ class CallbackClusterIT {
     }
 
     private static void pay(String traceId) throws Exception {
-        HttpResponse<String> paid = HTTP.send(HttpRequest.newBuilder(URI.create(mixpay.baseUrl() + "/_simulator/payments/" + traceId + "/pay"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(paid.statusCode()).isEqualTo(200);
+        GatewayCalls.pay(mixpay, traceId);
     }
 
     private static boolean delivered(String traceId) throws Exception {
-        JsonObject tries = new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(mixpay.baseUrl() + "/_simulator/callbacks")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
-        return tries.getJsonArray("tries").stream().map(JsonObject.class::cast)
-                .anyMatch(t -> traceId.equals(t.getString("traceId")) && t.getBoolean("delivered"));
+        return GatewayCalls.callbackDelivered(mixpay, traceId);
     }
 
     private static long calls(String endpoint, long sinceMs) throws Exception {
-        JsonObject journal = new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(mixpay.baseUrl() + "/_simulator/requests?since=" + sinceMs))
-                .build(), HttpResponse.BodyHandlers.ofString()).body());
-        return journal.getJsonArray("requests").stream().map(JsonObject.class::cast).filter(r -> endpoint.equals(r.getString("endpoint"))).count();
+        return GatewayCalls.calls(mixpay, endpoint, sinceMs);
     }
 
     private static double metric(PackagedGateway replica, String series) throws Exception {
-        String text = HTTP.send(HttpRequest.newBuilder(URI.create(replica.management("/q/metrics"))).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return text.lines().filter(line -> line.startsWith(series + " ")).mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
-                .findFirst().orElse(0);
+        return GatewayCalls.metric(replica, series);
     }
 
     private static HttpResponse<String> get(PackagedGateway replica, String target) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(replica.url(target))).timeout(Duration.ofSeconds(20)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return GatewayCalls.get(replica, target);
     }
 
     private static HttpResponse<String> post(PackagedGateway replica, String path, Map<String, String> form) throws Exception {
-        String body = form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        return HTTP.send(HttpRequest.newBuilder(URI.create(replica.url(path))).timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return GatewayCalls.post(replica, path, form);
     }
 }

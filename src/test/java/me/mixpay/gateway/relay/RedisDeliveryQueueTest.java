@@ -8,6 +8,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.core.Vertx;
 
 import me.mixpay.gateway.cluster.RedisLink;
+import me.mixpay.gateway.cluster.RedisSettings;
 import me.mixpay.gateway.config.GatewayConfig;
 import me.mixpay.gateway.deploy.RedisProcess;
 
@@ -25,8 +26,8 @@ class RedisDeliveryQueueTest extends DeliveryQueueContract {
         vertx = Vertx.vertx();
         // The gateway's own mapping and defaults, read outside Quarkus.
         SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultSources().addDiscoveredConverters()
-                .withMapping(GatewayConfig.Cluster.class, "gateway.cluster").build();
-        link = new RedisLink(vertx, redis.url(), config.getConfigMapping(GatewayConfig.Cluster.class, "gateway.cluster"));
+                .withMapping(GatewayConfig.Cluster.class, "gateway.cluster").withDefaultValue("gateway.cluster.redis-url", redis.url()).build();
+        link = new RedisLink(vertx, RedisSettings.of(config.getConfigMapping(GatewayConfig.Cluster.class, "gateway.cluster")).orElseThrow());
         queue = new RedisDeliveryQueue(link);
     }
 
