@@ -92,7 +92,9 @@ public class CallbackReceiver {
                 return Uni.createFrom().item(Receipt.ACCEPTED);
             }
             CompletableFuture<Receipt> outcome = verification(record, arrived, peer, requestId);
-            return Uni.createFrom().completionStage(outcome).ifNoItem().after(answerWithin)
+            // A copy: Mutiny cancels the stage it waits on when the wait ends, and the verification itself
+            // must go on for the duplicates joining it and for MixPay's next try.
+            return Uni.createFrom().completionStage(outcome.copy()).ifNoItem().after(answerWithin)
                     .recoverWithItem(() -> new Receipt(GatewayError.CALLBACK_UNVERIFIED,
                             "the payment is still being verified with MixPay; send the callback again"))
                     .invoke(receipt -> {

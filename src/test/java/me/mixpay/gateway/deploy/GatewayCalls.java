@@ -44,6 +44,12 @@ final class GatewayCalls {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** An admin call on the management port, with the admin token. */
+    static HttpResponse<String> admin(PackagedGateway replica, String method, String path, String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(replica.management(path))).timeout(Duration.ofSeconds(20)).header("X-Admin-Token", token)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** One series of the replica's Prometheus scrape (0 when absent). */
     static double metric(PackagedGateway replica, String series) throws Exception {
         return metrics(replica).lines().filter(line -> line.startsWith(series + " "))

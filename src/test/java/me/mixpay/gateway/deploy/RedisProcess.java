@@ -24,6 +24,7 @@ public final class RedisProcess implements AutoCloseable {
     private final List<String> arguments;
     private final List<String> cliArguments = new ArrayList<>();
     private Process process;
+    private int serving;
 
     private RedisProcess(int port, List<String> arguments) throws IOException {
         this.port = port;
@@ -87,6 +88,7 @@ public final class RedisProcess implements AutoCloseable {
     private void launch(List<String> command) throws IOException, InterruptedException {
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int listening = command.contains("--tls-port") ? Integer.parseInt(command.get(command.indexOf("--tls-port") + 1)) : port;
+        serving = listening;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -104,7 +106,7 @@ public final class RedisProcess implements AutoCloseable {
 
     /** One command through {@code redis-cli}; its output. */
     public String cli(String... command) throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>(List.of(binary("redis-cli"), "-p", Integer.toString(port)));
+        List<String> line = new ArrayList<>(List.of(binary("redis-cli"), "-p", Integer.toString(serving)));
         line.addAll(cliArguments);
         line.addAll(List.of(command));
         Process cli = new ProcessBuilder(line).redirectErrorStream(true).start();
