@@ -46,6 +46,7 @@ public final class RedisLink {
     private final List<Runnable> onChange = new CopyOnWriteArrayList<>();
     private final Map<String, LongAdder> scriptsRun = new ConcurrentHashMap<>();
     private final LongAdder unconfirmed = new LongAdder();
+    private volatile long lastAnswer;
 
     public RedisLink(Vertx vertx, RedisSettings settings) {
         this.vertx = vertx;
@@ -90,6 +91,11 @@ public final class RedisLink {
         }
         SentinelWatch.Primary current = primary.get();
         return current == null ? "unknown (no sentinel answered yet)" : current.toString();
+    }
+
+    /** When Redis last answered a command (epoch ms; 0: never since start). */
+    public long lastAnswerMillis() {
+        return lastAnswer;
     }
 
     /** Writes the primary took that no replica confirmed in time, since start. */
@@ -171,7 +177,7 @@ public final class RedisLink {
             long confirmed = both.get(1) == null ? 0 : both.get(1).toLong();
             if (confirmed < wanted) {
                 unconfirmed.increment();
-                return Future.failedFuture(new UnconfirmedWrite(script.name(), confirmed, wanted, settings.confirmMillis()));
+                return Future.failedFuture(new UnconfirmedWrite(script.name(), both.get(0), confirmed, wanted, settings.confirmMillis()));
             }
             return Future.succeededFuture(both.get(0));
         });
@@ -225,6 +231,7 @@ public final class RedisLink {
             vertx.cancelTimer(timer);
             if (done.succeeded()) {
                 if (result.tryComplete(done.result())) {
+                    lastAnswer = System.currentTimeMillis();
                     markUp();
                 }
             } else if (result.tryFail(done.cause())) {

@@ -11,7 +11,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.smallrye.mutiny.Uni;
 
+import io.vertx.redis.client.Response;
+
 import me.mixpay.gateway.cluster.ClusterLink;
+import me.mixpay.gateway.cluster.UnconfirmedWrite;
 
 /**
  * The key store the gateway uses: Redis while it is configured and answering, so a resend to another
@@ -27,24 +30,53 @@ public class ClusterKeyStore implements KeyStore {
     private final ClusterLink cluster;
     private final EmbeddedKeyStore local;
     private final RedisKeyStore redis;
-    /** Keys written here while Redis failed (down, or no replica confirmed): written back when it returns. */
+    /**
+     * Keys written here while Redis failed (down, or no replica confirmed), written back when it returns;
+     * each with whether a creation under it asks MixPay first ({@link #keptOnlyHere}).
+     */
     private final Cache<String, Boolean> keptHere;
+    private final long askWithinMillis;
+    private volatile long returnedAt;
+    private volatile boolean answeredBeforeOutage;
 
     ClusterKeyStore(ClusterLink cluster, IdempotencyConfig config) {
         this.cluster = cluster;
+        this.askWithinMillis = config.inFlightLease().toMillis();
         this.local = new EmbeddedKeyStore(config.ttl(), config.maxKeys());
         this.redis = cluster.redis().map(link -> new RedisKeyStore(link, config.ttl())).orElse(null);
         this.keptHere = Caffeine.newBuilder().maximumSize(config.maxKeys()).expireAfterWrite(config.ttl()).build();
         cluster.redis().ifPresent(link -> link.onChange(() -> {
-            if (link.up()) {
+            if (!link.up()) {
+                // A replica whose first command timed out at start has kept no key from anyone.
+                answeredBeforeOutage = link.lastAnswerMillis() > 0;
+            } else {
+                if (answeredBeforeOutage) {
+                    returnedAt = System.currentTimeMillis();
+                }
                 writeBack();
             }
         }));
     }
 
+    /**
+     * A key kept here while Redis failed, or taken in Redis within an in-flight lease of its return:
+     * another replica may have kept the same key to itself in the outage and not written it back yet.
+     */
     @Override
-    public boolean keptOnlyHere(String key) {
-        return keptHere.getIfPresent(key) != null;
+    public boolean askMixPayFirst(String key) {
+        return Boolean.TRUE.equals(keptHere.getIfPresent(key))
+                || (returnedAt > 0 && System.currentTimeMillis() - returnedAt < askWithinMillis);
+    }
+
+    /**
+     * Whether a key taken here now, with Redis failing, asks MixPay first: only within an in-flight lease
+     * of Redis' last answer. A resend straddling a failover finds its first attempt's key in Redis or finds
+     * MixPay's payment; a replica that has not seen Redis for longer pays no extra call for every creation
+     * of a long outage (docs/exactly-once.md says what that leaves to MixPay's own uniqueness).
+     */
+    private boolean askFirst() {
+        long last = cluster.redis().map(link -> link.lastAnswerMillis()).orElse(0L);
+        return last > 0 && System.currentTimeMillis() - last < askWithinMillis;
     }
 
     /**
@@ -80,7 +112,15 @@ public class ClusterKeyStore implements KeyStore {
         if (!shared()) {
             return keptHere(key, local.putIfAbsent(key, value));
         }
-        return redis.putIfAbsent(key, value).onFailure().recoverWithUni(down -> {
+        return redis.putIfAbsent(key, value).onFailure(UnconfirmedWrite.class).recoverWithItem(unconfirmed -> {
+            // Redis' answer stands; a copy is kept to write back if a failover loses it.
+            String existing = RedisKeyStore.text(((UnconfirmedWrite) unconfirmed).reply());
+            if (existing == null) {
+                local.put(key, value);
+                keptHere.put(key, Boolean.FALSE);
+            }
+            return existing;
+        }).onFailure().recoverWithUni(down -> {
             LOG.debugf("Redis failed on a key (%s): kept on this replica", down.getMessage());
             return keptHere(key, local.putIfAbsent(key, value));
         });
@@ -92,22 +132,29 @@ public class ClusterKeyStore implements KeyStore {
             return local.replace(key, expected, value);
         }
         if (!shared()) {
-            return Uni.createFrom().item(() -> keepLocally(key, expected, value));
+            return Uni.createFrom().item(() -> keepLocally(key, expected, value, askFirst()));
         }
-        return redis.replace(key, expected, value).onFailure().recoverWithItem(down -> keepLocally(key, expected, value));
+        return redis.replace(key, expected, value).onFailure(UnconfirmedWrite.class).recoverWithItem(unconfirmed -> {
+            Response reply = ((UnconfirmedWrite) unconfirmed).reply();
+            boolean replaced = reply != null && reply.toInteger() == 1;
+            if (replaced) {
+                keepLocally(key, expected, value, false);
+            }
+            return replaced;
+        }).onFailure().recoverWithItem(down -> keepLocally(key, expected, value, askFirst()));
     }
 
     private Uni<String> keptHere(String key, Uni<String> taken) {
         return taken.invoke(existing -> {
             if (existing == null) {
-                keptHere.put(key, Boolean.TRUE);
+                keptHere.put(key, askFirst());
             }
         });
     }
 
     /** While Redis is away: the key may have been taken in Redis before it went, so this replica keeps the news. */
-    private boolean keepLocally(String key, String expected, String value) {
-        keptHere.put(key, Boolean.TRUE);
+    private boolean keepLocally(String key, String expected, String value, boolean askFirst) {
+        keptHere.put(key, askFirst);
         if (!local.replaceNow(key, expected, value)) {
             local.put(key, value);
         }

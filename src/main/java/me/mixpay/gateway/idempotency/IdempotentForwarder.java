@@ -145,9 +145,9 @@ public class IdempotentForwarder implements Forwarder {
         return store.putIfAbsent(keyed.storeKey, mine).chain(existing -> {
             if (existing == null) {
                 keyed.held = mine;
-                // Taken while Redis failed: a resend to another replica in that time took it there too,
-                // unseen, and may have made the payment. MixPay is asked; if it cannot be, it is sent as before.
-                return keyed.key.creation() && store.keptOnlyHere(keyed.storeKey) ? reconcileThenSend(keyed, true) : send(keyed);
+                // Around a Redis outage another replica may hold this key unseen and have made the payment:
+                // MixPay is asked first; if it cannot be, the creation is sent as before.
+                return keyed.key.creation() && store.askMixPayFirst(keyed.storeKey) ? reconcileThenSend(keyed, true) : send(keyed);
             }
             return decide(keyed, existing, races);
         });

@@ -21,10 +21,11 @@ interface KeyStore {
     Uni<String> get(String key);
 
     /**
-     * True when this key was taken on this replica alone because the shared store failed: another
-     * replica may have taken it too, unseen, so a creation under it asks MixPay first.
+     * True when a creation under a key just taken here must ask MixPay first whether its order exists:
+     * another replica may hold the same key where this one cannot see it (taken while Redis failed, or
+     * just before it returned and not yet written back).
      */
-    default boolean keptOnlyHere(String key) {
+    default boolean askMixPayFirst(String key) {
         return false;
     }
 }

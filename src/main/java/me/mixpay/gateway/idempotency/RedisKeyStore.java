@@ -73,7 +73,12 @@ final class RedisKeyStore implements KeyStore {
     }
 
     private static Uni<String> text(Future<Response> reply) {
-        return Uni.createFrom().completionStage(reply.toCompletionStage()).map(r -> r == null ? null : r.toString());
+        return Uni.createFrom().completionStage(reply.toCompletionStage()).map(RedisKeyStore::text);
+    }
+
+    /** A script's string answer, or null for Redis' nil. */
+    static String text(Response reply) {
+        return reply == null ? null : reply.toString();
     }
 
     private static Uni<Boolean> flag(Future<Response> reply) {

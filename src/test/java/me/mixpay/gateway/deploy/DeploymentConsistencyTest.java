@@ -118,7 +118,7 @@ class DeploymentConsistencyTest extends GatewayTestBase {
                         .as("overlays/%s sets %s, which the gateway does not read", overlay, key).isTrue();
             });
         }
-        assertThat(patched).contains("GATEWAY_CLUSTER_REDIS_URL");
+        assertThat(patched).contains("GATEWAY_CLUSTER_REDIS_SENTINELS", "GATEWAY_CLUSTER_REDIS_MASTER_NAME");
     }
 
     private static Map<String, Integer> containerPorts() {

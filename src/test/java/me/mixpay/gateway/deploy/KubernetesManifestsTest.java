@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -40,18 +41,26 @@ import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
  * name only files that exist. Where kubectl is installed, the base and the overlays are also rendered
  * with its built-in kustomize and every rendered object is checked the same way.
  * <p>
- * The cluster overlay (k8s/overlays/cluster) adds the Redis the replicas share the MixPay budget
- * through: it runs under the restricted profile, only the gateway's pods reach it, the gateway's own
- * policy lets them, the gateway's ConfigMap names it, and prod builds on it. Those checks read the files;
+ * The cluster overlay (k8s/overlays/cluster) adds the Redis the replicas share their state through, highly
+ * available: three pods of a node and a sentinel each, one per node, one drained at a time, under the
+ * restricted profile; only the gateway's pods (and its own) reach it, the gateway's own policy lets them,
+ * the gateway's ConfigMap names its sentinels, and prod builds on it. Those checks read the files;
  * where kubectl is installed they are repeated on what kustomize renders.
  */
 class KubernetesManifestsTest {
 
-    private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
-            "Deployment", Deployment.class, "Service", Service.class, "ConfigMap", ConfigMap.class,
-            "Secret", Secret.class, "Namespace", Namespace.class, "HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
-            "PodDisruptionBudget", PodDisruptionBudget.class, "NetworkPolicy", NetworkPolicy.class,
-            "ServiceMonitor", ServiceMonitor.class, "PrometheusRule", PrometheusRule.class);
+    private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.ofEntries(
+            Map.entry("Deployment", Deployment.class),
+            Map.entry("StatefulSet", StatefulSet.class),
+            Map.entry("Service", Service.class),
+            Map.entry("ConfigMap", ConfigMap.class),
+            Map.entry("Secret", Secret.class),
+            Map.entry("Namespace", Namespace.class),
+            Map.entry("HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
+            Map.entry("PodDisruptionBudget", PodDisruptionBudget.class),
+            Map.entry("NetworkPolicy", NetworkPolicy.class),
+            Map.entry("ServiceMonitor", ServiceMonitor.class),
+            Map.entry("PrometheusRule", PrometheusRule.class));
 
     @Test
     void everyManifestBindsToTheKubernetesSchemaWithNoUnknownField() {
@@ -145,15 +154,25 @@ class KubernetesManifestsTest {
         }
     }
 
-    // ---- The cluster overlay: a Redis the replicas share the MixPay budget through ----
+    // ---- The cluster overlay: a highly available Redis the replicas share their state through ----
 
     @Test
-    void redisRunsAsNonRootWithResourcesAndProbesUnderTheRestrictedProfile() {
-        JsonNode deployment = redisDeployment();
-        // One Redis: two behind the Service would each hold part of the count.
-        assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(1);
-        assertThat(deployment.path("spec").path("strategy").path("type").asText()).isEqualTo("Recreate");
-        JsonNode pod = deployment.path("spec").path("template").path("spec");
+    void redisIsThreeNodesWithSentinelsOnePodPerNodeUnderTheRestrictedProfile() throws Exception {
+        JsonNode set = redisStatefulSet();
+        // Three: a primary, two replicas, and three sentinels for a quorum of two.
+        assertThat(set.path("spec").path("replicas").asInt()).isEqualTo(3);
+        assertThat(set.path("spec").path("serviceName").asText()).isEqualTo(HEADLESS);
+        JsonNode pod = set.path("spec").path("template").path("spec");
+        JsonNode podLabels = set.path("spec").path("template").path("metadata").path("labels");
+        // One pod per node: losing a node loses one of three.
+        JsonNode antiAffinity = pod.path("affinity").path("podAntiAffinity").path("requiredDuringSchedulingIgnoredDuringExecution");
+        assertThat(stream(antiAffinity).anyMatch(term -> term.path("topologyKey").asText().equals("kubernetes.io/hostname")
+                && selects(term.path("labelSelector"), podLabels))).as("anti-affinity on the node").isTrue();
+        // Drains take one at a time.
+        JsonNode pdb = Manifests.in(CLUSTER, "PodDisruptionBudget", REDIS);
+        assertThat(pdb.path("spec").path("maxUnavailable").asInt()).isEqualTo(1);
+        assertThat(selects(pdb.path("spec").path("selector"), podLabels)).isTrue();
+
         JsonNode podSecurity = pod.path("securityContext");
         assertThat(podSecurity.path("runAsNonRoot").asBoolean()).isTrue();
         assertThat(podSecurity.path("runAsUser").asInt()).isPositive();
@@ -161,66 +180,71 @@ class KubernetesManifestsTest {
         assertThat(pod.path("hostNetwork").asBoolean(false)).isFalse();
         assertThat(pod.path("hostPID").asBoolean(false)).isFalse();
         assertThat(pod.path("automountServiceAccountToken").asBoolean(true)).isFalse();
-        assertThat(pod.path("containers")).hasSize(1);
-        JsonNode redis = pod.path("containers").get(0);
-
-        // A pinned release, not a moving tag.
-        assertThat(redis.path("image").asText()).matches("redis:\\d+\\.\\d+\\.\\d+-alpine[0-9.]*(@sha256:[0-9a-f]{64})?");
-        List<String> args = new ArrayList<>();
-        redis.path("command").forEach(a -> args.add(a.asText()));
-        redis.path("args").forEach(a -> args.add(a.asText()));
-        assertThat(args).containsSequence("--save", "").containsSequence("--appendonly", "no");
-
-        JsonNode security = redis.path("securityContext");
-        assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
-        assertThat(security.path("readOnlyRootFilesystem").asBoolean()).isTrue();
-        assertThat(security.path("privileged").asBoolean(false)).isFalse();
-        assertThat(security.path("capabilities").path("drop")).extracting(JsonNode::asText).containsExactly("ALL");
-        assertThat(security.path("capabilities").path("add").isMissingNode()).isTrue();
-        // Restricted Pod Security: a container's own settings may not undo the pod's.
-        assertThat(security.path("runAsNonRoot").asBoolean(true)).isTrue();
-        assertThat(security.path("runAsUser").asInt(1)).isPositive();
-
-        // Redis' working directory is writable on the read-only root filesystem: an emptyDir, and the
-        // pod's only kind of volume (restricted allows no hostPath).
-        JsonNode data = stream(redis.path("volumeMounts")).filter(m -> m.path("mountPath").asText().equals("/data"))
-                .findFirst().orElseThrow(() -> new AssertionError("nothing mounted at /data"));
-        JsonNode volume = stream(pod.path("volumes")).filter(v -> v.path("name").asText().equals(data.path("name").asText()))
-                .findFirst().orElseThrow();
-        assertThat(volume.has("emptyDir")).isTrue();
-        assertThat(stream(pod.path("volumes"))).allMatch(v -> v.has("emptyDir"));
-
-        JsonNode resources = redis.path("resources");
-        assertThat(resources.path("requests").path("cpu").asText()).isNotEmpty();
-        assertThat(resources.path("requests").path("memory").asText()).isNotEmpty();
-        assertThat(resources.path("limits").path("memory").asText()).isNotEmpty();
-
-        Set<String> ports = new HashSet<>();
-        redis.path("ports").forEach(p -> {
-            ports.add(p.path("name").asText());
-            ports.add(p.path("containerPort").asText());
-        });
-        assertThat(ports).contains(String.valueOf(REDIS_PORT));
-        for (String probe : List.of("livenessProbe", "readinessProbe")) {
-            JsonNode check = redis.path(probe);
-            assertThat(check.isObject()).as(probe).isTrue();
-            if (check.has("tcpSocket")) {
-                assertThat(ports).as(probe + " port").contains(check.path("tcpSocket").path("port").asText());
-            } else {
-                assertThat(check.path("exec").path("command")).as(probe).extracting(JsonNode::asText)
-                        .contains("redis-cli").endsWith("ping");
+        assertThat(stream(pod.path("containers")).map(c -> c.path("name").asText()).toList()).containsExactly("redis", "sentinel");
+        Map<String, Integer> portOf = Map.of("redis", REDIS_PORT, "sentinel", SENTINEL_PORT);
+        for (JsonNode container : pod.path("containers")) {
+            String name = container.path("name").asText();
+            // A pinned release, not a moving tag.
+            assertThat(container.path("image").asText()).matches("redis:\\d+\\.\\d+\\.\\d+-alpine[0-9.]*(@sha256:[0-9a-f]{64})?");
+            JsonNode security = container.path("securityContext");
+            assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).as(name).isFalse();
+            assertThat(security.path("readOnlyRootFilesystem").asBoolean()).as(name).isTrue();
+            assertThat(security.path("privileged").asBoolean(false)).as(name).isFalse();
+            assertThat(security.path("capabilities").path("drop")).extracting(JsonNode::asText).containsExactly("ALL");
+            assertThat(security.path("capabilities").path("add").isMissingNode()).isTrue();
+            // Restricted Pod Security: a container's own settings may not undo the pod's.
+            assertThat(security.path("runAsNonRoot").asBoolean(true)).isTrue();
+            assertThat(security.path("runAsUser").asInt(1)).isPositive();
+            JsonNode resources = container.path("resources");
+            assertThat(resources.path("requests").path("cpu").asText()).as(name).isNotEmpty();
+            assertThat(resources.path("requests").path("memory").asText()).as(name).isNotEmpty();
+            assertThat(resources.path("limits").path("memory").asText()).as(name).isNotEmpty();
+            Set<String> ports = new HashSet<>();
+            container.path("ports").forEach(p -> {
+                ports.add(p.path("name").asText());
+                ports.add(p.path("containerPort").asText());
+            });
+            assertThat(ports).as(name).contains(String.valueOf(portOf.get(name)));
+            for (String probe : List.of("livenessProbe", "readinessProbe")) {
+                JsonNode check = container.path(probe);
+                assertThat(check.isObject()).as(name + " " + probe).isTrue();
+                if (check.has("tcpSocket")) {
+                    assertThat(ports).as(probe + " port").contains(check.path("tcpSocket").path("port").asText());
+                } else {
+                    assertThat(check.path("exec").path("command")).as(probe).extracting(JsonNode::asText)
+                            .contains("redis-cli", String.valueOf(portOf.get(name))).endsWith("ping");
+                }
             }
         }
+        // Writable places on the read-only root filesystem: the data volume (a claim per pod: the append-only
+        // file outlives the pod) and emptyDirs; the scripts from their ConfigMap. Restricted allows no hostPath.
+        assertThat(stream(pod.path("volumes"))).allMatch(v -> v.has("emptyDir") || v.has("configMap"));
+        assertThat(stream(set.path("spec").path("volumeClaimTemplates")).map(c -> c.path("metadata").path("name").asText())).contains("data");
+
+        JsonNode scripts = Manifests.in(CLUSTER, "ConfigMap", "mixpay-gateway-redis-scripts").path("data");
+        for (String script : List.of("primary.sh", "redis.sh", "sentinel.sh")) {
+            Path file = Files.createTempFile("redis-script-", ".sh");
+            Files.writeString(file, scripts.path(script).asText());
+            Process check = new ProcessBuilder("sh", "-n", file.toString()).redirectErrorStream(true).start();
+            String output = new String(check.getInputStream().readAllBytes());
+            assertThat(check.waitFor()).as(script + " is valid sh: " + output).isZero();
+        }
+        // Durable: an append-only file, and a primary that refuses writes with no replica to copy them.
+        assertThat(scripts.path("redis.sh").asText()).contains("--appendonly yes", "--min-replicas-to-write 1", "--maxmemory-policy noeviction");
+        String master = Manifests.in(CLUSTER, "ConfigMap", "mixpay-gateway-config").path("data").path("GATEWAY_CLUSTER_REDIS_MASTER_NAME").asText();
+        assertThat(scripts.path("sentinel.sh").asText()).containsPattern("sentinel monitor " + master + " \\$primary " + REDIS_PORT + " 2");
+        assertThat(scripts.path("primary.sh").asText()).contains("get-master-addr-by-name " + master);
     }
 
     @Test
-    void gatewayMayReachRedisOn6379OnceTheOverlayIsApplied() {
+    void gatewayMayReachRedisAndItsSentinelsOnceTheOverlayIsApplied() {
         JsonNode base = baseObject("NetworkPolicy", "mixpay-gateway");
-        JsonNode redisPods = redisDeployment().path("spec").path("template").path("metadata").path("labels");
+        JsonNode redisPods = redisStatefulSet().path("spec").path("template").path("metadata").path("labels");
         assertThat(egressReaches(base, redisPods, REDIS_PORT)).as("the base alone (one replica, no Redis)").isFalse();
 
         JsonNode patched = Manifests.afterJsonPatches(CLUSTER, base);
         assertThat(egressReaches(patched, redisPods, REDIS_PORT)).isTrue();
+        assertThat(egressReaches(patched, redisPods, SENTINEL_PORT)).isTrue();
         // Appended: the base's own rules (DNS, MixPay) are all still there.
         assertThat(stream(patched.path("spec").path("egress")).toList()).containsAll(stream(base.path("spec").path("egress")).toList());
         assertThat(patched.path("spec").path("podSelector")).isEqualTo(base.path("spec").path("podSelector"));
@@ -229,86 +253,101 @@ class KubernetesManifestsTest {
             for (Path overlay : List.of(CLUSTER, PROD)) {
                 List<JsonNode> rendered = Manifests.render(kubectl, overlay.toString());
                 JsonNode policy = Manifests.find(rendered, "NetworkPolicy", "mixpay-gateway");
-                JsonNode pods = Manifests.find(rendered, "Deployment", REDIS).path("spec").path("template").path("metadata").path("labels");
+                JsonNode pods = Manifests.find(rendered, "StatefulSet", REDIS).path("spec").path("template").path("metadata").path("labels");
                 assertThat(egressReaches(policy, pods, REDIS_PORT)).as(overlay.toString()).isTrue();
+                assertThat(egressReaches(policy, pods, SENTINEL_PORT)).as(overlay.toString()).isTrue();
             }
         });
     }
 
     @Test
-    void redisAdmitsOnlyTheGatewaysPodsOnItsPort() {
+    void redisAdmitsOnlyTheGatewaysPodsAndItsOwnOnItsTwoPorts() {
         JsonNode policy = Manifests.in(CLUSTER, "NetworkPolicy", REDIS);
-        JsonNode redisPods = redisDeployment().path("spec").path("template").path("metadata").path("labels");
+        JsonNode redisPods = redisStatefulSet().path("spec").path("template").path("metadata").path("labels");
         JsonNode gatewayPods = Manifests.base("Deployment").path("spec").path("template").path("metadata").path("labels");
         assertThat(selects(policy.path("spec").path("podSelector"), redisPods)).isTrue();
         assertThat(selects(policy.path("spec").path("podSelector"), gatewayPods)).isFalse();
         assertThat(policy.path("spec").path("policyTypes")).extracting(JsonNode::asText).contains("Ingress", "Egress");
-        // Redis calls no one: no egress rule at all.
-        assertThat(policy.path("spec").path("egress").size()).isZero();
 
         JsonNode ingress = policy.path("spec").path("ingress");
         assertThat(ingress.size()).isPositive();
         for (JsonNode rule : ingress) {
             assertThat(rule.path("from").size()).as("a rule with no from admits everyone").isPositive();
             for (JsonNode peer : rule.path("from")) {
-                // Pods of this namespace only (no namespaceSelector, no ipBlock), chosen by the gateway's labels.
+                // Pods of this namespace only (no namespaceSelector, no ipBlock): the gateway's or Redis' own.
                 List<String> fields = new ArrayList<>();
                 peer.fieldNames().forEachRemaining(fields::add);
                 assertThat(fields).as("peer " + peer).containsExactly("podSelector");
                 JsonNode selector = peer.path("podSelector");
                 assertThat(selector.has("matchExpressions")).isFalse();
                 assertThat(selector.path("matchLabels").size()).isPositive();
-                assertThat(selects(selector, gatewayPods)).as("peer " + peer + " selects the gateway's pods").isTrue();
-                assertThat(selects(selector, redisPods)).isFalse();
+                assertThat(selects(selector, gatewayPods) || selects(selector, redisPods)).as("peer " + peer).isTrue();
             }
             assertThat(rule.path("ports").size()).as("a rule with no ports admits every port").isPositive();
             for (JsonNode port : rule.path("ports")) {
-                assertThat(port.path("port").asInt()).isEqualTo(REDIS_PORT);
+                assertThat(port.path("port").asInt()).isIn(REDIS_PORT, SENTINEL_PORT);
                 assertThat(port.path("protocol").asText("TCP")).isEqualTo("TCP");
                 assertThat(port.has("endPort")).isFalse();
             }
+        }
+        // Redis calls only its own pods, and DNS (the sentinels resolve the names they announce).
+        for (JsonNode rule : policy.path("spec").path("egress")) {
+            boolean ownPods = stream(rule.path("to")).allMatch(peer -> !peer.has("namespaceSelector") && selects(peer.path("podSelector"), redisPods));
+            boolean dns = stream(rule.path("ports")).allMatch(p -> p.path("port").asInt() == 53);
+            assertThat(ownPods || dns).as("egress rule " + rule).isTrue();
+            assertThat(rule.path("ports").size()).as("a rule with no ports reaches every port").isPositive();
         }
     }
 
     @Test
     void theGatewaysServicePdbPolicyAndHpaNeverSelectTheRedisPods() {
-        JsonNode redisPods = redisDeployment().path("spec").path("template").path("metadata").path("labels");
+        JsonNode redisPods = redisStatefulSet().path("spec").path("template").path("metadata").path("labels");
         assertThat(selects(baseObject("Service", "mixpay-gateway").path("spec").path("selector"), redisPods, true)).isFalse();
         assertThat(selects(baseObject("PodDisruptionBudget", "mixpay-gateway").path("spec").path("selector"), redisPods)).isFalse();
         assertThat(selects(baseObject("NetworkPolicy", "mixpay-gateway").path("spec").path("podSelector"), redisPods)).isFalse();
         assertThat(selects(Manifests.base("Deployment").path("spec").path("selector"), redisPods)).isFalse();
         // And the Redis Service leads to the Redis pods only.
-        JsonNode service = Manifests.in(CLUSTER, "Service", REDIS);
+        JsonNode service = Manifests.in(CLUSTER, "Service", HEADLESS);
         JsonNode gatewayPods = Manifests.base("Deployment").path("spec").path("template").path("metadata").path("labels");
         assertThat(selects(service.path("spec").path("selector"), redisPods, true)).isTrue();
         assertThat(selects(service.path("spec").path("selector"), gatewayPods, true)).isFalse();
     }
 
     @Test
-    void theOverlaysRedisUrlIsTheRedisServicesNameAndPort() {
+    void theOverlaysSentinelsAreTheRedisPodsStableNamesOnTheSentinelPort() {
         JsonNode patch = Manifests.in(CLUSTER, "ConfigMap", "mixpay-gateway-config");
         assertThat(Manifests.kustomization(CLUSTER).path("patches")).extracting(p -> p.path("path").asText())
                 .contains("config-patch.yaml");
-        URI url = URI.create(patch.path("data").path("GATEWAY_CLUSTER_REDIS_URL").asText());
-        JsonNode service = Manifests.in(CLUSTER, "Service", REDIS);
-        String name = service.path("metadata").path("name").asText();
-        assertThat(url.getScheme()).isEqualTo("redis");
-        assertThat(url.getUserInfo()).as("no password in a ConfigMap").isNull();
-        // The Service's name, short (same namespace) or qualified with a namespace.
-        assertThat(url.getHost()).matches(java.util.regex.Pattern.quote(name) + "(\\.[a-z0-9-]+(\\.svc(\\.cluster\\.local)?)?)?");
-        JsonNode servicePort = stream(service.path("spec").path("ports")).filter(p -> p.path("port").asInt() == url.getPort())
-                .findFirst().orElseThrow(() -> new AssertionError(url + ": the Service has no port " + url.getPort()));
-        // ... and that port leads to Redis' own port.
-        JsonNode redis = redisDeployment().path("spec").path("template").path("spec").path("containers").get(0);
-        String target = servicePort.path("targetPort").asText();
-        assertThat(stream(redis.path("ports")).anyMatch(p -> p.path("containerPort").asInt() == REDIS_PORT
-                && (p.path("name").asText().equals(target) || String.valueOf(REDIS_PORT).equals(target)))).isTrue();
+        assertThat(patch.path("data").has("GATEWAY_CLUSTER_REDIS_URL")).as("sentinels, not one address").isFalse();
+        String sentinels = patch.path("data").path("GATEWAY_CLUSTER_REDIS_SENTINELS").asText();
+        JsonNode set = redisStatefulSet();
+        JsonNode service = Manifests.in(CLUSTER, "Service", HEADLESS);
+        assertThat(service.path("spec").path("clusterIP").asText()).isEqualTo("None");
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < set.path("spec").path("replicas").asInt(); i++) {
+            expected.add(REDIS + "-" + i + "." + HEADLESS);
+        }
+        List<URI> urls = java.util.Arrays.stream(sentinels.split(",")).map(URI::create).toList();
+        assertThat(urls).extracting(URI::getHost).containsExactlyElementsOf(expected);
+        for (URI url : urls) {
+            assertThat(url.getScheme()).isEqualTo("redis");
+            assertThat(url.getUserInfo()).as("no password in a ConfigMap").isNull();
+            assertThat(url.getPort()).isEqualTo(SENTINEL_PORT);
+        }
+        // The Service publishes both ports, leading to the containers' own.
+        for (int port : List.of(REDIS_PORT, SENTINEL_PORT)) {
+            JsonNode servicePort = stream(service.path("spec").path("ports")).filter(p -> p.path("port").asInt() == port)
+                    .findFirst().orElseThrow(() -> new AssertionError("the Service has no port " + port));
+            String target = servicePort.path("targetPort").asText();
+            assertThat(stream(set.path("spec").path("template").path("spec").path("containers")).flatMap(c -> stream(c.path("ports")))
+                    .anyMatch(p -> p.path("containerPort").asInt() == port && (p.path("name").asText().equals(target)
+                            || String.valueOf(port).equals(target)))).as("port " + port).isTrue();
+        }
 
         Manifests.kubectl().ifPresent(kubectl -> {
             for (Path overlay : List.of(CLUSTER, PROD)) {
                 JsonNode config = Manifests.find(Manifests.render(kubectl, overlay.toString()), "ConfigMap", "mixpay-gateway-config");
-                assertThat(config.path("data").path("GATEWAY_CLUSTER_REDIS_URL").asText()).as(overlay.toString())
-                        .isEqualTo(url.toString());
+                assertThat(config.path("data").path("GATEWAY_CLUSTER_REDIS_SENTINELS").asText()).as(overlay.toString()).isEqualTo(sentinels);
                 // Every base setting is still there: the patches add or change keys, never drop one.
                 Set<String> keys = new HashSet<>();
                 config.path("data").fieldNames().forEachRemaining(keys::add);
@@ -354,33 +393,38 @@ class KubernetesManifestsTest {
         assertThat(prod).contains("../cluster").doesNotContain("../../base");
         List<String> cluster = new ArrayList<>();
         Manifests.kustomization(CLUSTER).path("resources").forEach(r -> cluster.add(r.asText()));
-        assertThat(cluster).contains("../../base", "redis-deployment.yaml", "redis-service.yaml", "redis-networkpolicy.yaml");
-        // Prod's own config patch leaves the Redis URL to the cluster overlay.
-        assertThat(Manifests.in(PROD, "ConfigMap", "mixpay-gateway-config").path("data").has("GATEWAY_CLUSTER_REDIS_URL")).isFalse();
+        assertThat(cluster).contains("../../base", "redis-statefulset.yaml", "redis-scripts.yaml", "redis-service.yaml", "redis-pdb.yaml",
+                "redis-networkpolicy.yaml");
+        // Prod's own config patch leaves Redis to the cluster overlay.
+        JsonNode prodData = Manifests.in(PROD, "ConfigMap", "mixpay-gateway-config").path("data");
+        assertThat(prodData.has("GATEWAY_CLUSTER_REDIS_URL") || prodData.has("GATEWAY_CLUSTER_REDIS_SENTINELS")).isFalse();
 
         Manifests.kubectl().ifPresent(kubectl -> {
             List<JsonNode> rendered = Manifests.render(kubectl, PROD.toString());
-            JsonNode redis = Manifests.find(rendered, "Deployment", REDIS);
+            JsonNode redis = Manifests.find(rendered, "StatefulSet", REDIS);
             JsonNode gateway = Manifests.find(rendered, "Deployment", "mixpay-gateway");
             assertThat(redis.path("metadata").path("namespace").asText()).isEqualTo(gateway.path("metadata").path("namespace").asText());
-            Manifests.find(rendered, "Service", REDIS);
+            Manifests.find(rendered, "Service", HEADLESS);
             Manifests.find(rendered, "NetworkPolicy", REDIS);
+            Manifests.find(rendered, "PodDisruptionBudget", REDIS);
             // Prod's patches still take: three replicas, its image, and the image change leaves Redis' alone.
             assertThat(gateway.path("spec").path("replicas").asInt()).isEqualTo(3);
             assertThat(gateway.path("spec").path("template").path("spec").path("containers").get(0).path("image").asText())
                     .startsWith("registry.example.com/");
             assertThat(redis.path("spec").path("template").path("spec").path("containers").get(0).path("image").asText())
-                    .isEqualTo(redisDeployment().path("spec").path("template").path("spec").path("containers").get(0).path("image").asText());
+                    .isEqualTo(redisStatefulSet().path("spec").path("template").path("spec").path("containers").get(0).path("image").asText());
         });
     }
 
     private static final Path CLUSTER = Path.of("k8s/overlays/cluster");
     private static final Path PROD = Path.of("k8s/overlays/prod");
     private static final String REDIS = "mixpay-gateway-redis";
+    private static final String HEADLESS = "mixpay-gateway-redis-headless";
     private static final int REDIS_PORT = 6379;
+    private static final int SENTINEL_PORT = 26379;
 
-    private static JsonNode redisDeployment() {
-        return Manifests.in(CLUSTER, "Deployment", REDIS);
+    private static JsonNode redisStatefulSet() {
+        return Manifests.in(CLUSTER, "StatefulSet", REDIS);
     }
 
     private static Path kubectlOrSkip() {
