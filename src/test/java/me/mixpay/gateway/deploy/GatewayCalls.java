@@ -88,11 +88,15 @@ final class GatewayCalls {
                 .filter(r -> endpoint.equals(r.getString("endpoint"))).count();
     }
 
-    /** The simulator's callbacks, each try with its traceId and whether the receiver said SUCCESS. */
+    /** Whether one of the simulator's callback tries for the payment was answered SUCCESS. */
     static boolean callbackDelivered(MixPaySimulator mixpay, String traceId) throws Exception {
+        return callbackTries(mixpay, traceId).stream().anyMatch(t -> t.getBoolean("delivered"));
+    }
+
+    /** The simulator's callback tries for one payment, each with the HTTP status the receiver answered. */
+    static java.util.List<JsonObject> callbackTries(MixPaySimulator mixpay, String traceId) throws Exception {
         JsonObject tries = new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(mixpay.baseUrl() + "/_simulator/callbacks")).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
-        return tries.getJsonArray("tries").stream().map(JsonObject.class::cast)
-                .anyMatch(t -> traceId.equals(t.getString("traceId")) && t.getBoolean("delivered"));
+        return tries.getJsonArray("tries").stream().map(JsonObject.class::cast).filter(t -> traceId.equals(t.getString("traceId"))).toList();
     }
 }

@@ -107,6 +107,7 @@ class RedisTopologiesIT {
             env.put("GATEWAY_CALLBACKS_DELIVERY_POLL_INTERVAL", "100ms");
             env.put("GATEWAY_CALLBACKS_DELIVERY_MAX_ATTEMPTS", "1");
             env.put("GATEWAY_CALLBACKS_DELIVERY_TIMEOUT", "2s");
+            env.put("GATEWAY_CALLBACKS_VERIFY_TIMEOUT", "1s");
             // No replica in this cluster: the confirmation of durable writes is what the Sentinel ITs test.
             env.put("GATEWAY_CLUSTER_REDIS_CONFIRM_REPLICAS", "0");
             Map<String, String> other = new HashMap<>(env);
@@ -156,8 +157,14 @@ class RedisTopologiesIT {
                 }
                 SentinelGroup.await("Redis again", () -> "redis".equals(GatewayCalls.budgetReadiness(gateway).getString("store")));
 
-                // Last, as it stops every call for a window: MixPay's 1429, the shared pause.
+                // Last, as it stops every call for a window: MixPay's 1429, the shared pause. A payment paid
+                // then cannot be verified for want of budget: MixPay's tries are told to come again, and
+                // those joining the verification still waiting must get the same answer, never an error.
+                String waiting = create(gateway, orderId(), "http://127.0.0.1:" + merchantPort + "/hooks");
                 GatewayCalls.get(gateway, "/v1/payments_estimated?paymentAssetId=x", "X-Simulate-Code", "1429");
+                GatewayCalls.pay(mixpay, waiting);
+                SentinelGroup.await("three of MixPay's tries", () -> GatewayCalls.callbackTries(mixpay, waiting).size() >= 3);
+                assertThat(GatewayCalls.callbackTries(mixpay, waiting)).extracting(t -> t.getInteger("status")).containsOnly(503);
 
                 Set<String> all = scripts();
                 long deadline = System.currentTimeMillis() + 10_000;
