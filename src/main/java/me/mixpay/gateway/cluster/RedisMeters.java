@@ -20,10 +20,12 @@ public class RedisMeters {
     private final Set<String> counted = ConcurrentHashMap.newKeySet();
 
     RedisMeters(ClusterLink cluster, MeterRegistry registry) {
+        // Always there (0 without Redis), so the alert on it never names a missing series.
+        FunctionCounter.builder("mixpay.gateway.cluster.redis.unconfirmed.writes", cluster,
+                c -> c.redis().map(RedisLink::unconfirmedWrites).orElse(0L))
+                .description("Durable writes (exactly-once keys, callback records, accepted callbacks) that no Redis replica confirmed in time; each was also kept on this replica")
+                .register(registry);
         cluster.redis().ifPresent(redis -> {
-            FunctionCounter.builder("mixpay.gateway.cluster.redis.unconfirmed.writes", redis, RedisLink::unconfirmedWrites)
-                    .description("Durable writes (exactly-once keys, callback records, accepted callbacks) that no replica confirmed in time; each was kept on this replica instead")
-                    .register(registry);
             // Scripts are counted from their first run on; the set of names is the gateway's code.
             cluster.onTick(() -> redis.scriptsRun().keySet().stream().filter(counted::add).forEach(name ->
                     FunctionCounter.builder("mixpay.gateway.cluster.redis.scripts", redis, link -> link.scriptsRun().getOrDefault(name, 0L))

@@ -28,7 +28,7 @@ import me.mixpay.gateway.simulator.SimulatorSettings;
  */
 class DurableWriteCostIT {
 
-    static final int CREATIONS = 150;
+    static final int CREATIONS = 100;
 
     @Test
     void aConfirmedCreationCostsLessThanTheConfirmationTimeoutMore() throws Exception {

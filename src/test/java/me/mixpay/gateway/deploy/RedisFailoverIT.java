@@ -43,8 +43,8 @@ class RedisFailoverIT {
 
     static final int LIMIT = 40;
     static final long WINDOW_MILLIS = 2000;
-    static final long LOAD_MILLIS = 14_000;
-    static final long FAULT_AFTER_MILLIS = 4_000;
+    static final long LOAD_MILLIS = 10_000;
+    static final long FAULT_AFTER_MILLIS = 3_000;
 
     MixPaySimulator mixpay;
     SentinelGroup redis;
