@@ -18,9 +18,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +29,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 
 import me.mixpay.gateway.auth.MerchantKeys;
+import me.mixpay.gateway.support.LogCapture;
 import me.mixpay.gateway.support.MixPayReplies;
 
 /**
@@ -58,34 +56,18 @@ class SecurityTest extends GatewayTestBase {
         }
     }
 
-    private final List<String> logged = new CopyOnWriteArrayList<>();
-    private final List<String> accessLines = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record.getMessage() + " " + java.util.Arrays.toString(record.getParameters()));
-            if ("mixpay.gateway.access".equals(record.getLoggerName())) {
-                accessLines.add(record.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture logs = new LogCapture();
+    private final List<String> logged = logs.lines();
+    private final List<String> accessLines = logs.accessLines();
 
     @BeforeEach
     void captureLogs() {
-        java.util.logging.Logger.getLogger("").addHandler(capture);
+        logs.start();
     }
 
     @AfterEach
     void releaseLogs() {
-        java.util.logging.Logger.getLogger("").removeHandler(capture);
+        logs.stop();
     }
 
     @Test

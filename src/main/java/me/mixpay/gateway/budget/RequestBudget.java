@@ -404,6 +404,17 @@ public class RequestBudget {
         return mixpayRemaining;
     }
 
+    /**
+     * Why a call that finds no room now would wait, for its trace: MixPay's 1429 pause, this replica's
+     * local share while Redis is away, or the window being full.
+     */
+    public String shortageReason() {
+        if (local.pausedForMillis() > 0) {
+            return "mixpay_pause";
+        }
+        return "local-share".equals(cluster.mode()) ? "local_share" : "window_full";
+    }
+
     public long pausedForMillis() {
         return local.pausedForMillis();
     }

@@ -102,6 +102,9 @@ public class AccessLog implements ExchangeListener {
                 .number("attempts", exchange.attempts())
                 .tenths("latencyMs", latencyMs)
                 .string("breaker", breaker);
+        if (exchange.trace().on()) {
+            line.string("traceId", exchange.trace().traceId()).string("spanId", exchange.trace().spanId());
+        }
         if (cache != null) {
             line.string("cache", cache);
         }

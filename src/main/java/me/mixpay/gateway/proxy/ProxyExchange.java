@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 
 import me.mixpay.gateway.budget.Priority;
+import me.mixpay.gateway.trace.RequestTrace;
 
 /**
  * One merchant request on its way through the gateway: what will be sent upstream (identical for every
@@ -33,6 +34,7 @@ public final class ProxyExchange {
     private volatile boolean unsettled;
     /** Guarded by this exchange's lock. */
     private boolean answered;
+    private volatile RequestTrace trace = RequestTrace.OFF;
 
     public ProxyExchange(String requestId, HttpMethod method, String pathAndQuery, MultiMap upstreamHeaders,
             Buffer body, long startNanos) {
@@ -145,6 +147,15 @@ public final class ProxyExchange {
     }
 
     /** The route group that handled the request, once the forwarder has chosen it. */
+    /** The request's trace ({@link RequestTrace#OFF} with tracing off, and for the gateway's own siblings). */
+    public RequestTrace trace() {
+        return trace;
+    }
+
+    public void trace(RequestTrace trace) {
+        this.trace = trace;
+    }
+
     public String route() {
         return route;
     }

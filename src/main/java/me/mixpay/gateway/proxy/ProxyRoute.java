@@ -20,6 +20,8 @@ import me.mixpay.gateway.auth.MerchantGate;
 import me.mixpay.gateway.config.GatewayConfig;
 import me.mixpay.gateway.envelope.GatewayError;
 import me.mixpay.gateway.envelope.GatewayException;
+import me.mixpay.gateway.trace.RequestTrace;
+import me.mixpay.gateway.trace.Traces;
 
 /**
  * The proxy path: every {@code /v1/**} request is screened, read, forwarded to MixPay and answered,
@@ -46,12 +48,14 @@ public class ProxyRoute {
     private final MerchantGate gate;
     private final RequestLimits limits;
     private final java.util.List<ExchangeListener> listeners;
+    private final Traces traces;
     private final long maxBodyBytes;
     private final long bodyTimeoutMillis;
 
     ProxyRoute(Forwarder forwarder, jakarta.enterprise.inject.Instance<ExchangeListener> listeners, GatewayConfig config,
-            DrainSwitch drain, MerchantGate gate) {
+            DrainSwitch drain, MerchantGate gate, Traces traces) {
         this.forwarder = forwarder;
+        this.traces = traces;
         this.drain = drain;
         this.gate = gate;
         this.limits = new RequestLimits(config.limits());
@@ -113,6 +117,8 @@ public class ProxyRoute {
             return;
         }
         Context context = Vertx.currentContext();
+        // Read now, on the request's own context, where Quarkus keeps the request's span.
+        RequestTrace trace = traces.begin();
         RequestBodyReader.read(request, maxBodyBytes, context.owner(), bodyTimeoutMillis).onComplete(read -> {
             if (read.failed()) {
                 Refusal unread;
@@ -137,6 +143,7 @@ public class ProxyRoute {
             ProxyExchange exchange = new ProxyExchange(requestId, request.method(), request.uri(),
                     upstreamHeaders(request, requestId, gate.header()), read.result(), start);
             exchange.merchant(admission.merchant());
+            exchange.trace(trace);
             Uni<Forwarded> forwarded;
             try {
                 forwarded = forwarder.forward(exchange);

@@ -16,6 +16,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
@@ -27,6 +28,7 @@ import me.mixpay.gateway.config.GatewayConfig;
 import me.mixpay.gateway.envelope.EnvelopeInspector;
 import me.mixpay.gateway.envelope.GatewayError;
 import me.mixpay.gateway.envelope.Inspection;
+import me.mixpay.gateway.trace.RequestTrace;
 
 /**
  * Sends one attempt of an exchange to MixPay and returns the complete, inspected reply.
@@ -76,7 +78,9 @@ public class UpstreamClient {
                 .setSsl(ssl)
                 .setTrustAll(!upstream.verifyTls())
                 .setVerifyHost(upstream.verifyTls())
-                .setForceSni(ssl);
+                .setForceSni(ssl)
+                // Each attempt's client span is the gateway's own (RequestTrace), with its resend count.
+                .setTracingPolicy(TracingPolicy.IGNORE);
         this.clients = new EventLoopClients(vertx, options);
     }
 
@@ -98,16 +102,30 @@ public class UpstreamClient {
                 .setPort(port)
                 .setSsl(ssl)
                 .setURI(basePath + exchange.pathAndQuery());
+        MultiMap headers = exchange.upstreamHeaders();
+        RequestTrace.Attempt traced = RequestTrace.Attempt.NONE;
+        if (exchange.trace().on()) {
+            headers = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+            traced = exchange.trace().attempt(exchange.method().name(), host, Math.max(0, exchange.attempts() - 1), headers);
+        }
         HttpRequest<io.vertx.core.buffer.Buffer> request = clients.current().request(
                 io.vertx.core.http.HttpMethod.valueOf(exchange.method().name()), target)
-                .putHeaders(io.vertx.mutiny.core.MultiMap.newInstance(exchange.upstreamHeaders()))
+                .putHeaders(io.vertx.mutiny.core.MultiMap.newInstance(headers))
                 .timeout(Math.min(readTimeoutMillis, attemptLimit.toMillis()))
                 .as(replyCodec);
         Uni<HttpResponse<io.vertx.core.buffer.Buffer>> sent = exchange.body() == null
                 ? request.send()
                 : request.sendBuffer(io.vertx.mutiny.core.buffer.Buffer.newInstance(exchange.body()));
+        RequestTrace.Attempt attempt = traced;
         return sent.onItem().transform(this::toReply)
-                .onFailure().transform(UpstreamClient::toFailure);
+                .onFailure().transform(UpstreamClient::toFailure)
+                .onItemOrFailure().invoke((reply, failure) -> {
+                    if (failure == null) {
+                        attempt.replied(reply.status(), reply.inspection().codeLabel());
+                    } else {
+                        attempt.failed(failure instanceof UpstreamFailure known ? known.error().reason() : failure.getClass().getSimpleName());
+                    }
+                });
     }
 
     private UpstreamReply toReply(HttpResponse<io.vertx.core.buffer.Buffer> response) {

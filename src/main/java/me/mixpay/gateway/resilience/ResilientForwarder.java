@@ -33,6 +33,9 @@ import me.mixpay.gateway.proxy.UpstreamReply;
 @Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class ResilientForwarder implements Forwarder {
 
+    /** A call counts as having waited for budget when it got it this long after asking, or later. */
+    private static final long WAITED_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     // Header names as Netty AsciiStrings, whose case-insensitive hash a header map computes once, not per lookup.
     public static final CharSequence ROUTE = HttpHeaders.createOptimized("X-Gateway-Route");
     public static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("X-Gateway-Attempts");
@@ -63,7 +66,7 @@ public class ResilientForwarder implements Forwarder {
         AtomicReference<Throwable> lastFailure = new AtomicReference<>();
         // The first call is taken before the guards: a request waiting for budget holds no bulkhead slot
         // and is no breaker's trial call (a half-open breaker admits one, and it must not sit in a queue).
-        return budget.acquire(exchange.priorityOr(group.priority()), exchange.merchant(), budgetWait(group, exchange))
+        return call(group, exchange)
                 .chain(firstCall -> group.guard(() -> attempt(group, exchange, lastFailure), timeLeft(group, exchange)))
                 .onItemOrFailure().transform((reply, failure) -> {
                     // From here on what the request left is fixed, though its attempts may not have stopped.
@@ -82,6 +85,24 @@ public class ResilientForwarder implements Forwarder {
     private static long timeLeft(RouteGroup group, ProxyExchange exchange) {
         return group.policy().timeout().overall().toMillis()
                 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - exchange.startNanos());
+    }
+
+    /** One MixPay call from the budget; a wait for it is an event on the request's trace, with its reason. */
+    private Uni<Void> call(RouteGroup group, ProxyExchange exchange) {
+        if (!exchange.trace().on()) {
+            return budget.acquire(exchange.priorityOr(group.priority()), exchange.merchant(), budgetWait(group, exchange));
+        }
+        long asked = System.nanoTime();
+        String reason = budget.shortageReason();
+        return budget.acquire(exchange.priorityOr(group.priority()), exchange.merchant(), budgetWait(group, exchange))
+                .onItemOrFailure().invoke((granted, refused) -> {
+                    long waited = System.nanoTime() - asked;
+                    if (refused instanceof BudgetExhausted) {
+                        exchange.trace().event("budget.refused", "budget.wait_reason", reason);
+                    } else if (refused == null && waited >= WAITED_NANOS) {
+                        exchange.trace().budgetWait(waited, reason);
+                    }
+                });
     }
 
     /** How long a call of this request may wait for budget. */
@@ -134,7 +155,7 @@ public class ResilientForwarder implements Forwarder {
         });
         // The first attempt's call was taken before the guards; each retry takes its own.
         Uni<UpstreamReply> sent = exchange.attempts() == 0 ? attempt
-                : budget.acquire(exchange.priorityOr(group.priority()), exchange.merchant(), budgetWait(group, exchange)).chain(granted -> attempt);
+                : call(group, exchange).chain(granted -> attempt);
         return sent
                 // A reply that passes is settled once it is the request's answer (forward), not here: the
                 // request's deadline may have dropped it, and a payment it made would then be unknown.

@@ -1,0 +1,148 @@
+package me.mixpay.gateway.trace;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.vertx.core.MultiMap;
+
+/**
+ * One merchant request's trace: the server span Quarkus opened for it, what the gateway decided (as
+ * attributes and events on it), and a client span per MixPay attempt under it. {@link #OFF} when
+ * tracing is off: every method then does nothing, and MixPay gets the merchant's own trace headers.
+ */
+public final class RequestTrace {
+
+    public static final RequestTrace OFF = new RequestTrace(null, null);
+
+    static final AttributeKey<Long> RESEND_COUNT = AttributeKey.longKey("http.request.resend_count");
+    static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
+    static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
+    static final AttributeKey<String> SERVER = AttributeKey.stringKey("server.address");
+    static final AttributeKey<String> MIXPAY_CODE = AttributeKey.stringKey("mixpay.code");
+    static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
+    private static final String URL_PATH_TEMPLATE = "UrlPathTemplate";
+
+    private final Span server;
+    private final Tracer tracer;
+
+    RequestTrace(Span server, Tracer tracer) {
+        this.server = server;
+        this.tracer = tracer;
+    }
+
+    public boolean on() {
+        return server != null;
+    }
+
+    /** The trace id for the access log, or null when tracing is off. */
+    public String traceId() {
+        return on() ? server.getSpanContext().getTraceId() : null;
+    }
+
+    public String spanId() {
+        return on() ? server.getSpanContext().getSpanId() : null;
+    }
+
+    /** A wait for MixPay budget, with why there was none: {@code window_full}, {@code mixpay_pause} or {@code local_share}. */
+    public void budgetWait(long nanos, String reason) {
+        if (on()) {
+            server.addEvent("budget.wait", Attributes.of(AttributeKey.doubleKey("budget.wait_ms"), nanos / 1_000_000.0,
+                    AttributeKey.stringKey("budget.wait_reason"), reason));
+        }
+    }
+
+    /** An event on the server span, such as a reconciliation with MixPay's look-ups. */
+    public void event(String name, String key, String value) {
+        if (on()) {
+            server.addEvent(name, Attributes.of(AttributeKey.stringKey(key), value));
+        }
+    }
+
+    public void attribute(String key, String value) {
+        if (on() && value != null) {
+            server.setAttribute(key, value);
+        }
+    }
+
+    public void attribute(String key, long value) {
+        if (on()) {
+            server.setAttribute(key, value);
+        }
+    }
+
+    /** The request ended in an error the gateway answered itself. */
+    public void failed() {
+        if (on()) {
+            server.setStatus(StatusCode.ERROR);
+        }
+    }
+
+    /**
+     * Names the server span by method and route group, a bounded name, never the raw path. Quarkus names
+     * the span when the response ends, from the request context's {@code UrlPathTemplate} (as for REST
+     * endpoints' templates), so the group is put there; must run on the request's own context.
+     */
+    public void name(String group) {
+        nameOnContext(group);
+    }
+
+    static void nameOnContext(String group) {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        if (context != null) {
+            context.putLocal(URL_PATH_TEMPLATE, group);
+        }
+    }
+
+    /**
+     * Starts the client span of one attempt (resend count 0 for the first) and puts its W3C headers in
+     * {@code headers}, in place of the merchant's: MixPay's side of the trace hangs under the attempt.
+     */
+    public Attempt attempt(String method, String host, int resendCount, MultiMap headers) {
+        if (!on()) {
+            return Attempt.NONE;
+        }
+        Span client = tracer.spanBuilder(method).setSpanKind(SpanKind.CLIENT).setParent(Context.root().with(server))
+                .setAttribute(METHOD, method).setAttribute(SERVER, host).startSpan();
+        if (resendCount > 0) {
+            client.setAttribute(RESEND_COUNT, (long) resendCount);
+        }
+        headers.remove("traceparent");
+        headers.remove("tracestate");
+        W3CTraceContextPropagator.getInstance().inject(Context.root().with(client), headers, MultiMap::set);
+        return new Attempt(client);
+    }
+
+    /** One attempt's client span; ended with MixPay's status and code, or with the failure. */
+    public static final class Attempt {
+
+        public static final Attempt NONE = new Attempt(null);
+        private final Span span;
+
+        Attempt(Span span) {
+            this.span = span;
+        }
+
+        public void replied(int status, String mixpayCode) {
+            if (span != null) {
+                span.setAttribute(STATUS, (long) status).setAttribute(MIXPAY_CODE, mixpayCode);
+                if (status >= 500) {
+                    span.setStatus(StatusCode.ERROR);
+                }
+                span.end();
+            }
+        }
+
+        public void failed(String reason) {
+            if (span != null) {
+                span.setAttribute(ERROR_TYPE, reason).setStatus(StatusCode.ERROR);
+                span.end();
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package me.mixpay.gateway.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.HttpServer;
+
+import me.mixpay.gateway.simulator.MixPaySimulator;
+import me.mixpay.gateway.simulator.SimulatorSettings;
+
+/**
+ * Tracing is off until an OTLP endpoint is configured: the packaged gateway, with a listener on the
+ * OTLP exporter's default port, makes no connection there and logs nothing of exports; with
+ * {@code QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT} set, a collector there receives its spans in batches.
+ */
+class TracingIT {
+
+    static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+    @Test
+    void withoutAnEndpointNothingIsExportedAndWithOneACollectorReceivesSpans() throws Exception {
+        MixPaySimulator mixpay = new MixPaySimulator(SimulatorSettings.defaults());
+        mixpay.start(0);
+        AtomicInteger defaultPortConnections = new AtomicInteger();
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/", exchange -> {
+            received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " " + exchange.getRequestBody().readAllBytes().length);
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        collector.start();
+        try (ServerSocket defaultPort = listenOn4317(defaultPortConnections)) {
+            Map<String, String> env = new HashMap<>(Map.of("GATEWAY_UPSTREAM_BASE_URL", mixpay.baseUrl(), "GATEWAY_AUTH_ENABLED", "false",
+                    "QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "100ms"));
+            try (PackagedGateway off = PackagedGateway.start(env)) {
+                for (int i = 0; i < 5; i++) {
+                    assertThat(GatewayCalls.get(off, "/v1/setting/quote_assets", "traceparent", TRACEPARENT).statusCode()).isEqualTo(200);
+                }
+                Thread.sleep(1500); // fifteen batch delays
+                assertThat(off.log()).doesNotContainIgnoringCase("export").doesNotContain("4317");
+                assertThat(off.log()).contains("opentelemetry"); // the extension is there, only off
+            }
+            assertThat(defaultPortConnections.get()).as("connections to the OTLP default port (-1: it was taken, not checked)").isLessThanOrEqualTo(0);
+
+            env.put("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + collector.getAddress().getPort());
+            env.put("QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+            try (PackagedGateway on = PackagedGateway.start(env)) {
+                for (int i = 0; i < 5; i++) {
+                    assertThat(GatewayCalls.get(on, "/v1/setting/quote_assets", "traceparent", TRACEPARENT).statusCode()).isEqualTo(200);
+                }
+                SentinelGroup.await("spans at the collector", () -> received.stream().anyMatch(r -> r.startsWith("POST /v1/traces ")));
+                assertThat(received).allMatch(r -> r.startsWith("POST /v1/traces ") && !r.endsWith(" 0"));
+            }
+        } finally {
+            collector.stop(0);
+            mixpay.stop();
+        }
+    }
+
+    /** A listener on 4317 counting connections; -1 (and no check) when something else holds the port. */
+    private static ServerSocket listenOn4317(AtomicInteger connections) throws IOException {
+        ServerSocket socket;
+        try {
+            socket = new ServerSocket();
+            socket.bind(new InetSocketAddress("127.0.0.1", 4317));
+        } catch (IOException taken) {
+            connections.set(-1);
+            return new ServerSocket(0);
+        }
+        Thread accepting = new Thread(() -> {
+            while (!socket.isClosed()) {
+                try (Socket ignored = socket.accept()) {
+                    connections.incrementAndGet();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, "otlp-default-port");
+        accepting.setDaemon(true);
+        accepting.start();
+        return socket;
+    }
+}

@@ -1,0 +1,142 @@
+package me.mixpay.gateway.trace;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+import me.mixpay.gateway.GatewayTestBase;
+import me.mixpay.gateway.support.LogCapture;
+import me.mixpay.gateway.support.MixPayReplies;
+
+/**
+ * Traces through the real proxy path (Vert.x routes, WireMock as MixPay), kept by an in-memory exporter:
+ * one server span per merchant request, named by its route group, a client span per MixPay attempt with
+ * OpenTelemetry's resend count, the merchant's trace continued to MixPay, a wait for budget as an event,
+ * and the trace id in the access log line.
+ */
+@QuarkusTest
+@TestProfile(TracingTest.TracingOn.class)
+class TracingTest extends GatewayTestBase {
+
+    public static class TracingOn implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new HashMap<>();
+            config.put("quarkus.otel.sdk.disabled", "false");
+            config.put("quarkus.otel.bsp.schedule.delay", "10ms");
+            // Four calls a second for everyone: the fifth within a second waits for the next window.
+            config.put("gateway.budget.limit", "4");
+            config.put("gateway.budget.critical-reserve", "0");
+            config.put("gateway.budget.normal-reserve", "0");
+            config.put("quarkus.log.category.\"mixpay.gateway.access\".level", "INFO");
+            return config;
+        }
+    }
+
+    static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+    @Inject
+    InMemorySpanExporter spans;
+
+    private final LogCapture logs = new LogCapture();
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        logs.start();
+        Thread.sleep(1100); // a fresh budget window
+        spans.reset();
+    }
+
+    @AfterEach
+    void stop() {
+        logs.stop();
+    }
+
+    @Test
+    void aRetriedLookUpIsOneServerSpanWithAClientSpanPerAttemptCountingResends() {
+        upstream.stubFor(get(urlPathEqualTo("/v1/setting/assets")).inScenario("r").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("second"));
+        upstream.stubFor(get(urlPathEqualTo("/v1/setting/assets")).inScenario("r").whenScenarioStateIs("second")
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("third"));
+        upstream.stubFor(get(urlPathEqualTo("/v1/setting/assets")).inScenario("r").whenScenarioStateIs("third")
+                .willReturn(MixPayReplies.json(MixPayReplies.success("{}"))));
+
+        given().header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01").get("/v1/setting/assets?id=secret")
+                .then().statusCode(200).header("X-Gateway-Attempts", "3");
+
+        SpanData server = awaitServerSpan(TRACE_ID);
+        assertThat(server.getName()).isEqualTo("GET settings").doesNotContain("secret");
+        assertThat(server.getParentSpanId()).as("the merchant's span").isEqualTo("00f067aa0ba902b7");
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("mixpay.route_group"))).isEqualTo("settings");
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("mixpay.code"))).isEqualTo("0");
+        assertThat(server.getAttributes().get(AttributeKey.longKey("gateway.attempts"))).isEqualTo(3L);
+        List<SpanData> attempts = await().atMost(Duration.ofSeconds(5)).until(() -> clientSpans(server), list -> list.size() == 3);
+        assertThat(attempts).allMatch(span -> span.getParentSpanId().equals(server.getSpanId()));
+        assertThat(attempts).extracting(span -> span.getAttributes().get(RequestTrace.RESEND_COUNT)).containsExactly(null, 1L, 2L);
+        assertThat(attempts.get(2).getAttributes().get(RequestTrace.STATUS)).isEqualTo(200L);
+
+        // MixPay's side continues the same trace, under the last attempt.
+        upstream.verify(3, getRequestedFor(urlPathEqualTo("/v1/setting/assets")).withHeader("traceparent", matching("00-" + TRACE_ID + "-[0-9a-f]{16}-01")));
+        upstream.verify(getRequestedFor(urlPathEqualTo("/v1/setting/assets"))
+                .withHeader("traceparent", matching("00-" + TRACE_ID + "-" + attempts.get(2).getSpanId() + "-01")));
+        // And on-call finds the request's line by the trace id.
+        await().atMost(Duration.ofSeconds(5)).until(() -> logs.accessLines().stream().anyMatch(line -> line.contains("\"traceId\":\"" + TRACE_ID + "\"")
+                && line.contains("\"spanId\":\"" + server.getSpanId() + "\"")));
+    }
+
+    @Test
+    void aRequestThatWaitedForBudgetCarriesTheWaitAsAnEventWithItsDurationAndReason() {
+        upstream.stubFor(get(urlPathEqualTo("/v1/test/budget/w")).willReturn(MixPayReplies.json(MixPayReplies.success("{}"))));
+        for (int i = 0; i < 4; i++) {
+            given().get("/v1/test/budget/w").then().statusCode(200);
+        }
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        given().header("traceparent", "00-" + traceId + "-b7ad6b7169203331-01").get("/v1/test/budget/w").then().statusCode(200);
+
+        SpanData server = awaitServerSpan(traceId);
+        EventData wait = server.getEvents().stream().filter(event -> event.getName().equals("budget.wait")).findFirst()
+                .orElseThrow(() -> new AssertionError("no budget.wait event on " + server));
+        assertThat(wait.getAttributes().get(AttributeKey.doubleKey("budget.wait_ms"))).isGreaterThan(1.0);
+        assertThat(wait.getAttributes().get(AttributeKey.stringKey("budget.wait_reason"))).isEqualTo("window_full");
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("mixpay.budget_class"))).isNotNull();
+    }
+
+    private SpanData awaitServerSpan(String traceId) {
+        return await().atMost(Duration.ofSeconds(5)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getKind() == SpanKind.SERVER && span.getTraceId().equals(traceId)).findFirst().orElse(null),
+                span -> span != null);
+    }
+
+    private List<SpanData> clientSpans(SpanData server) {
+        return spans.getFinishedSpanItems().stream().filter(span -> span.getKind() == SpanKind.CLIENT && span.getTraceId().equals(server.getTraceId()))
+                .sorted(java.util.Comparator.comparingLong(SpanData::getStartEpochNanos)).toList();
+    }
+}
