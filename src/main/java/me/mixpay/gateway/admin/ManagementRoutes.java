@@ -30,6 +30,8 @@ import me.mixpay.gateway.relay.RelayMeters;
 import me.mixpay.gateway.status.BudgetStatus;
 import me.mixpay.gateway.status.CallbackStatus;
 import me.mixpay.gateway.status.StatusBoard;
+import me.mixpay.gateway.status.StatusConfig;
+import me.mixpay.gateway.status.StatusHistory;
 import me.mixpay.gateway.status.StatusPage;
 
 /**
@@ -45,6 +47,8 @@ public class ManagementRoutes {
     private final RequestBudget budget;
     private final BreakerOverride override;
     private final StatusBoard board;
+    private final StatusHistory history;
+    private final long historyMillis;
     private final ObjectMapper json;
     private final Map<String, Object> settings;
     private final CallbackSetup callbackSetup;
@@ -53,7 +57,10 @@ public class ManagementRoutes {
 
     ManagementRoutes(RouteTable routes, RequestBudget budget, BreakerOverride override, StatusBoard board, ObjectMapper json,
             GatewayConfig config, @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> shutdownTimeout,
-            CallbackSetup callbackSetup, CallbackMeters callbackMeters, CallbackRelay callbackRelay) {
+            CallbackSetup callbackSetup, CallbackMeters callbackMeters, CallbackRelay callbackRelay, StatusHistory history,
+            StatusConfig statusConfig) {
+        this.history = history;
+        this.historyMillis = statusConfig.history().toMillis();
         this.callbackSetup = callbackSetup;
         this.callbackMeters = callbackMeters;
         this.callbackRelay = callbackRelay;
@@ -78,7 +85,8 @@ public class ManagementRoutes {
                 .putHeader("Cache-Control", "no-store")
                 // The page is self-contained: nothing may load from elsewhere, and no script runs.
                 .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-                .end(StatusPage.render(budgetStatus(), callbackStatus(), board.snapshot(), System.currentTimeMillis())));
+                .end(StatusPage.render(budgetStatus(), callbackStatus(), board.snapshot(), history.samples(), historyMillis,
+                        System.currentTimeMillis())));
     }
 
     private CallbackStatus callbackStatus() {

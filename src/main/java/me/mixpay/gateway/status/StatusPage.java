@@ -17,9 +17,11 @@ public final class StatusPage {
     private StatusPage() {
     }
 
-    public static String render(BudgetStatus budget, CallbackStatus callbacks, List<GroupStatus> groups, long nowMillis) {
+    public static String render(BudgetStatus budget, CallbackStatus callbacks, List<GroupStatus> groups, List<StatusHistory.Sample> history,
+            long historyMillis, long nowMillis) {
         StringBuilder html = new StringBuilder(8192);
         html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<meta http-equiv=\"refresh\" content=\"").append(REFRESH_SECONDS).append("\">")
                 .append("<title>mixpay-gateway status</title><style>")
                 .append("body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1d2330}")
@@ -28,12 +30,16 @@ public final class StatusPage {
                 .append(".breaker{font-weight:600;padding:.1em .5em;border-radius:.3em}")
                 .append(".closed{background:#d8f3dc}.open{background:#ffccd0}.half_open{background:#fff1c2}")
                 .append("ul{margin:0;padding-left:1.1em}small{color:#667}")
+                .append(".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:1em}")
+                .append("figure{margin:0}figcaption{font-size:12px;color:#445}svg{width:100%;height:auto;background:#fafbfd}")
+                .append("@media (max-width:700px){body{margin:.6em}table{font-size:12px}th,td{padding:.3em}}")
                 .append("</style></head><body>")
                 .append("<h1>mixpay-gateway</h1><p><small>Rates and errors cover the last ").append(TrafficWindow.SECONDS)
                 .append(" s; latency is a sliding minute; codes count since start-up. Updated ")
                 .append(Instant.ofEpochMilli(nowMillis)).append(", reloads every ").append(REFRESH_SECONDS)
                 .append(" s.</small></p>");
         budget(html, budget);
+        StatusCharts.render(html, history, historyMillis, callbacks.enabled());
         callbacks(html, callbacks);
         html.append("<table id=\"routes\"><thead><tr><th>Route group</th><th>Breaker</th><th>Requests/s</th>")
                 .append("<th>Errors by category</th><th>Retries</th><th>p50 ms</th><th>p99 ms</th>")

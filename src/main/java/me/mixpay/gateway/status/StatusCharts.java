@@ -1,0 +1,150 @@
+package me.mixpay.gateway.status;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+import me.mixpay.gateway.budget.Priority;
+
+/**
+ * The status page's charts of the last quarter hour, drawn as inline SVG on the server: no script, no
+ * library, nothing from a CDN, and the page's content security policy stays {@code default-src 'none'}.
+ * Each chart carries its figures as data attributes too, for tests and for anyone reading the DOM.
+ */
+final class StatusCharts {
+
+    private static final int WIDTH = 600;
+    private static final int HEIGHT = 150;
+    private static final int PAD = 24;
+    private static final String[] CLASS_COLOURS = { "#3a5ba0", "#6c8ed4", "#b7c7ea" };
+
+    private StatusCharts() {
+    }
+
+    static void render(StringBuilder html, List<StatusHistory.Sample> samples, long historyMillis, boolean callbacks) {
+        long minutes = Math.max(1, historyMillis / 60_000);
+        html.append("<section id=\"history\"><h2>Last ").append(minutes).append(minutes == 1 ? " minute" : " minutes").append("</h2>");
+        if (samples.isEmpty()) {
+            html.append("<p>No sample yet.</p></section>");
+            return;
+        }
+        html.append("<div class=\"charts\">");
+        budget(html, samples);
+        lines(html, "cache-chart", "Cache answers per sample: hits (and stale) against misses", samples,
+                new Series("hits", "#2f8f4e", StatusHistory.Sample::hits), new Series("misses", "#c0392b", StatusHistory.Sample::misses));
+        lines(html, "poll-chart", "Poll interval of pending payments (s)", samples,
+                new Series("poll interval", "#7a4fb0", StatusHistory.Sample::pollIntervalSeconds));
+        if (callbacks) {
+            lines(html, "callback-chart", "MixPay's callback to the poll cache (ms, mean per sample)", samples,
+                    new Series("callback to cache", "#b06a1f", StatusHistory.Sample::callbackToCacheMillis));
+        }
+        html.append("</div></section>");
+    }
+
+    private record Series(String name, String colour, ToDoubleFunction<StatusHistory.Sample> value) {
+    }
+
+    /** Calls per sample by class (stacked bars), the window's count against the limit, refusals, 1429s and breaker openings. */
+    private static void budget(StringBuilder html, List<StatusHistory.Sample> samples) {
+        double limit = samples.get(samples.size() - 1).budgetLimit();
+        double peakUsed = samples.stream().mapToDouble(StatusHistory.Sample::budgetUsed).filter(v -> !Double.isNaN(v)).max().orElse(0);
+        double peakCalls = samples.stream().mapToDouble(s -> sum(s.callsByClass())).max().orElse(0);
+        double top = Math.max(1, Math.max(Math.max(limit, peakUsed), peakCalls));
+        long refusals = (long) samples.stream().mapToDouble(StatusHistory.Sample::refusals).sum();
+        long rateLimited = (long) samples.stream().mapToDouble(StatusHistory.Sample::rateLimited).sum();
+        long openings = samples.stream().mapToLong(StatusHistory.Sample::breakerOpenings).sum();
+        html.append("<figure><figcaption>MixPay calls: the budget window's count against the limit (line), calls per sample by class")
+                .append(" (bars), refusals (red), MixPay's 1429 (black), breaker openings (orange)</figcaption>")
+                .append("<svg id=\"budget-chart\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
+                .append("\" data-samples=\"").append(samples.size()).append("\" data-limit=\"").append(number(limit))
+                .append("\" data-peak-used=\"").append(number(peakUsed)).append("\" data-peak-calls=\"").append(number(peakCalls))
+                .append("\" data-refusals=\"").append(refusals).append("\" data-rate-limited=\"").append(rateLimited)
+                .append("\" data-openings=\"").append(openings).append("\">");
+        axes(html, top);
+        double step = (WIDTH - 2.0 * PAD) / Math.max(1, samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+            StatusHistory.Sample s = samples.get(i);
+            double x = PAD + i * step;
+            double base = HEIGHT - PAD;
+            for (Priority priority : Priority.values()) {
+                double calls = s.callsByClass()[priority.ordinal()];
+                if (calls > 0) {
+                    double h = calls / top * (HEIGHT - 2 * PAD);
+                    base -= h;
+                    html.append("<rect class=\"calls\" data-class=\"").append(priority.label()).append("\" data-calls=\"").append(number(calls))
+                            .append("\" x=\"").append(number(x)).append("\" y=\"").append(number(base)).append("\" width=\"")
+                            .append(number(Math.max(1, step - 1))).append("\" height=\"").append(number(h)).append("\" fill=\"")
+                            .append(CLASS_COLOURS[priority.ordinal()]).append("\"/>");
+                }
+            }
+            if (s.refusals() > 0) {
+                mark(html, "refusal", x, step, PAD - 10, "#c0392b");
+            }
+            if (s.rateLimited() > 0) {
+                mark(html, "rate-limited", x, step, PAD - 16, "#000");
+            }
+            if (s.breakerOpenings() > 0) {
+                html.append("<line class=\"opening\" x1=\"").append(number(x)).append("\" x2=\"").append(number(x)).append("\" y1=\"")
+                        .append(PAD).append("\" y2=\"").append(HEIGHT - PAD).append("\" stroke=\"#e67e22\" stroke-width=\"2\"/>");
+            }
+        }
+        double limitY = HEIGHT - PAD - limit / top * (HEIGHT - 2 * PAD);
+        html.append("<line class=\"limit\" x1=\"").append(PAD).append("\" x2=\"").append(WIDTH - PAD).append("\" y1=\"").append(number(limitY))
+                .append("\" y2=\"").append(number(limitY)).append("\" stroke=\"#c0392b\" stroke-dasharray=\"4 3\"/>");
+        polyline(html, "used", "#1d2330", samples, StatusHistory.Sample::budgetUsed, top);
+        html.append("</svg></figure>");
+    }
+
+    private static void lines(StringBuilder html, String id, String caption, List<StatusHistory.Sample> samples, Series... series) {
+        double top = 1;
+        for (Series line : series) {
+            top = Math.max(top, samples.stream().mapToDouble(line.value()).filter(v -> !Double.isNaN(v)).max().orElse(0));
+        }
+        html.append("<figure><figcaption>").append(caption).append("</figcaption><svg id=\"").append(id).append("\" role=\"img\" viewBox=\"0 0 ")
+                .append(WIDTH).append(' ').append(HEIGHT).append("\" data-samples=\"").append(samples.size()).append("\">");
+        axes(html, top);
+        for (Series line : series) {
+            polyline(html, line.name().replace(' ', '-'), line.colour(), samples, line.value(), top);
+        }
+        html.append("</svg></figure>");
+    }
+
+    private static void axes(StringBuilder html, double top) {
+        html.append("<line x1=\"").append(PAD).append("\" x2=\"").append(WIDTH - PAD).append("\" y1=\"").append(HEIGHT - PAD)
+                .append("\" y2=\"").append(HEIGHT - PAD).append("\" stroke=\"#99a\"/>")
+                .append("<text x=\"2\" y=\"").append(PAD).append("\" font-size=\"11\" fill=\"#667\">").append(number(top)).append("</text>")
+                .append("<text x=\"2\" y=\"").append(HEIGHT - PAD).append("\" font-size=\"11\" fill=\"#667\">0</text>")
+                .append("<text x=\"").append(WIDTH - PAD).append("\" y=\"").append(HEIGHT - 6).append("\" font-size=\"11\" fill=\"#667\" text-anchor=\"end\">now</text>");
+    }
+
+    private static void polyline(StringBuilder html, String name, String colour, List<StatusHistory.Sample> samples,
+            ToDoubleFunction<StatusHistory.Sample> value, double top) {
+        double step = (WIDTH - 2.0 * PAD) / Math.max(1, samples.size());
+        StringBuilder points = new StringBuilder();
+        for (int i = 0; i < samples.size(); i++) {
+            double v = value.applyAsDouble(samples.get(i));
+            if (!Double.isNaN(v)) {
+                points.append(number(PAD + i * step + step / 2)).append(',').append(number(HEIGHT - PAD - v / top * (HEIGHT - 2 * PAD))).append(' ');
+            }
+        }
+        html.append("<polyline class=\"").append(name).append("\" fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\" points=\"")
+                .append(points.toString().trim()).append("\"/>");
+    }
+
+    private static void mark(StringBuilder html, String kind, double x, double step, double y, String colour) {
+        html.append("<rect class=\"").append(kind).append("\" x=\"").append(number(x)).append("\" y=\"").append(number(y))
+                .append("\" width=\"").append(number(Math.max(2, step - 1))).append("\" height=\"5\" fill=\"").append(colour).append("\"/>");
+    }
+
+    private static double sum(double[] values) {
+        double total = 0;
+        for (double v : values) {
+            total += v;
+        }
+        return total;
+    }
+
+    private static String number(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%.1f", value);
+    }
+}

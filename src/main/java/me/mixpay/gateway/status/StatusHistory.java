@@ -1,0 +1,127 @@
+package me.mixpay.gateway.status;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import io.quarkus.runtime.Startup;
+import io.vertx.core.Vertx;
+
+import me.mixpay.gateway.budget.Priority;
+import me.mixpay.gateway.resilience.RouteGroup;
+import me.mixpay.gateway.resilience.RouteTable;
+
+/**
+ * The last quarter hour of this replica, for the status page's charts: one sample every
+ * {@code gateway.status.sample-interval} in a fixed ring. It reads the gateway's own meters (the same
+ * figures Prometheus scrapes), so the page and the dashboards never disagree; breaker openings are
+ * caught as they happen, since a sample could miss a breaker that opened and closed in between.
+ */
+@Startup
+@Singleton
+public class StatusHistory {
+
+    /** One sample: what happened since the previous one, and the budget's window as it stood. */
+    public record Sample(long atMillis, double budgetUsed, double budgetLimit, double[] callsByClass, double refusals,
+            double rateLimited, double hits, double misses, double pollIntervalSeconds, double callbackToCacheMillis,
+            int breakerOpenings) {
+    }
+
+    private final MeterRegistry registry;
+    private final RouteTable routes;
+    private final Sample[] ring;
+    private final AtomicInteger openings = new AtomicInteger();
+    private final long timer;
+    private final Vertx vertx;
+    private int next;
+    private int size;
+    private double[] lastCalls = new double[Priority.values().length];
+    private double lastRefusals;
+    private double lastRateLimited;
+    private double lastHits;
+    private double lastMisses;
+    private double lastToCacheCount;
+    private double lastToCacheTotal;
+
+    StatusHistory(MeterRegistry registry, RouteTable routes, StatusConfig config, Vertx vertx) {
+        this.registry = registry;
+        this.routes = routes;
+        this.vertx = vertx;
+        long every = Math.max(100, config.sampleInterval().toMillis());
+        this.ring = new Sample[(int) Math.max(2, config.history().toMillis() / every)];
+        for (RouteGroup group : routes.groups()) {
+            group.onTransition(state -> {
+                if ("open".equals(state)) {
+                    openings.incrementAndGet();
+                }
+            });
+        }
+        sample(); // the baseline the first interval is counted from
+        size = 0;
+        this.timer = vertx.setPeriodic(every, id -> sample());
+    }
+
+    /** The samples, oldest first. */
+    public synchronized List<Sample> samples() {
+        List<Sample> out = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            out.add(ring[(next - size + i + ring.length) % ring.length]);
+        }
+        return out;
+    }
+
+    synchronized void sample() {
+        double[] calls = new double[Priority.values().length];
+        for (RouteGroup group : routes.groups()) {
+            calls[group.priority().ordinal()] += sum(Search.in(registry).name("mixpay.gateway.upstream.attempts").tag("route", group.name()));
+        }
+        double[] callsNow = new double[calls.length];
+        for (int i = 0; i < calls.length; i++) {
+            callsNow[i] = Math.max(0, calls[i] - lastCalls[i]);
+        }
+        double refusals = sum(Search.in(registry).name("mixpay.gateway.budget.refusals"));
+        double rateLimited = sum(Search.in(registry).name("mixpay.gateway.budget.mixpay.rate.limited"));
+        double hits = sum(Search.in(registry).name("mixpay.gateway.cache.replies").tag("result", "hit"))
+                + sum(Search.in(registry).name("mixpay.gateway.cache.replies").tag("result", "stale"));
+        double misses = sum(Search.in(registry).name("mixpay.gateway.cache.replies").tag("result", "miss"));
+        var toCache = Search.in(registry).name("mixpay.gateway.callback.to.cache").timer();
+        double toCacheCount = toCache == null ? 0 : toCache.count();
+        double toCacheTotal = toCache == null ? 0 : toCache.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS);
+        double poll = Search.in(registry).name("mixpay.gateway.poll.interval").gauges().stream().mapToDouble(g -> g.value())
+                .filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+        Sample sample = new Sample(System.currentTimeMillis(), gauge("mixpay.gateway.budget.used"), gauge("mixpay.gateway.budget.limit"),
+                callsNow, Math.max(0, refusals - lastRefusals), Math.max(0, rateLimited - lastRateLimited), Math.max(0, hits - lastHits),
+                Math.max(0, misses - lastMisses), poll,
+                toCacheCount > lastToCacheCount ? (toCacheTotal - lastToCacheTotal) / (toCacheCount - lastToCacheCount) : Double.NaN,
+                openings.getAndSet(0));
+        lastCalls = calls;
+        lastRefusals = refusals;
+        lastRateLimited = rateLimited;
+        lastHits = hits;
+        lastMisses = misses;
+        lastToCacheCount = toCacheCount;
+        lastToCacheTotal = toCacheTotal;
+        ring[next] = sample;
+        next = (next + 1) % ring.length;
+        size = Math.min(ring.length, size + 1);
+    }
+
+    private double gauge(String name) {
+        var gauge = Search.in(registry).name(name).gauge();
+        return gauge == null ? Double.NaN : gauge.value();
+    }
+
+    private static double sum(Search search) {
+        return search.counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    @PreDestroy
+    void stop() {
+        vertx.cancelTimer(timer);
+    }
+}

@@ -1,0 +1,91 @@
+package me.mixpay.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static io.restassured.RestAssured.given;
+import static me.mixpay.gateway.support.MixPayReplies.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+import me.mixpay.gateway.support.HeadlessChromium;
+import me.mixpay.gateway.support.Management;
+import me.mixpay.gateway.support.MixPayReplies;
+
+/**
+ * The status page's charts, drawn by a real browser after a burst of look-ups fills a small budget:
+ * the budget chart holds the burst's calls, the window's count at the limit and the refusals it caused.
+ * The screenshot is kept in docs/img/status-page.png for docs/observability.md.
+ */
+@QuarkusTest
+@TestProfile(StatusChartsTest.SmallBudgetFastSamples.class)
+class StatusChartsTest extends GatewayTestBase {
+
+    static final int LIMIT = 6;
+
+    public static class SmallBudgetFastSamples implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new HashMap<>();
+            config.put("gateway.budget.limit", Integer.toString(LIMIT));
+            config.put("gateway.budget.window", "10s");
+            config.put("gateway.budget.critical-reserve", "0");
+            config.put("gateway.budget.normal-reserve", "0");
+            config.put("gateway.status.sample-interval", "500ms");
+            config.put("gateway.status.history", "1m");
+            // A look-up that finds no room is refused within a second instead of waiting out the window.
+            config.put("gateway.routes.t-status.timeout.overall", "1500ms");
+            return config;
+        }
+    }
+
+    @Test
+    void aBurstThatFillsTheBudgetIsInTheBudgetChart() throws Exception {
+        upstream.stubFor(get("/v1/test/status/burst").willReturn(json(MixPayReplies.success("{}"))));
+        List<CompletableFuture<Integer>> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < LIMIT + 4; i++) {
+            burst.add(CompletableFuture.supplyAsync(() -> given().get("/v1/test/status/burst").statusCode()));
+        }
+        List<Integer> statuses = burst.stream().map(CompletableFuture::join).toList();
+        assertThat(statuses).containsOnly(200, 429).filteredOn(s -> s == 200).hasSize(LIMIT);
+        Thread.sleep(1500); // three samples
+
+        Path screenshot = Path.of("docs", "img", "status-page.png");
+        Files.createDirectories(screenshot.getParent());
+        String dom = HeadlessChromium.dumpDom("http://localhost:" + Management.port() + "/status", screenshot);
+
+        Matcher chart = Pattern.compile("<svg id=\"budget-chart\"[^>]*>").matcher(dom);
+        assertThat(chart.find()).as("the budget chart").isTrue();
+        String svg = chart.group();
+        assertThat(attribute(svg, "data-limit")).isEqualTo(LIMIT);
+        assertThat(attribute(svg, "data-peak-used")).as("the window's count at its highest").isEqualTo(LIMIT);
+        assertThat(attribute(svg, "data-peak-calls")).as("calls in one sample").isEqualTo(LIMIT);
+        assertThat(attribute(svg, "data-refusals")).as("the look-ups refused").isEqualTo(4);
+        // The burst's bars, drawn in the normal class (t-status is a test group of the default class), and a refusal mark.
+        String body = dom.substring(chart.start(), dom.indexOf("</svg>", chart.start()));
+        assertThat(body).contains("class=\"calls\" data-class=\"normal\" data-calls=\"" + LIMIT + "\"").contains("class=\"refusal\"")
+                .contains("class=\"limit\"").contains("class=\"used\"");
+        assertThat(dom).contains("id=\"cache-chart\"").contains("id=\"poll-chart\"");
+        // Charts come after the budget's figures and before the route table.
+        assertThat(dom.indexOf("id=\"history\"")).isGreaterThan(dom.indexOf("id=\"budget\"")).isLessThan(dom.indexOf("id=\"routes\""));
+        assertThat(Files.size(screenshot)).isPositive();
+    }
+
+    private static long attribute(String element, String name) {
+        Matcher value = Pattern.compile(name + "=\"([0-9.]+)\"").matcher(element);
+        assertThat(value.find()).as(name).isTrue();
+        return (long) Double.parseDouble(value.group(1));
+    }
+}
