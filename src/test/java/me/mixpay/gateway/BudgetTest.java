@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,8 @@ class BudgetTest extends GatewayTestBase {
      */
     static final long MARGIN_MILLIS = 500;
     private static boolean warm;
+    /** When WireMock received the last call of the tests before. */
+    private static long lastCall;
     static final String KEY_POLLER = "kp_0a1b2c3d4e5f60718293a4b5c6d7e8f9";
     static final String KEY_SHOP = "ks_9f8e7d6c5b4a39281706f5e4d3c2b1a0";
 
@@ -92,10 +95,23 @@ class BudgetTest extends GatewayTestBase {
             }
             warm = true;
         }
-        // Whatever the previous test spent (or a pause it caused) has left the window, send margin included.
-        Thread.sleep(WINDOW_MILLIS + MARGIN_MILLIS + 150);
+        // Whatever the previous test spent (or a pause it caused) has left the window, send margin included:
+        // every call the budget let go, and every reply that paused or filled it, is one WireMock received,
+        // so the window is clear a counted window after the last of them (not a window after the test's end).
+        lastCall = Math.max(lastCall, lastCallReceived());
+        Thread.sleep(Math.max(0, lastCall + WINDOW_MILLIS + MARGIN_MILLIS + 150 - System.currentTimeMillis()));
         upstream.resetRequests();
         upstream.stubFor(any(anyUrl()).willReturn(MixPayReplies.json(MixPayReplies.success("{}"))));
+    }
+
+    /** Before GatewayTestBase resets WireMock's journal for the next test. */
+    @AfterEach
+    void rememberLastCall() {
+        lastCall = Math.max(lastCall, lastCallReceived());
+    }
+
+    private long lastCallReceived() {
+        return upstream.getAllServeEvents().stream().mapToLong(e -> e.getRequest().getLoggedDate().getTime()).max().orElse(0);
     }
 
     @Test
@@ -169,7 +185,10 @@ class BudgetTest extends GatewayTestBase {
         for (int i = 0; i < 6; i++) {
             lookups.add(pool.submit(() -> send(KEY_POLLER, "list")));
         }
-        Thread.sleep(1000);
+        // Counted after the three have had two spacings and a second to spare (a fixed second after they were
+        // sent was too short on a loaded machine), and before the poll leaves the counted window (its window
+        // and send margin from its grant), after which look-ups may go again.
+        Thread.sleep(Math.max(0, receivedAt("/v1/payments_result") + WINDOW_MILLIS - 250 - System.currentTimeMillis()));
         List<Long> sent = upstream.findAll(getRequestedFor(urlPathEqualTo("/v1/setting/payment_assets"))).stream()
                 .map(request -> request.getLoggedDate().getTime()).sorted().toList();
         assertThat(sent).as("look-ups in the first window").hasSize(3);

@@ -77,7 +77,12 @@ class ObservabilityTest extends GatewayTestBase {
         management().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
-    private static final int REQUESTS = Integer.getInteger("cardinality.requests", 10_000);
+    /**
+     * 2,000 in CI: a label taken from a code or a path would add a series per request, 2,000 against the 10
+     * allowed, so more requests prove nothing more and cost 20 s. {@code -Dcardinality.requests=10000} for
+     * the volume docs/observability.md mentions.
+     */
+    private static final int REQUESTS = Integer.getInteger("cardinality.requests", 2_000);
 
     @Test
     void randomCodesAndPathsCannotBlowUpCardinality() throws Exception {
@@ -98,7 +103,7 @@ class ObservabilityTest extends GatewayTestBase {
         // New series allowed: the "other" code and a handful of histogram or count lines, never one per code or path.
         java.util.Set<String> added = series();
         added.removeAll(before);
-        assertThat(added).as("series added by 10,000 random codes and paths").hasSizeLessThanOrEqualTo(10);
+        assertThat(added).as("series added by %,d random codes and paths", REQUESTS).hasSizeLessThanOrEqualTo(10);
         assertThat(management().get("/q/metrics").asString()).doesNotContain("/v1/test/card/");
     }
 

@@ -21,9 +21,11 @@ import io.restassured.response.Response;
 import me.mixpay.gateway.support.SimulatorUpstream;
 
 /**
- * Polls give way as more payments are polled: with a small budget (8 calls per 6 s, half of it for
- * polls), four payments polled at once are each asked every 6 s, not every 2 s, while a creation still
- * goes at once.
+ * Polls give way as more payments are polled: with a small budget (8 calls per 3 s, half of it for
+ * polls), four payments polled at once are each asked every 3 s, not every 1 s (the minimum), while a
+ * creation still goes at once. The window, the minimum interval and the estimates' freshness are
+ * scaled down from the shipped 60 s, 2 s and 5 s so that the class outlives them in seconds: what is
+ * checked is how the interval follows the budget and the pending payments, not their size.
  */
 @QuarkusTest
 @TestProfile(PacedPollsTest.SmallBudget.class)
@@ -31,12 +33,19 @@ import me.mixpay.gateway.support.SimulatorUpstream;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PacedPollsTest {
 
+    static final int LIMIT = 8;
+    static final long WINDOW_MILLIS = 3000;
+    static final long MIN_INTERVAL_MILLIS = 1000;
+    static final long ESTIMATE_TTL_MILLIS = 1500;
+
     public static class SmallBudget extends SimulatorUpstream {
         @Override
         public Map<String, String> getConfigOverrides() {
             Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.put("gateway.budget.limit", "8");
-            config.put("gateway.budget.window", "6s");
+            config.put("gateway.budget.limit", Integer.toString(LIMIT));
+            config.put("gateway.budget.window", WINDOW_MILLIS + "ms");
+            config.put("gateway.routes.payment-results.poll.min-interval", MIN_INTERVAL_MILLIS + "ms");
+            config.put("gateway.routes.estimates.cache.ttl", ESTIMATE_TTL_MILLIS + "ms");
             // The shares these tests count with (of 8: creations keep 2, polls 2), whatever the defaults.
             config.put("gateway.budget.critical-reserve", "0.25");
             config.put("gateway.budget.normal-reserve", "0.25");
@@ -47,21 +56,21 @@ class PacedPollsTest {
     @Test
     @Order(1)
     void theIntervalStretchesAsTheWindowFillsAndCreationsDoNotWait() throws Exception {
-        assertThat(interval()).isEqualTo(2.0);
+        assertThat(interval()).isEqualTo(MIN_INTERVAL_MILLIS / 1000.0);
         String watched = created();
         String poll = "/v1/payments_result?orderId=" + watched + "&payeeId=" + LookupCacheTest.PAYEE;
         given().get(poll).then().statusCode(200).header("X-Gateway-Cache", "miss");
-        // Three more payments polled: four share the four poll calls of each 6 s window.
+        // Three more payments polled: four share the four poll calls of each window, so each is asked once a window.
         for (int i = 0; i < 3; i++) {
             given().get("/v1/payments_result?orderId=" + UUID.randomUUID().toString().substring(0, 12) + "&payeeId="
                     + LookupCacheTest.PAYEE).then().statusCode(200);
         }
-        assertThat(interval()).isEqualTo(6.0);
-        Thread.sleep(2_500);
-        // Past the 2 s minimum, the watched payment's answer is still reused, and says how old it is.
+        assertThat(interval()).isEqualTo(WINDOW_MILLIS / 1000.0);
+        Thread.sleep(MIN_INTERVAL_MILLIS + 300);
+        // Past the minimum interval, the watched payment's answer is still reused, and says how old it is.
         Response reused = given().get(poll);
         reused.then().statusCode(200).header("X-Gateway-Cache", "hit");
-        assertThat(Integer.parseInt(reused.header("Age"))).isGreaterThanOrEqualTo(2);
+        assertThat(Integer.parseInt(reused.header("Age"))).isGreaterThanOrEqualTo((int) (MIN_INTERVAL_MILLIS / 1000));
         // A creation is critical: it has its reserve and goes at once.
         long start = System.nanoTime();
         created();
@@ -96,10 +105,10 @@ class PacedPollsTest {
     @Test
     @Order(3)
     void aLookUpAnsweredStaleForWantOfBudgetIsRefreshedOnceInTheBackground() throws Exception {
-        Thread.sleep(6_500); // the calls of the tests before have left the window
+        Thread.sleep(WINDOW_MILLIS + 500); // the calls of the tests before have left the window (and its send margin)
         String quote = estimate();
         byte[] good = given().get(quote).then().statusCode(200).header("X-Gateway-Cache", "miss").extract().asByteArray();
-        Thread.sleep(5_100); // past the estimate's 5 s
+        Thread.sleep(ESTIMATE_TTL_MILLIS + 100); // past the estimate's freshness
         fillTheWindowWithCreations();
         // A look-up of another group finds that low calls have no room, and waits for it.
         java.util.concurrent.CompletableFuture<Response> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
@@ -129,7 +138,8 @@ class PacedPollsTest {
     void aLookUpNothingCanAnswerIsServedWithThePollsWhileOneWithAStaleAnswerWaitsItsClass() throws Exception {
         String seen = estimate();
         given().get(seen).then().statusCode(200).header("X-Gateway-Cache", "miss");
-        Thread.sleep(6_500); // past the estimate's 5 s, and every call of this class's tests out of the window
+        // Past the estimate's freshness, and every call of this class's tests out of the window (and its send margin).
+        Thread.sleep(Math.max(WINDOW_MILLIS, ESTIMATE_TTL_MILLIS) + 500);
         // Four creations: the window is at low's ceiling (8 - 2 critical - 2 held for polls), below normal's (6).
         while (remaining() > 4) {
             created();

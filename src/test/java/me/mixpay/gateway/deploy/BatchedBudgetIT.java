@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import io.vertx.core.json.JsonObject;
 
@@ -32,6 +33,7 @@ import me.mixpay.gateway.simulator.SimulatorSettings;
  * sent twice the budget at once: MixPay, the simulator with that limit, still never sees more than the limit in any
  * window, and never answers 1429.
  */
+@ResourceLock(ClusterBudgetIT.MIXPAY_WINDOWS)
 class BatchedBudgetIT {
 
     static final int LIMIT = 500;

@@ -50,8 +50,10 @@ class CallbackClusterIT {
                         "https://b.gateway.test=http://127.0.0.1:" + portA)));
         mixpay.start(0);
         redis = RedisProcess.start();
-        a = PackagedGateway.start(env(portA, "https://a.gateway.test"));
-        b = PackagedGateway.start(env(portB, "https://b.gateway.test"));
+        List<PackagedGateway> replicas = PackagedGateway.startTogether(
+                List.of(env(portA, "https://a.gateway.test"), env(portB, "https://b.gateway.test")));
+        a = replicas.get(0);
+        b = replicas.get(1);
     }
 
     private static Map<String, String> env(int port, String publicUrl) {

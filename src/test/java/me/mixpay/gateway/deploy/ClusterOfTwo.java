@@ -1,6 +1,7 @@
 package me.mixpay.gateway.deploy;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import me.mixpay.gateway.simulator.MixPaySimulator;
@@ -29,19 +30,16 @@ final class ClusterOfTwo implements AutoCloseable {
         MixPaySimulator mixpay = new MixPaySimulator(simulator);
         mixpay.start(0);
         RedisProcess redis = null;
-        PackagedGateway a = null;
         try {
             redis = RedisProcess.start();
             Map<String, String> env = new HashMap<>(environment);
             env.put("GATEWAY_UPSTREAM_BASE_URL", mixpay.baseUrl());
             env.put("GATEWAY_CLUSTER_REDIS_URL", redis.url());
-            a = PackagedGateway.start(env);
-            return new ClusterOfTwo(mixpay, redis, a, PackagedGateway.start(env));
+            List<PackagedGateway> replicas = PackagedGateway.startTogether(List.of(env, env));
+            return new ClusterOfTwo(mixpay, redis, replicas.get(0), replicas.get(1));
         } catch (Exception | Error failed) {
-            for (AutoCloseable started : new AutoCloseable[] { a, redis }) {
-                if (started != null) {
-                    started.close();
-                }
+            if (redis != null) {
+                redis.close();
             }
             mixpay.stop();
             throw failed;

@@ -12,6 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,8 +54,48 @@ final class PackagedGateway implements AutoCloseable {
         builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         builder.environment().put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
         PackagedGateway gateway = new PackagedGateway(builder.start(), log, port, management);
-        gateway.awaitReady();
+        try {
+            gateway.awaitReady();
+        } catch (IOException | InterruptedException | RuntimeException notReady) {
+            // Never left running: a start that failed stops its own process.
+            gateway.close();
+            throw notReady;
+        }
         return gateway;
+    }
+
+    /**
+     * Starts one replica per environment at the same time (a JVM's start-up is mostly waiting on one core),
+     * and returns them in order once all are ready; if one fails, those that started are stopped.
+     */
+    static List<PackagedGateway> startTogether(List<Map<String, String>> environments) throws Exception {
+        ExecutorService starting = Executors.newFixedThreadPool(environments.size());
+        try {
+            List<Future<PackagedGateway>> starts = new ArrayList<>();
+            for (Map<String, String> environment : environments) {
+                starts.add(starting.submit(() -> start(environment)));
+            }
+            List<PackagedGateway> started = new ArrayList<>();
+            Exception failed = null;
+            for (Future<PackagedGateway> start : starts) {
+                try {
+                    started.add(start.get());
+                } catch (ExecutionException e) {
+                    if (failed == null) {
+                        failed = e.getCause() instanceof Exception cause ? cause : e;
+                    }
+                }
+            }
+            if (failed != null) {
+                for (PackagedGateway gateway : started) {
+                    gateway.close();
+                }
+                throw failed;
+            }
+            return started;
+        } finally {
+            starting.shutdown();
+        }
     }
 
     private void awaitReady() throws IOException, InterruptedException {
