@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import me.mixpay.gateway.simulator.CreationForm;
 import me.mixpay.gateway.simulator.MixPaySimulator;
@@ -24,8 +25,9 @@ import me.mixpay.gateway.simulator.SimulatorSettings;
  * What the replica's confirmation costs a creation: two packaged replicas on the same Sentinel-managed
  * Redis, one waiting for a replica to confirm each exactly-once key and callback record ({@code WAIT}),
  * one not; creations sent to them in turn, one at a time, so both see the same machine. The figures go
- * to {@code target/durable-write-cost.txt}.
+ * to {@code target/durable-write-cost.txt}. Isolated: latency read beside another IT's load would measure that load.
  */
+@Isolated
 class DurableWriteCostIT {
 
     static final int CREATIONS = 100;
