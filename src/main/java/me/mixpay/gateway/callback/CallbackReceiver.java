@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 
@@ -17,6 +18,7 @@ import me.mixpay.gateway.cache.LookupCache;
 import me.mixpay.gateway.envelope.GatewayError;
 import me.mixpay.gateway.idempotency.BodyParameters;
 import me.mixpay.gateway.relay.CallbackRelay;
+import me.mixpay.gateway.trace.RequestTrace;
 
 /**
  * Takes one of MixPay's callback posts through the checks of MixPay's security guideline, cheapest first:
@@ -64,7 +66,7 @@ public class CallbackReceiver {
         this.meters = meters;
     }
 
-    Uni<Receipt> receive(String ref, String token, Buffer body, String contentType, String peer, String requestId) {
+    Uni<Receipt> receive(String ref, String token, Buffer body, String contentType, String peer, String requestId, Span span) {
         long arrived = System.nanoTime();
         meters.received();
         if (!setup.urls().verifies(ref, token)) {
@@ -79,6 +81,7 @@ public class CallbackReceiver {
             if (record == null) {
                 return Uni.createFrom().item(refuse(CallbackMeters.UNKNOWN_PAYMENT, peer, requestId));
             }
+            RequestTrace.link(span, record.creationTrace());
             if (!sameIds(record, ids)) {
                 return Uni.createFrom().item(refuse(CallbackMeters.IDS_MISMATCH, peer, requestId));
             }

@@ -5,6 +5,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -60,13 +61,15 @@ public class CallbackRoute {
         String ref = parts.length == 2 ? parts[0] : null;
         String token = parts.length == 2 ? parts[1] : null;
         String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        // Read on the request's own context, where Quarkus keeps the callback's span (invalid with tracing off).
+        Span span = Span.current();
         RequestBodyReader.read(request, maxBodyBytes, rc.vertx(), BODY_TIMEOUT_MILLIS).onComplete(read -> {
             if (read.failed()) {
                 fail(rc, requestId, new GatewayException(read.cause() instanceof RequestBodyReader.TooLarge
                         ? GatewayError.REQUEST_BODY_TOO_LARGE : GatewayError.BAD_REQUEST, "the callback body could not be read"));
                 return;
             }
-            receiver.receive(ref, token, read.result(), request.getHeader(HttpHeaders.CONTENT_TYPE), peer, requestId)
+            receiver.receive(ref, token, read.result(), request.getHeader(HttpHeaders.CONTENT_TYPE), peer, requestId, span)
                     .subscribe().with(receipt -> {
                         if (receipt.accepted()) {
                             rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

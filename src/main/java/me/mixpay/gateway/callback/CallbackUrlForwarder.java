@@ -70,7 +70,7 @@ class CallbackUrlForwarder implements Forwarder {
         if (rewritten == null) {
             return next.forward(exchange);
         }
-        PaymentRecord record = PaymentRecord.of(ref, exchange.merchant(), params, System.currentTimeMillis());
+        PaymentRecord record = PaymentRecord.of(ref, exchange.merchant(), params, System.currentTimeMillis(), exchange.trace().traceparent());
         if (record.callbackUrl() != null && !relay.allows(record.callbackUrl())) {
             relay.meters().refusedTarget();
             String group = routes.match(exchange.method().name(), exchange.path()).name();

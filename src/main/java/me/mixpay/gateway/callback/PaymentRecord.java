@@ -17,11 +17,12 @@ import me.mixpay.gateway.idempotency.BodyParameters;
  * @param paymentAmount set when the creation fixed the payment amount, which makes {@code quoteAmount} void
  * @param callbackUrl   the merchant's own callback URL, null when it asked for none
  * @param callbackEvent the merchant's subscribed events as it sent them ({@code settle|pending}), or null
+ * @param creationTrace the creation's W3C {@code traceparent}, so its callback's trace links to it (null: tracing off)
  * @param verified      the last verification's outcome, or null before any
  */
 record PaymentRecord(String ref, String merchant, String traceId, String orderId, String payeeId, String quoteAmount,
         String quoteAssetId, String paymentAmount, String paymentAssetId, String callbackUrl, String callbackEvent,
-        long createdAt, Verified verified) {
+        long createdAt, String creationTrace, Verified verified) {
 
     /**
      * A verification's outcome.
@@ -48,17 +49,17 @@ record PaymentRecord(String ref, String merchant, String traceId, String orderId
     }
 
     /** The record of a creation about to be sent, from the merchant's own parameters. */
-    static PaymentRecord of(String ref, String merchant, Map<String, List<String>> params, long now) {
+    static PaymentRecord of(String ref, String merchant, Map<String, List<String>> params, long now, String creationTrace) {
         return new PaymentRecord(ref, merchant, BodyParameters.first(params, "traceId"), BodyParameters.first(params, "orderId"),
                 BodyParameters.first(params, "payeeId"), BodyParameters.first(params, "quoteAmount"),
                 BodyParameters.first(params, "quoteAssetId"), BodyParameters.first(params, "paymentAmount"),
                 BodyParameters.first(params, "paymentAssetId"), BodyParameters.first(params, "callbackUrl"),
-                BodyParameters.first(params, "callbackEvent"), now, null);
+                BodyParameters.first(params, "callbackEvent"), now, creationTrace, null);
     }
 
     PaymentRecord verified(Verified outcome, String mixpayTraceId) {
         return new PaymentRecord(ref, merchant, traceId != null ? traceId : mixpayTraceId, orderId, payeeId, quoteAmount,
-                quoteAssetId, paymentAmount, paymentAssetId, callbackUrl, callbackEvent, createdAt, outcome);
+                quoteAssetId, paymentAmount, paymentAssetId, callbackUrl, callbackEvent, createdAt, creationTrace, outcome);
     }
 
     /** Events beyond {@code success} and {@code fail}, which MixPay sends whether asked or not. */
@@ -79,7 +80,7 @@ record PaymentRecord(String ref, String merchant, String traceId, String orderId
         return new JsonObject().put("ref", ref).put("merchant", merchant).put("traceId", traceId).put("orderId", orderId)
                 .put("payeeId", payeeId).put("quoteAmount", quoteAmount).put("quoteAssetId", quoteAssetId)
                 .put("paymentAmount", paymentAmount).put("paymentAssetId", paymentAssetId).put("callbackUrl", callbackUrl)
-                .put("callbackEvent", callbackEvent).put("createdAt", createdAt)
+                .put("callbackEvent", callbackEvent).put("createdAt", createdAt).put("creationTrace", creationTrace)
                 .put("verified", verified == null ? null : verified.toJson()).encode();
     }
 
@@ -91,7 +92,7 @@ record PaymentRecord(String ref, String merchant, String traceId, String orderId
                     json.getString("orderId"), json.getString("payeeId"), json.getString("quoteAmount"),
                     json.getString("quoteAssetId"), json.getString("paymentAmount"), json.getString("paymentAssetId"),
                     json.getString("callbackUrl"), json.getString("callbackEvent"), json.getLong("createdAt", 0L),
-                    Verified.fromJson(json.getJsonObject("verified")));
+                    json.getString("creationTrace"), Verified.fromJson(json.getJsonObject("verified")));
         } catch (RuntimeException unreadable) {
             return null;
         }

@@ -3,8 +3,11 @@ package me.mixpay.gateway.trace;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -47,6 +50,34 @@ public final class RequestTrace {
 
     public String spanId() {
         return on() ? server.getSpanContext().getSpanId() : null;
+    }
+
+    /** The server span as a W3C {@code traceparent}, kept with a creation so its callback links to it; null when off. */
+    public String traceparent() {
+        if (!on()) {
+            return null;
+        }
+        SpanContext context = server.getSpanContext();
+        return "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags().asHex();
+    }
+
+    /**
+     * Links {@code span} (a MixPay callback's) to the creation whose {@link #traceparent} was kept: the
+     * callback is MixPay's answer to that request, in another trace. Nothing when either is missing.
+     */
+    public static void link(Span span, String creationTraceparent) {
+        if (creationTraceparent == null || !span.getSpanContext().isValid()) {
+            return;
+        }
+        String[] parts = creationTraceparent.split("-");
+        if (parts.length != 4) {
+            return;
+        }
+        SpanContext creation = SpanContext.createFromRemoteParent(parts[1], parts[2], TraceFlags.fromHex(parts[3], 0), TraceState.getDefault());
+        if (creation.isValid()) {
+            span.addLink(creation, Attributes.of(AttributeKey.stringKey("link.kind"), "creation"));
+            span.setAttribute("mixpay.creation_trace_id", creation.getTraceId());
+        }
     }
 
     /** A wait for MixPay budget, with why there was none: {@code window_full}, {@code mixpay_pause} or {@code local_share}. */

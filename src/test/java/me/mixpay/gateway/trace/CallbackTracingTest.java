@@ -1,0 +1,68 @@
+package me.mixpay.gateway.trace;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import me.mixpay.gateway.simulator.CreationForm;
+import me.mixpay.gateway.support.CallbackUpstream;
+import me.mixpay.gateway.support.SimulatorUpstream;
+
+/**
+ * MixPay's callback arrives in a trace of its own (MixPay sends no {@code traceparent}); its span links
+ * to the trace of the creation it answers, so on-call goes from one to the other.
+ */
+@QuarkusTest
+@TestProfile(CallbackTracingTest.CallbacksTraced.class)
+class CallbackTracingTest {
+
+    public static class CallbacksTraced extends CallbackUpstream {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
+            config.put("quarkus.otel.sdk.disabled", "false");
+            config.put("quarkus.otel.bsp.schedule.delay", "10ms");
+            return config;
+        }
+    }
+
+    @Inject
+    InMemorySpanExporter spans;
+
+    @Test
+    void theCallbacksSpanLinksToTheCreationsTrace() {
+        String creationTrace = "5af7651916cd43dd8448eb211c80319c";
+        String orderId = "ct_" + System.nanoTime();
+        String traceId = given().header("traceparent", "00-" + creationTrace + "-b7ad6b7169203331-01")
+                .formParams(CreationForm.of(orderId, CreationForm.ETH)).post("/v1/one_time_payment")
+                .then().statusCode(200).extract().jsonPath().getString("data.code");
+        SpanData creation = await().atMost(Duration.ofSeconds(5)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getKind() == SpanKind.SERVER && s.getTraceId().equals(creationTrace)).findFirst().orElse(null), s -> s != null);
+
+        given().baseUri(SimulatorUpstream.controls()).port(-1).post("/_simulator/payments/" + traceId + "/pay").then().statusCode(200);
+
+        SpanData callback = await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getKind() == SpanKind.SERVER && !s.getTraceId().equals(creationTrace))
+                .filter(s -> creationTrace.equals(s.getAttributes().get(AttributeKey.stringKey("mixpay.creation_trace_id"))))
+                .findFirst().orElse(null), s -> s != null);
+        assertThat(callback.getLinks()).anySatisfy(link -> {
+            assertThat(link.getSpanContext().getTraceId()).isEqualTo(creationTrace);
+            assertThat(link.getSpanContext().getSpanId()).isEqualTo(creation.getSpanId());
+        });
+    }
+}
