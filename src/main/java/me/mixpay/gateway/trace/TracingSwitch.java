@@ -1,30 +1,44 @@
 package me.mixpay.gateway.trace;
 
+import java.util.Map;
+
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
 
 /**
  * Tracing is on exactly when an OTLP endpoint is configured ({@code QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT}
- * or its traces-only form): without one, Quarkus' SDK would export to localhost:4317 and log every
- * failed batch. An explicit {@code quarkus.otel.sdk.disabled} still wins.
+ * or its traces-only form). Without one, Quarkus' SDK would export to localhost:4317 and log every failed
+ * batch, and its Vert.x HTTP instrumentation would still run on every request with a no-op SDK: measured
+ * at several percent of the gateway's throughput (docs/observability.md, "Tracing"). So both are off.
+ * Redis commands, the event bus and SQL are never spans unless an operator asks for them. Any of these
+ * properties set explicitly wins.
  */
 public final class TracingSwitch implements ConfigSourceInterceptor {
 
-    static final String DISABLED = "quarkus.otel.sdk.disabled";
     private static final String[] ENDPOINTS = { "quarkus.otel.exporter.otlp.endpoint", "quarkus.otel.exporter.otlp.traces.endpoint" };
+
+    /** Each property's value with tracing off, then on. */
+    private static final Map<String, String[]> DEFAULTS = Map.of(
+            "quarkus.otel.sdk.disabled", new String[] { "true", "false" },
+            "quarkus.otel.instrument.vertx-http", new String[] { "false", "true" },
+            "quarkus.otel.instrument.vertx-event-bus", new String[] { "false", "false" },
+            "quarkus.otel.instrument.vertx-sql-client", new String[] { "false", "false" },
+            "quarkus.otel.instrument.vertx-redis-client", new String[] { "false", "false" },
+            "quarkus.otel.instrument.http-server-metrics", new String[] { "false", "false" });
 
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         ConfigValue value = context.proceed(name);
-        if (!DISABLED.equals(name) || set(value)) {
+        String[] defaults = DEFAULTS.get(name);
+        if (defaults == null || set(value)) {
             return value;
         }
         boolean endpoint = false;
         for (String property : ENDPOINTS) {
             endpoint |= set(context.proceed(property));
         }
-        return ConfigValue.builder().withName(name).withValue(Boolean.toString(!endpoint))
+        return ConfigValue.builder().withName(name).withValue(defaults[endpoint ? 1 : 0])
                 .withConfigSourceName("mixpay-gateway: tracing on only with an OTLP endpoint").withConfigSourceOrdinal(Integer.MIN_VALUE + 1)
                 .build();
     }

@@ -36,6 +36,7 @@ class CallbackTracingTest {
         public Map<String, String> getConfigOverrides() {
             Map<String, String> config = new HashMap<>(super.getConfigOverrides());
             config.put("quarkus.otel.sdk.disabled", "false");
+            config.put("quarkus.otel.instrument.vertx-http", "true");
             config.put("quarkus.otel.bsp.schedule.delay", "10ms");
             return config;
         }

@@ -51,9 +51,11 @@ class TracingTest extends GatewayTestBase {
         public Map<String, String> getConfigOverrides() {
             Map<String, String> config = new HashMap<>();
             config.put("quarkus.otel.sdk.disabled", "false");
+            config.put("quarkus.otel.instrument.vertx-http", "true");
             config.put("quarkus.otel.bsp.schedule.delay", "10ms");
-            // Four calls a second for everyone: the fifth within a second waits for the next window.
+            // Four calls per 3 s for everyone: the fifth waits for the next window, however slow the machine.
             config.put("gateway.budget.limit", "4");
+            config.put("gateway.budget.window", "3s");
             config.put("gateway.budget.critical-reserve", "0");
             config.put("gateway.budget.normal-reserve", "0");
             config.put("quarkus.log.category.\"mixpay.gateway.access\".level", "INFO");
@@ -71,7 +73,7 @@ class TracingTest extends GatewayTestBase {
     @BeforeEach
     void start() throws InterruptedException {
         logs.start();
-        Thread.sleep(1100); // a fresh budget window
+        Thread.sleep(3100); // a fresh budget window
         spans.reset();
     }
 
