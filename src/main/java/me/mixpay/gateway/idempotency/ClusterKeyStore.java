@@ -10,7 +10,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.smallrye.mutiny.Uni;
-
 import io.vertx.redis.client.Response;
 
 import me.mixpay.gateway.cluster.ClusterLink;
@@ -32,7 +31,7 @@ public class ClusterKeyStore implements KeyStore {
     private final RedisKeyStore redis;
     /**
      * Keys written here while Redis failed (down, or no replica confirmed), written back when it returns;
-     * each with whether a creation under it asks MixPay first ({@link #keptOnlyHere}).
+     * each with whether a creation under it asks MixPay first ({@link #askMixPayFirst}).
      */
     private final Cache<String, Boolean> keptHere;
     private final long askWithinMillis;
