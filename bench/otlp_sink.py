@@ -2,8 +2,7 @@
 """An OTLP/HTTP collector that accepts every batch and keeps nothing, for the tracing A/B:
 
     python3 bench/otlp_sink.py 4318 &
-    BENCH_B_ENV="QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
-      QUARKUS_OTEL_TRACES_SAMPLER=always_on" bench/run.sh --ab
+    BENCH_B_ENV="QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf" bench/run.sh --ab
 
 It prints the batches and bytes it received when stopped (SIGTERM or Ctrl-C).
 """

@@ -53,6 +53,8 @@ class TracingTest extends GatewayTestBase {
             config.put("quarkus.otel.sdk.disabled", "false");
             config.put("quarkus.otel.instrument.vertx-http", "true");
             config.put("quarkus.otel.bsp.schedule.delay", "10ms");
+            // Half the traces the gateway starts itself; a merchant's sampled flag decides for its own.
+            config.put("quarkus.otel.traces.sampler.arg", "0.5");
             // Four calls per 3 s for everyone: the fifth waits for the next window, however slow the machine.
             config.put("gateway.budget.limit", "4");
             config.put("gateway.budget.window", "3s");
@@ -129,6 +131,28 @@ class TracingTest extends GatewayTestBase {
         assertThat(wait.getAttributes().get(AttributeKey.doubleKey("budget.wait_ms"))).isGreaterThan(1.0);
         assertThat(wait.getAttributes().get(AttributeKey.stringKey("budget.wait_reason"))).isEqualTo("window_full");
         assertThat(server.getAttributes().get(AttributeKey.stringKey("mixpay.budget_class"))).isNotNull();
+    }
+
+    @Test
+    void theSamplingRatioAppliesToTracesTheGatewayStartsAndTheMerchantsDecisionIsKept() throws InterruptedException {
+        // Refused requests (405) cost no budget and still get a server span when sampled.
+        for (int i = 0; i < 200; i++) {
+            given().request("TRACE", "/v1/setting/payment_assets").then().statusCode(405);
+        }
+        String unsampled = "5e2d4c7a9b1f4e3a8c6d2b0f1e3a5c7d";
+        for (int i = 0; i < 20; i++) {
+            given().header("traceparent", "00-" + unsampled + "-b7ad6b7169203331-00").request("TRACE", "/v1/setting/payment_assets")
+                    .then().statusCode(405);
+        }
+        // At ratio 0.5, 200 new traces keep 100 +- 7 (one standard deviation); 60..140 is more than five either side.
+        await().atMost(Duration.ofSeconds(5)).until(this::serverSpans, count -> count >= 60);
+        Thread.sleep(300); // the last batch
+        assertThat(serverSpans()).as("server spans of 200 new traces at ratio 0.5").isBetween(60L, 140L);
+        assertThat(spans.getFinishedSpanItems()).as("the merchant said: not sampled").noneMatch(span -> span.getTraceId().equals(unsampled));
+    }
+
+    private long serverSpans() {
+        return spans.getFinishedSpanItems().stream().filter(span -> span.getKind() == SpanKind.SERVER).count();
     }
 
     private SpanData awaitServerSpan(String traceId) {
