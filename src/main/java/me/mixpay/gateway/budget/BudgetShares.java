@@ -35,7 +35,7 @@ public record BudgetShares(double criticalReserve, double normalReserve) {
         int normal = reserved(limit, criticalReserve + normalReserve) - critical;
         return switch (priority) {
             case CRITICAL -> limit;
-            case NORMAL -> Math.max(1, limit - critical);
+            case VERIFICATION, NORMAL -> Math.max(1, limit - critical);
             case LOW -> Math.max(1, limit - critical - Math.max(0, normal - normalUsed));
         };
     }

@@ -127,14 +127,14 @@ final class LocalBudgetLog implements BudgetLog {
 
     private void add(Entry entry) {
         entries.addLast(entry);
-        if (entry.priority() == Priority.NORMAL) {
+        if (entry.priority().spendsNormalShare()) {
             normalCalls++;
         }
     }
 
     private void prune(long now) {
         while (!entries.isEmpty() && entries.peekFirst().atMillis() <= now - windowMillis) {
-            if (entries.pollFirst().priority() == Priority.NORMAL) {
+            if (entries.pollFirst().priority().spendsNormalShare()) {
                 normalCalls--;
             }
         }

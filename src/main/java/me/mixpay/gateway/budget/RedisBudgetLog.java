@@ -170,7 +170,7 @@ final class RedisBudgetLog implements BudgetLog {
     Future<Lease> lease(Priority priority, String member, int configuredLimit, int wanted, long leaseMillis) {
         return redis.eval(TAKE, takeKeys, List.of(Long.toString(windowMillis), Integer.toString(configuredLimit),
                 Double.toString(shares.criticalReserve()), Double.toString(shares.normalReserve()),
-                Integer.toString(priority.ordinal()), member, Integer.toString(wanted), Long.toString(leaseMillis)))
+                Integer.toString(priority.share()), member, Integer.toString(wanted), Long.toString(leaseMillis)))
                 .map(reply -> {
                     int calls = reply.get(0).toInteger();
                     return new Lease(new Take(calls > 0, reply.get(1).toLong(), reply.get(2).toInteger(), reply.get(3).toInteger()), calls);
@@ -203,7 +203,7 @@ final class RedisBudgetLog implements BudgetLog {
         for (LocalBudgetLog.Entry entry : own) {
             args.add(entry.member());
             args.add(Long.toString(Math.max(0, nowMillis - entry.atMillis())));
-            args.add(Integer.toString(entry.priority().ordinal()));
+            args.add(Integer.toString(entry.priority().share()));
         }
         return redis.eval(MERGE, mergeKeys, args).map(Response::toInteger);
     }

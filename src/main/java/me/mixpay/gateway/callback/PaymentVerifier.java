@@ -49,7 +49,7 @@ class PaymentVerifier {
      * needs replaces every poll that would have followed.
      */
     Uni<Verdict> verify(PaymentRecord record, String requestId) {
-        return lookUps.get(requestId, record.merchant(), Priority.NORMAL, target(record), timeout, budgetWait.toMillis())
+        return lookUps.get(requestId, record.merchant(), Priority.VERIFICATION, target(record), timeout, budgetWait.toMillis())
                 .map(reply -> judge(record, reply))
                 .onFailure().recoverWithItem(failure -> new Verdict(null, null, null, String.valueOf(failure.getMessage())));
     }

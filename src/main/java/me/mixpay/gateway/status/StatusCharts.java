@@ -16,7 +16,8 @@ final class StatusCharts {
     private static final int WIDTH = 600;
     private static final int HEIGHT = 150;
     private static final int PAD = 24;
-    private static final String[] CLASS_COLOURS = { "#3a5ba0", "#6c8ed4", "#b7c7ea" };
+    /** One per budget class, in Priority order. */
+    private static final String[] CLASS_COLOURS = { "#3a5ba0", "#2f8f83", "#6c8ed4", "#b7c7ea" };
 
     private StatusCharts() {
     }

@@ -1,0 +1,82 @@
+package me.mixpay.gateway.callback;
+
+import static io.restassured.RestAssured.given;
+import static me.mixpay.gateway.callback.CallbackTest.metric;
+import static me.mixpay.gateway.callback.CallbackTest.orderId;
+import static me.mixpay.gateway.callback.CallbackTest.pay;
+import static me.mixpay.gateway.callback.CallbackTest.poll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import io.vertx.core.json.JsonObject;
+
+import me.mixpay.gateway.simulator.CreationForm;
+import me.mixpay.gateway.support.CallbackUpstream;
+import me.mixpay.gateway.support.SimulatorUpstream;
+
+/**
+ * A callback's check waits for MixPay's budget ahead of every waiting poll: the merchant's next poll is
+ * answered from what it finds, so it is the call that makes a paid payment visible (docs/callbacks.md,
+ * "Measured"). Real HTTP to the simulator, whose journal says in which order MixPay was asked.
+ */
+@QuarkusTest
+@TestProfile(VerificationBudgetTest.SmallBudget.class)
+class VerificationBudgetTest {
+
+    public static class SmallBudget extends CallbackUpstream {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
+            // Six calls per 4 s, two of them the creations' own: polls and checks share four.
+            config.put("gateway.budget.limit", "6");
+            config.put("gateway.budget.window", "4s");
+            config.put("gateway.budget.critical-reserve", "0.25");
+            config.put("gateway.budget.normal-reserve", "0");
+            return config;
+        }
+    }
+
+    @Test
+    void aCallbacksCheckGoesToMixPayBeforeThePollsThatWaitedLonger() throws Exception {
+        // A window with nothing in it, whatever the gateway's start asked of MixPay.
+        await().atMost(Duration.ofSeconds(15)).until(() -> metric("mixpay_gateway_budget_used") == 0);
+        String paid = orderId();
+        String traceId = given().formParams(CreationForm.of(paid, CreationForm.ETH)).post("/v1/one_time_payment").then()
+                .statusCode(200).extract().jsonPath().getString("data.code");
+        given().formParams(CreationForm.of(orderId(), CreationForm.ETH)).post("/v1/one_time_payment").then().statusCode(200);
+        // Polls fill what the creations leave of the window (four of six).
+        while (metric("mixpay_gateway_budget_used") < 4) {
+            poll(orderId()).then().statusCode(200);
+        }
+
+        long since = System.currentTimeMillis();
+        List<String> waiting = List.of(orderId(), orderId());
+        List<CompletableFuture<Response>> polls = waiting.stream().map(order -> CompletableFuture.supplyAsync(() -> poll(order))).toList();
+        await().atMost(Duration.ofSeconds(2)).until(() -> metric("mixpay_gateway_budget_waiting{class=\"normal\"}") == 2);
+        pay(traceId);
+        await().atMost(Duration.ofSeconds(2)).until(() -> metric("mixpay_gateway_budget_waiting{class=\"verification\"}") == 1);
+
+        for (CompletableFuture<Response> poll : polls) {
+            poll.get().then().statusCode(200);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> metric("mixpay_gateway_callbacks_verified_total{status=\"success\"}") >= 1);
+        List<JsonObject> asked = new JsonObject(given().baseUri(SimulatorUpstream.controls()).port(-1)
+                .get("/_simulator/requests?since=" + since).asString()).getJsonArray("requests").stream().map(JsonObject.class::cast)
+                .filter(request -> "GET /v1/payments_result".equals(request.getString("endpoint"))).toList();
+        assertThat(asked).as("payments_result calls after the polls began to wait").hasSize(3);
+        // The check asks for the paid payment (found: 0); the waiting polls ask for orders MixPay never had (40022).
+        assertThat(asked).extracting(request -> request.getInteger("code")).as("MixPay's codes in the order it was asked")
+                .containsExactly(0, 40022, 40022);
+    }
+}
