@@ -84,6 +84,7 @@ class StatusChartsTest extends GatewayTestBase {
         assertThat(drawn).as("the burst's calls drawn").isEqualTo(LIMIT);
         assertThat(body).contains("class=\"refusal\"").contains("class=\"limit\"").contains("class=\"used\"");
         assertThat(dom).contains("id=\"cache-chart\"").contains("id=\"poll-chart\"");
+        assertThat(dom).as("the poll chart draws the answers' age beside the interval").contains("class=\"answer-age\"");
         // Charts come after the budget's figures and before the route table.
         assertThat(dom.indexOf("id=\"history\"")).isGreaterThan(dom.indexOf("id=\"budget\"")).isLessThan(dom.indexOf("id=\"routes\""));
         assertThat(Files.size(screenshot)).isPositive();

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -27,6 +28,7 @@ final class CacheMeters {
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary> pollAges = new ConcurrentHashMap<>();
 
     CacheMeters(MeterRegistry registry, ReplyStore store) {
         this.registry = registry;
@@ -53,6 +55,18 @@ final class CacheMeters {
                 .tag("route", route)
                 .description("How long a pending payment status is reused now: poll.min-interval, stretched while the budget is short")
                 .register(registry);
+        // Buckets at the freshness a merchant notices: one poll (2 s), a few, and the pacing's ceiling.
+        pollAges.put(route, DistributionSummary.builder("mixpay.gateway.poll.answer.age").baseUnit("seconds").tag("route", route)
+                .description("How old the payment status a poll was answered with is: 0 when MixPay was just asked, else the cached answer's Age")
+                .serviceLevelObjectives(2, 5, 10, 20, 30).register(registry));
+    }
+
+    /** A poll answered with a status this many seconds old. */
+    void pollAnswered(String route, long ageSeconds) {
+        DistributionSummary ages = pollAges.get(route);
+        if (ages != null) {
+            ages.record(ageSeconds);
+        }
     }
 
     /** One answer: hit, miss, stale or coalesced. */

@@ -107,7 +107,7 @@ public class LookupCache {
                         long now = System.currentTimeMillis();
                         if (verified != null && verified.freshAt(now)) {
                             policy.settled(key);
-                            return Uni.createFrom().item(paced(policy, answer(group, verified, CacheMeters.HIT, null, now)));
+                            return Uni.createFrom().item(paced(group, policy, answer(group, verified, CacheMeters.HIT, null, now)));
                         }
                         return answer(key, exchange, group, policy, next, entry, expectedCallbacks.getIfPresent(payment) != null);
                     });
@@ -128,14 +128,14 @@ public class LookupCache {
             if (policy.revalidates(entry, now)) {
                 revalidate(key, exchange, group, policy, next);
             }
-            return Uni.createFrom().item(paced(policy, answer(group, entry, CacheMeters.HIT, null, now)));
+            return Uni.createFrom().item(paced(group, policy, answer(group, entry, CacheMeters.HIT, null, now)));
         }
         CachedReply stale = entry != null && policy.standsIn(entry, now, 0) ? entry : null;
         if (stale != null && !budget.roomFor(group.priority())) {
             // An older answer now rather than a wait for budget that a creation may need more. A pending
             // payment's status is still MixPay's latest word on it: a hit, with its Age.
             if (stale.paced()) {
-                return Uni.createFrom().item(paced(policy, answer(group, stale, CacheMeters.HIT, null, now)));
+                return Uni.createFrom().item(paced(group, policy, answer(group, stale, CacheMeters.HIT, null, now)));
             }
             // One refresh waits for the room instead of the callers: without it, an entry asked for only
             // while the budget is short would age past max-stale, and its next callers would all wait on
@@ -153,7 +153,7 @@ public class LookupCache {
             long answeredAt = System.currentTimeMillis();
             String unavailable = stale == null ? null : unavailable(result);
             return unavailable == null || !policy.standsIn(stale, answeredAt, answeredAt - now) ? result
-                    : paced(policy, answer(group, stale, CacheMeters.STALE, unavailable, answeredAt));
+                    : paced(group, policy, answer(group, stale, CacheMeters.STALE, unavailable, answeredAt));
         });
     }
 
@@ -198,7 +198,7 @@ public class LookupCache {
         String result = joined.leader() ? CacheMeters.MISS : CacheMeters.COALESCED;
         return joined.outcome().map(outcome -> {
             meters.answered(group.name(), result);
-            return paced(policy, tagged(outcome, result, joined.leader()));
+            return paced(group, policy, tagged(outcome, result, joined.leader()));
         });
     }
 
@@ -284,9 +284,11 @@ public class LookupCache {
     }
 
     /** Tells a poller how often asking is worth it, so a client can follow the gateway's pace. */
-    private static Forwarded paced(CachePolicy policy, Forwarded answer) {
+    private Forwarded paced(RouteGroup group, CachePolicy policy, Forwarded answer) {
         if (policy.polls()) {
             answer.headers().set(POLL_INTERVAL, Long.toString((policy.pollIntervalMillis() + 999) / 1000));
+            String age = answer.headers().get("Age");
+            meters.pollAnswered(group.name(), age == null ? 0 : Long.parseLong(age));
         }
         return answer;
     }

@@ -33,8 +33,9 @@ final class StatusCharts {
         budget(html, samples);
         lines(html, "cache-chart", "Cache answers per sample: hits (and stale) against misses", samples,
                 new Series("hits", "#2f8f4e", StatusHistory.Sample::hits), new Series("misses", "#c0392b", StatusHistory.Sample::misses));
-        lines(html, "poll-chart", "Poll interval of pending payments (s)", samples,
-                new Series("poll interval", "#7a4fb0", StatusHistory.Sample::pollIntervalSeconds));
+        lines(html, "poll-chart", "Poll interval of pending payments, and the age of poll answers (s, mean per sample)", samples,
+                new Series("poll interval", "#7a4fb0", StatusHistory.Sample::pollIntervalSeconds),
+                new Series("answer age", "#c07a1f", StatusHistory.Sample::pollAnswerAgeSeconds));
         if (callbacks) {
             lines(html, "callback-chart", "MixPay's callback to the poll cache (ms, mean per sample)", samples,
                     new Series("callback to cache", "#b06a1f", StatusHistory.Sample::callbackToCacheMillis));

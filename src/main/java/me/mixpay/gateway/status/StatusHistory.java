@@ -28,7 +28,7 @@ public class StatusHistory {
 
     /** One sample: what happened since the previous one, and the budget's window as it stood. */
     public record Sample(long atMillis, double budgetUsed, double budgetLimit, double[] callsByClass, double refusals,
-            double rateLimited, double hits, double misses, double pollIntervalSeconds, double callbackToCacheMillis,
+            double rateLimited, double hits, double misses, double pollIntervalSeconds, double pollAnswerAgeSeconds, double callbackToCacheMillis,
             int breakerOpenings) {
     }
 
@@ -47,6 +47,8 @@ public class StatusHistory {
     private double lastMisses;
     private double lastToCacheCount;
     private double lastToCacheTotal;
+    private double lastAgeCount;
+    private double lastAgeTotal;
 
     StatusHistory(MeterRegistry registry, RouteTable routes, StatusConfig config, Vertx vertx) {
         this.registry = registry;
@@ -94,9 +96,16 @@ public class StatusHistory {
         double toCacheTotal = toCache == null ? 0 : toCache.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS);
         double poll = Search.in(registry).name("mixpay.gateway.poll.interval").gauges().stream().mapToDouble(g -> g.value())
                 .filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+        double ageCount = 0;
+        double ageTotal = 0;
+        for (var ages : Search.in(registry).name("mixpay.gateway.poll.answer.age").summaries()) {
+            ageCount += ages.count();
+            ageTotal += ages.totalAmount();
+        }
         Sample sample = new Sample(System.currentTimeMillis(), gauge("mixpay.gateway.budget.used"), gauge("mixpay.gateway.budget.limit"),
                 callsNow, Math.max(0, refusals - lastRefusals), Math.max(0, rateLimited - lastRateLimited), Math.max(0, hits - lastHits),
                 Math.max(0, misses - lastMisses), poll,
+                ageCount > lastAgeCount ? (ageTotal - lastAgeTotal) / (ageCount - lastAgeCount) : Double.NaN,
                 toCacheCount > lastToCacheCount ? (toCacheTotal - lastToCacheTotal) / (toCacheCount - lastToCacheCount) : Double.NaN,
                 openings.getAndSet(0));
         lastCalls = calls;
@@ -106,6 +115,8 @@ public class StatusHistory {
         lastMisses = misses;
         lastToCacheCount = toCacheCount;
         lastToCacheTotal = toCacheTotal;
+        lastAgeCount = ageCount;
+        lastAgeTotal = ageTotal;
         ring[next] = sample;
         next = (next + 1) % ring.length;
         size = Math.min(ring.length, size + 1);

@@ -71,6 +71,9 @@ class PacedPollsTest {
         Response reused = given().get(poll);
         reused.then().statusCode(200).header("X-Gateway-Cache", "hit");
         assertThat(Integer.parseInt(reused.header("Age"))).isGreaterThanOrEqualTo((int) (MIN_INTERVAL_MILLIS / 1000));
+        // On-call sees the same age in the poll answer age summary: the reused answer's Age among the poll answers.
+        assertThat(metric("mixpay_gateway_poll_answer_age_seconds_max")).isGreaterThanOrEqualTo(MIN_INTERVAL_MILLIS / 1000);
+        assertThat(metric("mixpay_gateway_poll_answer_age_seconds_count")).isGreaterThanOrEqualTo(5);
         // A creation is critical: it has its reserve and goes at once.
         long start = System.nanoTime();
         created();
