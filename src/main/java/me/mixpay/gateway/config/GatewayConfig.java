@@ -16,7 +16,7 @@ import io.smallrye.config.WithName;
  * <p>
  * Defaults are the production ones: the real MixPay API, verified TLS, no simulator. Each property
  * can be set from the environment with the usual MicroProfile mapping ({@code gateway.upstream.base-url}
- * becomes {@code GATEWAY_UPSTREAM_BASE_URL}); the README lists them all.
+ * becomes {@code GATEWAY_UPSTREAM_BASE_URL}); docs/configuration.md lists them all.
  */
 @ConfigMapping(prefix = "gateway")
 public interface GatewayConfig {
@@ -229,7 +229,7 @@ public interface GatewayConfig {
         /**
          * How merchants prove who they are: {@code api-key} (the header below) or {@code mtls} (a client
          * certificate the HTTPS listener verified against its trust store; the certificate's CN is the
-         * merchant id and must be listed in {@link #mtlsMerchants()}). README "Security" shows the TLS setup.
+         * merchant id and must be listed in {@link #mtlsMerchants()}). docs/security.md shows the TLS setup.
          */
         @WithDefault("api-key")
         String mode();
