@@ -36,6 +36,16 @@ public enum Priority {
         return share;
     }
 
+    /** The highest class spending the same share: classes of one share are paced as one. */
+    Priority firstOfShare() {
+        for (Priority priority : values()) {
+            if (priority.share == share) {
+                return priority;
+            }
+        }
+        return this;
+    }
+
     /** Whether this class's calls count as normal's when the low class's room is reckoned. */
     boolean spendsNormalShare() {
         return share == 1;
