@@ -3,12 +3,10 @@ package me.mixpay.gateway.simulator;
 import java.time.Duration;
 import java.util.Optional;
 
-import me.mixpay.gateway.config.GatewayConfig;
-
 /**
  * What a {@link MixPaySimulator} does, without CDI, so a test or {@link MixPaySimulator#main} can run one
  * as a server of its own in front of several gateways. Field meanings are those of
- * {@link GatewayConfig.Simulator}, where each is documented.
+ * {@link SimulatorConfig}, where each is documented.
  */
 public record SimulatorSettings(
         Optional<Integer> code,
@@ -31,8 +29,8 @@ public record SimulatorSettings(
                 Optional.empty(), PaymentStatus.SUCCESS, 100_000, 60, Duration.ofSeconds(60), 10_000, 1.0, java.util.List.of());
     }
 
-    /** Read from the gateway's configuration; a fault or pay-after that does not parse stops the start. */
-    public static SimulatorSettings from(GatewayConfig.Simulator config) {
+    /** Read from the configuration; a fault or pay-after that does not parse stops the start. */
+    public static SimulatorSettings from(SimulatorConfig config) {
         Optional<SimulatedFault> fault = config.fault().map(name -> SimulatedFault.parse(name)
                 .orElseThrow(() -> new IllegalArgumentException("gateway.simulator.fault: unknown fault " + name)));
         return new SimulatorSettings(config.code(), config.delay(), config.creationDelay(), fault, config.faultRatio(),

@@ -6,17 +6,18 @@ import jakarta.enterprise.event.Observes;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
-import me.mixpay.gateway.config.GatewayConfig;
-
-/** Runs the {@link MixPaySimulator} inside the gateway when {@code gateway.simulator.enabled} (dev mode). */
+/**
+ * Runs the {@link MixPaySimulator} beside the gateway, in the same process, when {@code gateway.simulator.enabled}
+ * (dev mode). Nothing of the gateway refers to it: Quarkus finds it as a bean of the application.
+ */
 @ApplicationScoped
 public class SimulatorStartup {
 
-    private final GatewayConfig.Simulator config;
+    private final SimulatorConfig config;
     private MixPaySimulator simulator;
 
-    SimulatorStartup(GatewayConfig config) {
-        this.config = config.simulator();
+    SimulatorStartup(SimulatorConfig config) {
+        this.config = config;
     }
 
     void start(@Observes StartupEvent started) {
