@@ -3,63 +3,39 @@ package me.mixpay.gateway.envelope;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
 import me.mixpay.gateway.catalog.Category;
 import me.mixpay.gateway.catalog.ErrorCatalog;
-import me.mixpay.gateway.catalog.ErrorCode;
 
 /**
  * Reads MixPay's reply envelope {@code {code, success, message, data, timestampMs}} from a body.
  * <p>
- * It streams over the top-level object ({@link EnvelopeReader}) and stops as soon as the verdict is
- * known: {@code data} can be large and is never materialised. It never throws: whatever the bytes, the
- * answer is an {@link Inspection}, {@link Category#UNPARSEABLE} when no envelope could be read.
+ * A Jackson streaming parser walks the top-level object and stops as soon as the verdict is known:
+ * {@code data} can be large and is never materialised. Jackson's default limits hold (1,000 levels of
+ * nesting, 1,000-digit numbers). It never throws: whatever the bytes, the answer is an
+ * {@link Inspection}, {@link Category#UNPARSEABLE} when no envelope could be read.
  * <p>
  * Because it stops early, a body whose envelope fields are complete but whose tail is cut still
  * classifies by its code; a body cut before the code is unparseable.
- * <p>
- * It runs once per reply, so the common verdicts cost no allocation: a plain success is one shared
- * {@link Inspection}, and so is a catalog code whose message is MixPay's catalog text byte for byte.
  */
 public final class EnvelopeInspector {
 
+    private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final Inspection SUCCESS = new Inspection(Category.SUCCESS, 0L, null);
 
+    private final ErrorCatalog catalog;
     private final int maxInspectedBytes;
-    /**
-     * Catalog codes, sorted, and for each: its category and boxed code, ready to use, and the verdicts for
-     * MixPay's own wording of it (a code can be in both tables).
-     */
-    private final long[] knownCodes;
-    private final Category[] knownCategories;
-    private final Long[] knownBoxedCodes;
-    private final KnownReply[][] knownReplies;
-
-    /** A catalog verdict, ready to return when a reply's message is exactly {@code message}. */
-    private record KnownReply(byte[] message, Inspection inspection) {
-    }
 
     public EnvelopeInspector(ErrorCatalog catalog, int maxInspectedBytes) {
+        this.catalog = catalog;
         this.maxInspectedBytes = maxInspectedBytes;
-        this.knownCodes = catalog.entries().stream().mapToLong(ErrorCode::code).distinct().sorted().toArray();
-        this.knownCategories = new Category[knownCodes.length];
-        this.knownBoxedCodes = new Long[knownCodes.length];
-        this.knownReplies = new KnownReply[knownCodes.length][];
-        for (int i = 0; i < knownCodes.length; i++) {
-            long code = knownCodes[i];
-            Category category = catalog.categorize(code);
-            Long boxed = code;
-            knownCategories[i] = category;
-            knownBoxedCodes[i] = boxed;
-            knownReplies[i] = catalog.entries().stream().filter(entry -> entry.code() == code)
-                    .map(entry -> new KnownReply(entry.message().getBytes(StandardCharsets.UTF_8),
-                            new Inspection(category, boxed, entry.message())))
-                    .toArray(KnownReply[]::new);
-        }
     }
 
     /**
@@ -82,37 +58,69 @@ public final class EnvelopeInspector {
         if (length > maxInspectedBytes) {
             return Inspection.UNPARSEABLE;
         }
-        EnvelopeReader envelope = new EnvelopeReader(body, offset, offset + length);
-        return envelope.read() ? verdict(envelope) : Inspection.UNPARSEABLE;
+        try (JsonParser parser = JSON.createParser(body, offset, length)) {
+            return read(parser);
+        } catch (IOException | RuntimeException notAnEnvelope) {
+            // Malformed JSON, nesting or numbers past Jackson's limits: all mean "no envelope here".
+            return Inspection.UNPARSEABLE;
+        }
     }
 
-    private Inspection verdict(EnvelopeReader envelope) {
-        if ((envelope.hasCode && envelope.code == 0) || envelope.success == 1) {
-            return envelope.hasCode && envelope.code == 0 && !envelope.hasMessage() ? SUCCESS
-                    : new Inspection(Category.SUCCESS, envelope.hasCode ? envelope.code : null, envelope.message());
+    private Inspection read(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            return Inspection.UNPARSEABLE;
         }
-        if (envelope.hasCode) {
-            return coded(envelope);
+        Long code = null;
+        Boolean success = null;
+        String message = null;
+        boolean codeUnreadable = false;
+        JsonToken token;
+        while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "code" -> {
+                    code = readCode(parser, value);
+                    codeUnreadable = code == null && value != JsonToken.VALUE_NULL;
+                }
+                case "success" -> success = value == JsonToken.VALUE_TRUE ? Boolean.TRUE
+                        : value == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
+                case "message" -> message = value == JsonToken.VALUE_STRING ? parser.getText() : message;
+                default -> {
+                }
+            }
+            parser.skipChildren(); // a container's value is skipped whole, checked but never built
+            if (code != null && (code == 0 || message != null)) {
+                return verdict(code, success, message, false); // what follows is never looked at
+            }
         }
-        if (envelope.codeUnreadable || envelope.success == 0) {
+        return token == JsonToken.END_OBJECT ? verdict(code, success, message, codeUnreadable) : Inspection.UNPARSEABLE;
+    }
+
+    private Inspection verdict(Long code, Boolean success, String message, boolean codeUnreadable) {
+        if ((code != null && code == 0) || Boolean.TRUE.equals(success)) {
+            return code != null && code == 0 && message == null ? SUCCESS : new Inspection(Category.SUCCESS, code, message);
+        }
+        if (code != null) {
+            return new Inspection(catalog.categorize(code), code, message);
+        }
+        if (codeUnreadable || success != null) {
             // An envelope, but its code is missing or of a shape MixPay does not send.
-            return new Inspection(Category.UNKNOWN, null, envelope.message());
+            return new Inspection(Category.UNKNOWN, null, message);
         }
         return Inspection.UNPARSEABLE;
     }
 
-    /** The verdict on a failure code: shared when it is a catalog code sent with the catalog's message. */
-    private Inspection coded(EnvelopeReader envelope) {
-        int index = Arrays.binarySearch(knownCodes, envelope.code);
-        if (index < 0) {
-            return new Inspection(Category.UNKNOWN, envelope.code, envelope.message());
+    /** MixPay sends an integer; a numeric string is read too; anything else is no code. */
+    private static Long readCode(JsonParser parser, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NUMBER_INT) {
+            return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? null : parser.getLongValue();
         }
-        for (KnownReply reply : knownReplies[index]) {
-            if (envelope.messageIs(reply.message())) {
-                return reply.inspection();
-            }
+        if (value == JsonToken.VALUE_STRING) {
+            String text = parser.getText().trim();
+            return !text.isEmpty() && text.length() <= 11 && text.matches("-?\\d+") ? Long.parseLong(text) : null;
         }
-        return new Inspection(knownCategories[index], knownBoxedCodes[index], envelope.message());
+        return null;
     }
 
     /** Decompresses at most the inspection limit; past it, or on a corrupt stream, null. */
@@ -129,7 +137,7 @@ public final class EnvelopeInspector {
     }
 
     private static InputStream decoder(InputStream body, String encoding) throws IOException {
-        return switch (encoding.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (encoding.toLowerCase(Locale.ROOT)) {
             case "gzip", "x-gzip" -> new GZIPInputStream(body);
             case "deflate" -> new InflaterInputStream(body);
             default -> null;

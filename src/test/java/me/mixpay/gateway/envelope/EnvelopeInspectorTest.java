@@ -34,6 +34,18 @@ class EnvelopeInspectorTest {
             "{\"success\":false} | UNKNOWN",
             "{\"data\":{\"deep\":[1,2,{\"code\":0}]},\"code\":10010,\"message\":\"m\"} | BUSINESS",
             "{\"code\":1017,\"code\":0} | SUCCESS",
+            "{\"co\\u0064e\":1017} | CLIENT_ERROR",
+            "{\"code\":9223372036854775807,\"message\":\"m\"} | UNKNOWN",
+            "{\"code\":9223372036854775808,\"message\":\"m\"} | UNKNOWN",
+            "{\"code\":-0,\"message\":\"m\"} | SUCCESS",
+            "{\"code\":1e2,\"message\":\"m\"} | UNKNOWN",
+            "{\"code\":00,\"message\":\"m\"} | UNPARSEABLE",
+            "{\"code\":+1,\"message\":\"m\"} | UNPARSEABLE",
+            "{\"code\":1.,\"message\":\"m\"} | UNPARSEABLE",
+            "{\"code\":-,\"message\":\"m\"} | UNPARSEABLE",
+            "{\"code\":1017,} | UNPARSEABLE",
+            "{\"data\":[1,],\"code\":1017} | UNPARSEABLE",
+            "{\"data\":1 /* c */,\"code\":1017} | UNPARSEABLE",
             "[] | UNPARSEABLE",
             "\"text\" | UNPARSEABLE",
             "{} | UNPARSEABLE",
@@ -50,6 +62,28 @@ class EnvelopeInspectorTest {
 
         assertThat(inspection.code()).isEqualTo(10008L);
         assertThat(inspection.message()).isEqualTo("Payments are suspended");
+    }
+
+    @Test
+    void aMessageIsReadAsSentWithItsEscapesDecoded() {
+        Inspection inspection = inspect("{\"code\":10011,\"message\":\"Ordre introuvable \\u00e9 \\\"x\\\"\"}");
+
+        assertThat(inspection).isEqualTo(new Inspection(Category.CLIENT_ERROR, 10011L, "Ordre introuvable é \"x\""));
+    }
+
+    @Test
+    void dataNestedPastJacksonsDepthLimitIsUnparseable() {
+        // 1,000 levels with the envelope's own: data may open 999.
+        assertThat(inspect("{\"data\":" + "[".repeat(999) + "]".repeat(999) + ",\"code\":1017}").category())
+                .isEqualTo(Category.CLIENT_ERROR);
+        assertThat(inspect("{\"data\":" + "[".repeat(1000) + "]".repeat(1000) + ",\"code\":1017}").category())
+                .isEqualTo(Category.UNPARSEABLE);
+    }
+
+    @Test
+    void aNumberPastJacksonsLengthLimitIsUnparseable() {
+        assertThat(inspect("{\"data\":" + "1".repeat(1000) + ",\"code\":1017}").category()).isEqualTo(Category.CLIENT_ERROR);
+        assertThat(inspect("{\"data\":" + "1".repeat(1001) + ",\"code\":1017}").category()).isEqualTo(Category.UNPARSEABLE);
     }
 
     @Test
