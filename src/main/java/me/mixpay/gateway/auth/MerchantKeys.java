@@ -69,21 +69,12 @@ public final class MerchantKeys {
         return HexFormat.of().formatHex(sha256(key));
     }
 
-    /**
-     * One digest per thread (the event loops, in practice): every request's key is hashed, and looking
-     * the algorithm up among the security providers each time cost more than the hash of a short key.
-     */
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    private static byte[] sha256(String value) {
         try {
-            return MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException(impossible);
         }
-    });
-
-    private static byte[] sha256(String value) {
-        // digest() resets the digest for the next call on this thread.
-        return SHA256.get().digest(value.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Map<String, String> readFile(Path path) {

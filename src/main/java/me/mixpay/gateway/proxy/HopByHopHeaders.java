@@ -3,6 +3,8 @@ package me.mixpay.gateway.proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 import io.vertx.core.MultiMap;
@@ -13,38 +15,18 @@ import io.vertx.core.MultiMap;
  */
 final class HopByHopHeaders {
 
-    /**
-     * The names, by length: most headers (Host, Date, Content-Type) have a length no hop-by-hop name
-     * has, and are cleared by one array read. The check runs for every header of every request and reply.
-     */
-    private static final String[][] NAMES_BY_LENGTH = byLength(List.of("connection", "keep-alive",
-            "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "proxy-authenticate",
-            "proxy-authorization", "http2-settings"));
+    private static final Set<String> NAMES = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+
+    static {
+        NAMES.addAll(List.of("connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
+                "proxy-connection", "proxy-authenticate", "proxy-authorization", "http2-settings"));
+    }
 
     private HopByHopHeaders() {
     }
 
     static boolean isHopByHop(String name) {
-        if (name.length() < NAMES_BY_LENGTH.length) {
-            for (String hopByHop : NAMES_BY_LENGTH[name.length()]) {
-                if (hopByHop.equalsIgnoreCase(name)) {
-                    return true;
-                }
-            }
-        }
-        // The first letter first: only a name starting with p or P can start with "proxy-" in any case.
-        char first = name.isEmpty() ? 0 : name.charAt(0);
-        return (first == 'p' || first == 'P') && name.regionMatches(true, 0, "proxy-", 0, 6);
-    }
-
-    private static String[][] byLength(List<String> names) {
-        int longest = names.stream().mapToInt(String::length).max().orElse(0);
-        String[][] table = new String[longest + 1][];
-        for (int length = 0; length <= longest; length++) {
-            int size = length;
-            table[length] = names.stream().filter(name -> name.length() == size).toArray(String[]::new);
-        }
-        return table;
+        return NAMES.contains(name) || name.regionMatches(true, 0, "proxy-", 0, 6);
     }
 
     /**

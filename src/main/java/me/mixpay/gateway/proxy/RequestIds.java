@@ -2,6 +2,7 @@ package me.mixpay.gateway.proxy;
 
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 import io.vertx.core.http.HttpHeaders;
 
@@ -15,28 +16,13 @@ public final class RequestIds {
     // Header names as Netty AsciiStrings, whose case-insensitive hash a header map computes once, not per lookup.
     public static final CharSequence HEADER = HttpHeaders.createOptimized("X-Request-Id");
 
-    private static final int MAX_LENGTH = 128;
+    private static final Pattern PLAIN_TOKEN = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private RequestIds() {
     }
 
     public static String of(String callerId) {
-        return callerId != null && isPlainToken(callerId) ? callerId : newId();
-    }
-
-    private static boolean isPlainToken(String id) {
-        if (id.isEmpty() || id.length() > MAX_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == ':' || c == '-';
-            if (!plain) {
-                return false;
-            }
-        }
-        return true;
+        return callerId != null && PLAIN_TOKEN.matcher(callerId).matches() ? callerId : newId();
     }
 
     /**

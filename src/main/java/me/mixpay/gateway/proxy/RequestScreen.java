@@ -49,9 +49,6 @@ final class RequestScreen {
             return new Refusal(GatewayError.BAD_REQUEST,
                     "only origin-form request targets (a path starting with a single /) are accepted");
         }
-        if (plain(uri)) {
-            return null;
-        }
         String rawPath = ProxyExchange.withoutQuery(uri);
         String lower = rawPath.toLowerCase(Locale.ROOT);
         if (rawPath.contains("//") || rawPath.indexOf('\\') >= 0) {
@@ -74,33 +71,6 @@ final class RequestScreen {
             }
         }
         return null;
-    }
-
-    /**
-     * Whether the target has none of what the checks below look for, in one pass and without copies
-     * (every request is screened twice): no control character anywhere, and in the path no backslash,
-     * no {@code %}, and no {@code /} followed by {@code /} or {@code .} (every dot segment and empty
-     * segment starts so, the path starting with {@code /}). When it has any, the checks below say which.
-     */
-    private static boolean plain(String uri) {
-        boolean inPath = true;
-        for (int i = 0; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c <= 0x20 || c == 0x7f) {
-                return false;
-            }
-            if (!inPath) {
-                continue;
-            }
-            if (c == '?') {
-                inPath = false;
-            } else if (c == '\\' || c == '%') {
-                return false;
-            } else if (c == '/' && i + 1 < uri.length() && (uri.charAt(i + 1) == '/' || uri.charAt(i + 1) == '.')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Checks for a request about to be forwarded to MixPay, on top of {@link #screenTarget}. */
