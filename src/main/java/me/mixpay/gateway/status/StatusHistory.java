@@ -45,10 +45,8 @@ public class StatusHistory {
     private double lastRateLimited;
     private double lastHits;
     private double lastMisses;
-    private double lastToCacheCount;
-    private double lastToCacheTotal;
-    private double lastAgeCount;
-    private double lastAgeTotal;
+    private final IntervalMean callbackToCache = new IntervalMean();
+    private final IntervalMean pollAnswerAge = new IntervalMean();
 
     StatusHistory(MeterRegistry registry, RouteTable routes, StatusConfig config, Vertx vertx) {
         this.registry = registry;
@@ -105,21 +103,30 @@ public class StatusHistory {
         Sample sample = new Sample(System.currentTimeMillis(), gauge("mixpay.gateway.budget.used"), gauge("mixpay.gateway.budget.limit"),
                 callsNow, Math.max(0, refusals - lastRefusals), Math.max(0, rateLimited - lastRateLimited), Math.max(0, hits - lastHits),
                 Math.max(0, misses - lastMisses), poll,
-                ageCount > lastAgeCount ? (ageTotal - lastAgeTotal) / (ageCount - lastAgeCount) : Double.NaN,
-                toCacheCount > lastToCacheCount ? (toCacheTotal - lastToCacheTotal) / (toCacheCount - lastToCacheCount) : Double.NaN,
+                pollAnswerAge.since(ageCount, ageTotal), callbackToCache.since(toCacheCount, toCacheTotal),
                 openings.getAndSet(0));
         lastCalls = calls;
         lastRefusals = refusals;
         lastRateLimited = rateLimited;
         lastHits = hits;
         lastMisses = misses;
-        lastToCacheCount = toCacheCount;
-        lastToCacheTotal = toCacheTotal;
-        lastAgeCount = ageCount;
-        lastAgeTotal = ageTotal;
         ring[next] = sample;
         next = (next + 1) % ring.length;
         size = Math.min(ring.length, size + 1);
+    }
+
+    /** The mean of what a summary or timer recorded since the last sample, from its running count and total. */
+    private static final class IntervalMean {
+        private double lastCount;
+        private double lastTotal;
+
+        /** NaN when nothing was recorded in the interval. */
+        double since(double count, double total) {
+            double mean = count > lastCount ? (total - lastTotal) / (count - lastCount) : Double.NaN;
+            lastCount = count;
+            lastTotal = total;
+            return mean;
+        }
     }
 
     private double gauge(String name) {
