@@ -57,7 +57,7 @@ class MonitoringRulesTest extends GatewayTestBase {
                 "mixpay_gateway_cache_replies_total", "mixpay_gateway_poll_interval_seconds",
                 "mixpay_gateway_cache_entries", "mixpay_gateway_cache_weight_bytes");
         for (String metric : named) {
-            assertThat(exported).as(metric + " is exported").containsPattern("(?m)^" + metric + "[{ ]");
+            assertThat(exported).as(metric + " is exported on management port " + me.mixpay.gateway.support.Management.port()).containsPattern("(?m)^" + metric + "[{ ]");
         }
     }
 }

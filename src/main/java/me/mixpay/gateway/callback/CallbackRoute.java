@@ -20,6 +20,8 @@ import me.mixpay.gateway.envelope.GatewayException;
 import me.mixpay.gateway.proxy.ReplyWriter;
 import me.mixpay.gateway.proxy.RequestBodyReader;
 import me.mixpay.gateway.proxy.RequestIds;
+import me.mixpay.gateway.trace.RequestTrace;
+import me.mixpay.gateway.trace.Traces;
 
 /**
  * {@code POST /callbacks/mixpay/<ref>/<token>} on the merchant port, where MixPay's callbacks arrive
@@ -61,8 +63,9 @@ public class CallbackRoute {
         String ref = parts.length == 2 ? parts[0] : null;
         String token = parts.length == 2 ? parts[1] : null;
         String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-        // Read on the request's own context, where Quarkus keeps the callback's span (invalid with tracing off).
-        Span span = Span.current();
+        RequestTrace trace = Traces.of(rc);
+        trace.name("callback");
+        Span span = trace.span();
         RequestBodyReader.read(request, maxBodyBytes, rc.vertx(), BODY_TIMEOUT_MILLIS).onComplete(read -> {
             if (read.failed()) {
                 fail(rc, requestId, new GatewayException(read.cause() instanceof RequestBodyReader.TooLarge

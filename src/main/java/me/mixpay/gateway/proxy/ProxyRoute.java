@@ -84,6 +84,7 @@ public class ProxyRoute {
     }
 
     private void screenTarget(RoutingContext rc) {
+        traces.begin(rc);
         Refusal refusal = limits.screen(rc.request());
         if (refusal == null) {
             refusal = RequestScreen.screenTarget(rc.request());
@@ -117,8 +118,7 @@ public class ProxyRoute {
             return;
         }
         Context context = Vertx.currentContext();
-        // Read now, on the request's own context, where Quarkus keeps the request's span.
-        RequestTrace trace = traces.begin();
+        RequestTrace trace = Traces.of(rc);
         RequestBodyReader.read(request, maxBodyBytes, context.owner(), bodyTimeoutMillis).onComplete(read -> {
             if (read.failed()) {
                 Refusal unread;
@@ -221,6 +221,7 @@ public class ProxyRoute {
 
     /** Answers a request the gateway will not forward, and tells the listeners: nothing goes unrecorded. */
     private void refuse(RoutingContext rc, String requestId, Refusal refusal, String merchant, MultiMap headers) {
+        Traces.of(rc).refused(refusal.error().reason(), refusal.error().status() >= 500);
         ReplyWriter.fail(rc.response(), requestId, new GatewayException(refusal.error(), refusal.detail()), headers);
         String path = ProxyExchange.withoutQuery(rc.request().uri() == null ? "" : rc.request().uri());
         for (ExchangeListener listener : listeners) {

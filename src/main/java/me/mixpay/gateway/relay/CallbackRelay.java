@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 
 import me.mixpay.gateway.callback.CallbackConfig;
 import me.mixpay.gateway.cluster.ClusterLink;
+import me.mixpay.gateway.trace.Traces;
 
 /**
  * Verified callbacks delivered to the merchants who asked for them (docs/callbacks.md, "The relay"),
@@ -44,7 +45,7 @@ public class CallbackRelay {
     private int sinceSizes;
     private final long timer;
 
-    CallbackRelay(CallbackConfig config, ClusterLink cluster, RelayMeters meters) {
+    CallbackRelay(CallbackConfig config, ClusterLink cluster, RelayMeters meters, Traces traces) {
         this.config = config.delivery();
         this.cluster = cluster;
         this.meters = meters;
@@ -57,7 +58,7 @@ public class CallbackRelay {
         }
         this.memory = new MemoryDeliveryQueue(config.recordTtl(), config.maxRecords());
         this.redis = cluster.redis().map(RedisDeliveryQueue::new).orElse(null);
-        this.delivery = new MerchantDelivery(cluster.vertx(), allowed, signer, this.config.timeout(), this.config.concurrency());
+        this.delivery = new MerchantDelivery(cluster.vertx(), allowed, signer, this.config.timeout(), this.config.concurrency(), traces);
         this.timer = allowed.any() ? cluster.vertx().setPeriodic(this.config.pollInterval().toMillis(), tick -> deliverDue()) : -1;
     }
 

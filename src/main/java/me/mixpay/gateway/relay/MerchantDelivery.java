@@ -14,6 +14,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 
+import me.mixpay.gateway.trace.RequestTrace;
+import me.mixpay.gateway.trace.Traces;
+
 /**
  * One try of one event: the target's host resolved once, the address checked ({@link AllowedTargets}),
  * then a signed JSON POST to that address, redirects not followed, TLS verified for the target's name. Any
@@ -30,9 +33,11 @@ final class MerchantDelivery {
     private final AllowedTargets allowed;
     private final WebhookSigner signer;
     private final long timeoutMillis;
+    private final Traces traces;
 
-    MerchantDelivery(Vertx vertx, AllowedTargets allowed, WebhookSigner signer, Duration timeout, int concurrency) {
+    MerchantDelivery(Vertx vertx, AllowedTargets allowed, WebhookSigner signer, Duration timeout, int concurrency, Traces traces) {
         this.vertx = vertx;
+        this.traces = traces;
         this.allowed = allowed;
         this.signer = signer;
         this.timeoutMillis = timeout.toMillis();
@@ -68,6 +73,7 @@ final class MerchantDelivery {
                 .putHeader("Content-Type", "application/json").putHeader("User-Agent", "mixpay-gateway")
                 .putHeader("webhook-id", event.id()).putHeader("webhook-timestamp", Long.toString(timestamp))
                 .putHeader("webhook-signature", signer.signature(event.id(), timestamp, event.body()));
+        RequestTrace.Attempt traced = traces.delivery(uri.getHost(), request.getHeaders());
         return http.request(request).compose(sent -> sent.send(Buffer.buffer(event.body()))).compose(reply -> {
             int status = reply.statusCode();
             // The answer is read and dropped, so the connection can be reused; its content does not matter.
@@ -75,6 +81,13 @@ final class MerchantDelivery {
             });
             return reply.end().map(ended -> status >= 200 && status < 300 ? new Outcome(true, status, null)
                     : new Outcome(false, status, "the merchant answered HTTP " + status));
-        }).recover(failure -> Future.succeededFuture(new Outcome(false, 0, String.valueOf(failure.getMessage()))));
+        }).recover(failure -> Future.succeededFuture(new Outcome(false, 0, String.valueOf(failure.getMessage()))))
+                .onSuccess(outcome -> {
+                    if (outcome.status() > 0) {
+                        traced.replied(outcome.status(), null);
+                    } else {
+                        traced.failed("relay_unreachable");
+                    }
+                });
     }
 }

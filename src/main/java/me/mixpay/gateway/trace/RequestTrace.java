@@ -14,13 +14,13 @@ import io.opentelemetry.context.Context;
 import io.vertx.core.MultiMap;
 
 /**
- * One merchant request's trace: the server span Quarkus opened for it, what the gateway decided (as
+ * One request's trace: the server span {@link Traces} opened for it, what the gateway decided (as
  * attributes and events on it), and a client span per MixPay attempt under it. {@link #OFF} when
  * tracing is off: every method then does nothing, and MixPay gets the merchant's own trace headers.
  */
 public final class RequestTrace {
 
-    public static final RequestTrace OFF = new RequestTrace(null, null);
+    public static final RequestTrace OFF = new RequestTrace(null, null, null);
 
     static final AttributeKey<Long> RESEND_COUNT = AttributeKey.longKey("http.request.resend_count");
     static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
@@ -29,18 +29,23 @@ public final class RequestTrace {
     static final AttributeKey<String> MIXPAY_CODE = AttributeKey.stringKey("mixpay.code");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
-    private static final String URL_PATH_TEMPLATE = "UrlPathTemplate";
-
     private final Span server;
     private final Tracer tracer;
+    private final String method;
 
-    RequestTrace(Span server, Tracer tracer) {
+    RequestTrace(Span server, Tracer tracer, String method) {
         this.server = server;
         this.tracer = tracer;
+        this.method = method;
     }
 
     public boolean on() {
         return server != null;
+    }
+
+    /** The server span, for links to it; invalid when tracing is off. */
+    public Span span() {
+        return on() ? server : Span.getInvalid();
     }
 
     /** The trace id for the access log, or null when tracing is off. */
@@ -114,20 +119,31 @@ public final class RequestTrace {
         }
     }
 
-    /**
-     * Names the server span by method and route group, a bounded name, never the raw path. Quarkus names
-     * the span when the response ends, from the request context's {@code UrlPathTemplate} (as for REST
-     * endpoints' templates), so the group is put there; must run on the request's own context.
-     */
+    /** Names the server span by method and route group (or {@code refused}, {@code callback}): a bounded name, never the raw path. */
     public void name(String group) {
-        nameOnContext(group);
+        if (on()) {
+            server.updateName(method + " " + group);
+        }
     }
 
-    static void nameOnContext(String group) {
-        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-        if (context != null) {
-            context.putLocal(URL_PATH_TEMPLATE, group);
+    /** A request the gateway refused before any route group saw it. */
+    public void refused(String reason, boolean serverError) {
+        if (on()) {
+            name("refused");
+            server.setAttribute("gateway.error", reason);
+            if (serverError) {
+                server.setStatus(StatusCode.ERROR);
+            }
         }
+    }
+
+    /** Ends the server span once the reply is written (or the connection closed): a 5xx is an error, a 4xx the caller's. */
+    void end(int status) {
+        server.setAttribute(STATUS, (long) status);
+        if (status >= 500) {
+            server.setStatus(StatusCode.ERROR);
+        }
+        server.end();
     }
 
     /**

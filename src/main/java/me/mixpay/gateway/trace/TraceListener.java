@@ -2,9 +2,6 @@ package me.mixpay.gateway.trace;
 
 import jakarta.inject.Singleton;
 
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
-
 import me.mixpay.gateway.cache.LookupCache;
 import me.mixpay.gateway.envelope.GatewayError;
 import me.mixpay.gateway.idempotency.IdempotentForwarder;
@@ -60,19 +57,6 @@ public class TraceListener implements ExchangeListener {
             trace.attribute("gateway.error", error.reason());
             trace.attribute("mixpay.code", Long.toString(forwarded.failure().code()));
             trace.failed();
-        }
-    }
-
-    @Override
-    public void refused(String requestId, String method, String path, GatewayError error, String merchant) {
-        // Refusals are answered on the request's own context, where Quarkus keeps its span.
-        Span span = Span.current();
-        if (span.getSpanContext().isValid()) {
-            RequestTrace.nameOnContext("refused");
-            span.setAttribute("gateway.error", error.reason());
-            if (error.status() >= 500) {
-                span.setStatus(StatusCode.ERROR);
-            }
         }
     }
 }

@@ -2,26 +2,94 @@ package me.mixpay.gateway.trace;
 
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
 /**
- * Where a request's trace begins: the span Quarkus' Vert.x instrumentation opened for the request, read
- * while the request's own context is current, and kept with the exchange, so the gateway's own steps
- * (budget waits, retries on timers) find it whatever thread or context they run on.
+ * Where a request's trace begins: the gateway opens the server span of every request on the merchant
+ * port itself, as its first route runs, and ends it when the reply has been written. Quarkus' Vert.x
+ * HTTP instrumentation would do the same at about three times the cost per request (semantic-convention
+ * extractors, a context switch per handler): docs/observability.md, "Tracing". The trace is kept on
+ * the routing context and then with the exchange, so the gateway's own steps (budget waits, retries on
+ * timers) find it whatever thread or context they run on.
  */
 @Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class Traces {
 
-    private final Tracer tracer;
+    static final AttributeKey<String> PATH = AttributeKey.stringKey("url.path");
+    private static final String KEY = "mixpay.gateway.trace";
 
-    Traces(Tracer tracer) {
+    private static final TextMapGetter<MultiMap> HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(MultiMap headers) {
+            return headers.names();
+        }
+
+        @Override
+        public String get(MultiMap headers, String name) {
+            return headers == null ? null : headers.get(name);
+        }
+    };
+
+    private final Tracer tracer;
+    private final TextMapPropagator propagator;
+    private final boolean on;
+
+    Traces(Tracer tracer, OpenTelemetry openTelemetry, @ConfigProperty(name = "quarkus.otel.sdk.disabled") boolean disabled) {
         this.tracer = tracer;
+        this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+        this.on = !disabled;
     }
 
-    /** The current request's trace, or {@link RequestTrace#OFF} when tracing is off. */
-    public RequestTrace begin() {
-        Span span = Span.current();
-        return span.getSpanContext().isValid() ? new RequestTrace(span, tracer) : RequestTrace.OFF;
+    /**
+     * Opens the request's server span, continuing the merchant's W3C trace, and ends it with the reply's
+     * status; {@link RequestTrace#OFF} when tracing is off. The span is named by method alone until the
+     * route group is known ({@link RequestTrace#name}): never the raw path.
+     */
+    public RequestTrace begin(RoutingContext rc) {
+        if (!on) {
+            return RequestTrace.OFF;
+        }
+        HttpServerRequest request = rc.request();
+        String method = request.method().name();
+        Context parent = propagator.extract(Context.root(), request.headers(), HEADERS);
+        Span server = tracer.spanBuilder(method).setSpanKind(SpanKind.SERVER).setParent(parent)
+                .setAttribute(RequestTrace.METHOD, method).setAttribute(PATH, request.path()).startSpan();
+        RequestTrace trace = new RequestTrace(server, tracer, method);
+        rc.put(KEY, trace);
+        rc.addEndHandler(ended -> trace.end(rc.response().getStatusCode()));
+        return trace;
+    }
+
+    /**
+     * The client span of one try at relaying a callback to a merchant, with its W3C headers put in
+     * {@code headers}: a trace of its own, as the relay works apart from any request.
+     * {@link RequestTrace.Attempt#NONE} when tracing is off.
+     */
+    public RequestTrace.Attempt delivery(String host, MultiMap headers) {
+        if (!on) {
+            return RequestTrace.Attempt.NONE;
+        }
+        Span client = tracer.spanBuilder("POST").setSpanKind(SpanKind.CLIENT).setNoParent()
+                .setAttribute(RequestTrace.METHOD, "POST").setAttribute(RequestTrace.SERVER, host).startSpan();
+        propagator.inject(Context.root().with(client), headers, MultiMap::set);
+        return new RequestTrace.Attempt(client);
+    }
+
+    /** The trace {@link #begin} opened for this request, or {@link RequestTrace#OFF}. */
+    public static RequestTrace of(RoutingContext rc) {
+        RequestTrace trace = rc.get(KEY);
+        return trace == null ? RequestTrace.OFF : trace;
     }
 }

@@ -125,14 +125,15 @@ class SimulatedMixPayTest {
     @Test
     void maintenanceAnswersEveryRequestWithItsCodeUntilItEnds() {
         start(UnaryOperator.identity());
-        given().post(base + "/_simulator/maintenance?for=1500ms&code=10008").then().statusCode(200)
+        // Long enough for the two requests below on a loaded machine (two test JVMs share its cores).
+        given().post(base + "/_simulator/maintenance?for=4s&code=10008").then().statusCode(200)
                 .body("maintenance", equalTo(true)).body("code", equalTo(10008));
         given().get(base + "/v1/setting/payment_assets").then().statusCode(200).body("code", equalTo(10008))
                 .body("success", equalTo(false)).body("data", hasSize(0));
         given().contentType("application/x-www-form-urlencoded").formParams(creation(order()))
                 .post(base + "/v1/payments").then().body("code", equalTo(10008));
         assertThat(requests().getInt("counts.creations")).isZero();
-        await().atMost(Duration.ofSeconds(3)).until(
+        await().atMost(Duration.ofSeconds(6)).until(
                 () -> given().get(base + "/v1/setting/payment_assets").<Integer>path("code") == 0);
         given().get(base + "/_simulator/maintenance").then().body("maintenance", equalTo(false));
 

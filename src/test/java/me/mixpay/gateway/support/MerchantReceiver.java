@@ -19,7 +19,7 @@ import io.vertx.core.json.JsonObject;
 public final class MerchantReceiver implements AutoCloseable {
 
     /** One post as it arrived. */
-    public record Post(long atMs, String id, String timestamp, String signature, String body) {
+    public record Post(long atMs, String id, String timestamp, String signature, String body, String traceparent) {
         public JsonObject json() {
             return new JsonObject(body);
         }
@@ -40,7 +40,7 @@ public final class MerchantReceiver implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             var headers = exchange.getRequestHeaders();
             receiver.posts.add(new Post(System.currentTimeMillis(), headers.getFirst("webhook-id"), headers.getFirst("webhook-timestamp"),
-                    headers.getFirst("webhook-signature"), body));
+                    headers.getFirst("webhook-signature"), body, headers.getFirst("traceparent")));
             String orderId;
             try {
                 orderId = new JsonObject(body).getString("orderId");

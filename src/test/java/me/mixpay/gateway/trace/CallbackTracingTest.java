@@ -21,6 +21,7 @@ import io.quarkus.test.junit.TestProfile;
 
 import me.mixpay.gateway.simulator.CreationForm;
 import me.mixpay.gateway.support.CallbackUpstream;
+import me.mixpay.gateway.support.MerchantReceiver;
 import me.mixpay.gateway.support.SimulatorUpstream;
 
 /**
@@ -36,7 +37,6 @@ class CallbackTracingTest {
         public Map<String, String> getConfigOverrides() {
             Map<String, String> config = new HashMap<>(super.getConfigOverrides());
             config.put("quarkus.otel.sdk.disabled", "false");
-            config.put("quarkus.otel.instrument.vertx-http", "true");
             config.put("quarkus.otel.bsp.schedule.delay", "10ms");
             return config;
         }
@@ -65,5 +65,31 @@ class CallbackTracingTest {
             assertThat(link.getSpanContext().getTraceId()).isEqualTo(creationTrace);
             assertThat(link.getSpanContext().getSpanId()).isEqualTo(creation.getSpanId());
         });
+    }
+
+    @Test
+    void eachTryOfTheRelayIsAClientSpanWhoseTraceTheMerchantReceives() throws Exception {
+        try (MerchantReceiver merchant = MerchantReceiver.start(CallbackUpstream.receiverPort())) {
+            relayTraced(merchant);
+        }
+    }
+
+    private void relayTraced(MerchantReceiver merchant) {
+        String orderId = "cr_" + System.nanoTime();
+        Map<String, String> order = CreationForm.of(orderId, CreationForm.ETH);
+        order.put("callbackUrl", "http://127.0.0.1:" + CallbackUpstream.receiverPort() + "/hooks/mixpay?order=" + orderId);
+        String traceId = given().formParams(order).post("/v1/one_time_payment").then().statusCode(200).extract().jsonPath().getString("data.code");
+
+        given().baseUri(SimulatorUpstream.controls()).port(-1).post("/_simulator/payments/" + traceId + "/pay").then().statusCode(200);
+
+        MerchantReceiver.Post post = await().atMost(Duration.ofSeconds(10)).until(
+                () -> merchant.postsFor(orderId).stream().findFirst().orElse(null), p -> p != null);
+        SpanData delivery = await().atMost(Duration.ofSeconds(5)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getKind() == SpanKind.CLIENT && post.traceparent() != null && post.traceparent().contains(s.getSpanId()))
+                .findFirst().orElse(null), s -> s != null);
+        // Flags: sampled, and the SDK may add W3C's "random trace id" bit (03).
+        assertThat(post.traceparent()).matches("00-" + delivery.getTraceId() + "-" + delivery.getSpanId() + "-0[13]");
+        assertThat(delivery.getAttributes().get(AttributeKey.stringKey("server.address"))).isEqualTo("127.0.0.1");
+        assertThat(delivery.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
     }
 }

@@ -51,7 +51,6 @@ class TracingTest extends GatewayTestBase {
         public Map<String, String> getConfigOverrides() {
             Map<String, String> config = new HashMap<>();
             config.put("quarkus.otel.sdk.disabled", "false");
-            config.put("quarkus.otel.instrument.vertx-http", "true");
             config.put("quarkus.otel.bsp.schedule.delay", "10ms");
             // Half the traces the gateway starts itself; a merchant's sampled flag decides for its own.
             config.put("quarkus.otel.traces.sampler.arg", "0.5");
@@ -102,6 +101,9 @@ class TracingTest extends GatewayTestBase {
         assertThat(server.getAttributes().get(AttributeKey.stringKey("mixpay.route_group"))).isEqualTo("settings");
         assertThat(server.getAttributes().get(AttributeKey.stringKey("mixpay.code"))).isEqualTo("0");
         assertThat(server.getAttributes().get(AttributeKey.longKey("gateway.attempts"))).isEqualTo(3L);
+        assertThat(server.getAttributes().get(RequestTrace.STATUS)).as("ended with the reply").isEqualTo(200L);
+        assertThat(spans.getFinishedSpanItems()).as("one server span for the request, the gateway's own")
+                .filteredOn(span -> span.getKind() == SpanKind.SERVER && span.getTraceId().equals(TRACE_ID)).hasSize(1);
         List<SpanData> attempts = await().atMost(Duration.ofSeconds(5)).until(() -> clientSpans(server), list -> list.size() == 3);
         assertThat(attempts).allMatch(span -> span.getParentSpanId().equals(server.getSpanId()));
         assertThat(attempts).extracting(span -> span.getAttributes().get(RequestTrace.RESEND_COUNT)).containsExactly(null, 1L, 2L);
@@ -148,6 +150,9 @@ class TracingTest extends GatewayTestBase {
         await().atMost(Duration.ofSeconds(5)).until(this::serverSpans, count -> count >= 60);
         Thread.sleep(300); // the last batch
         assertThat(serverSpans()).as("server spans of 200 new traces at ratio 0.5").isBetween(60L, 140L);
+        assertThat(spans.getFinishedSpanItems()).filteredOn(span -> span.getKind() == SpanKind.SERVER)
+                .allMatch(span -> span.getName().equals("TRACE refused") && "method_not_allowed".equals(span.getAttributes().get(AttributeKey.stringKey("gateway.error")))
+                        && Long.valueOf(405).equals(span.getAttributes().get(RequestTrace.STATUS)));
         assertThat(spans.getFinishedSpanItems()).as("the merchant said: not sampled").noneMatch(span -> span.getTraceId().equals(unsampled));
     }
 
