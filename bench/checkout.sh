@@ -108,6 +108,7 @@ KEY=bench-key-0123456789abcdef
 echo "bench:$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)" > "$RUN/merchant-keys"
 read -r -a EXTRA_ENV <<< "${CHECKOUT_GATEWAY_ENV:-}"
 GATEWAY_PIDS=()
+STARTING=()
 launch() { # $1 http port $2 management port $3 log name [$4 Redis URL] [$5 callbacks' public URL]
   local redis=() callbacks=()
   [ -n "${4:-}" ] && redis=(GATEWAY_CLUSTER_REDIS_URL="$4")
@@ -125,7 +126,15 @@ launch() { # $1 http port $2 management port $3 log name [$4 Redis URL] [$5 call
       java $JVM_OPTS -jar "$JAR" > "$OUT/$3.log" 2>&1 &
   PIDS+=($!)
   GATEWAY_PIDS+=($!)
-  wait_for "http://127.0.0.1:$2/q/health/ready" "gateway $3"
+  STARTING+=("$2 $3")
+}
+# The gateways launched since the last call, ready: two replicas start side by side.
+await_gateways() {
+  local starting
+  for starting in "${STARTING[@]}"; do
+    wait_for "http://127.0.0.1:${starting%% *}/q/health/ready" "gateway ${starting#* }"
+  done
+  STARTING=()
 }
 stop_gateways() {
   for p in "${GATEWAY_PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
@@ -157,6 +166,7 @@ if wanted nginx; then
 fi
 if wanted gateway; then
   launch "$GATEWAY" "$GATEWAY_MGMT" gateway
+  await_gateways
   workload gateway "http://127.0.0.1:$GATEWAY"
   stop_gateways
 fi
@@ -173,16 +183,19 @@ if wanted gateway-2; then
   start_redis
   launch "$GATEWAY" "$GATEWAY_MGMT" gateway-2-a "$REDIS_URL"
   launch "$GATEWAY_B" "$GATEWAY_B_MGMT" gateway-2-b "$REDIS_URL"
+  await_gateways
   workload gateway-2 "http://127.0.0.1:$GATEWAY,http://127.0.0.1:$GATEWAY_B"
   stop_gateways
 fi
 if wanted gateway-maintenance; then
   launch "$GATEWAY" "$GATEWAY_MGMT" gateway-maintenance
+  await_gateways
   workload gateway-maintenance "http://127.0.0.1:$GATEWAY" maintenance-at="$MAINTENANCE_AT" maintenance-for="$MAINTENANCE_FOR"
   stop_gateways
 fi
 if wanted callbacks; then
   launch "$GATEWAY" "$GATEWAY_MGMT" callbacks "" "$CALLBACK"
+  await_gateways
   workload callbacks "http://127.0.0.1:$GATEWAY" merchant-callbacks-port="$MERCHANT_HOOKS"
   stop_gateways
 fi
@@ -192,6 +205,7 @@ if wanted callbacks-2; then
   redis-cli -u "$REDIS_URL" flushall > /dev/null
   launch "$GATEWAY" "$GATEWAY_MGMT" callbacks-2-a "$REDIS_URL" "$CALLBACK_A"
   launch "$GATEWAY_B" "$GATEWAY_B_MGMT" callbacks-2-b "$REDIS_URL" "$CALLBACK_B"
+  await_gateways
   workload callbacks-2 "http://127.0.0.1:$GATEWAY,http://127.0.0.1:$GATEWAY_B" merchant-callbacks-port="$MERCHANT_HOOKS"
   stop_gateways
 fi
