@@ -102,7 +102,9 @@ class CreationDeadlineTest extends GatewayTestBase {
                 .time(lessThan(SLOW_LOOK_UP_MILLIS - 200), TimeUnit.MILLISECONDS);
 
         Thread.sleep(SLOW_LOOK_UP_MILLIS + 500);
-        assertThat(upstream.findAll(getRequestedFor(urlPathEqualTo("/v1/payments_result")))).hasSize(2);
+        // The abandoned retry's look-up and the resend's, or one when the retry's had not left yet on a
+        // loaded machine (its deadline came first): either way the creation went to MixPay once.
+        assertThat(upstream.findAll(getRequestedFor(urlPathEqualTo("/v1/payments_result")))).hasSizeBetween(1, 2);
         assertThat(upstream.findAll(postRequestedFor(urlPathEqualTo("/v1/payments")))).hasSize(1);
     }
 

@@ -137,9 +137,16 @@ public final class RequestTrace {
         }
     }
 
-    /** Ends the server span once the reply is written (or the connection closed): a 5xx is an error, a 4xx the caller's. */
+    /**
+     * Ends the server span once the reply is written, or with status 0 when the merchant's connection closed
+     * first: a 5xx is an error, a 4xx the caller's.
+     */
     void end(int status) {
-        server.setAttribute(STATUS, (long) status);
+        if (status == 0) {
+            server.setAttribute(ERROR_TYPE, "merchant_disconnected");
+        } else {
+            server.setAttribute(STATUS, (long) status);
+        }
         if (status >= 500) {
             server.setStatus(StatusCode.ERROR);
         }

@@ -68,7 +68,7 @@ public class Traces {
                 .setAttribute(RequestTrace.METHOD, method).setAttribute(PATH, request.path()).startSpan();
         RequestTrace trace = new RequestTrace(server, tracer, method);
         rc.put(KEY, trace);
-        rc.addEndHandler(ended -> trace.end(rc.response().getStatusCode()));
+        rc.addEndHandler(ended -> trace.end(rc.response().ended() ? rc.response().getStatusCode() : 0));
         return trace;
     }
 

@@ -156,6 +156,23 @@ class TracingTest extends GatewayTestBase {
         assertThat(spans.getFinishedSpanItems()).as("the merchant said: not sampled").noneMatch(span -> span.getTraceId().equals(unsampled));
     }
 
+    @Test
+    void aMerchantWhoHangsUpBeforeTheReplyEndsItsSpanAsDisconnected() throws Exception {
+        upstream.stubFor(get(urlPathEqualTo("/v1/test/inspect/slow")).willReturn(MixPayReplies.json(MixPayReplies.success("{}"))
+                .withFixedDelay(800)));
+        String traceId = "6e0c63257de34c926f9efcd03899b12a";
+        try (java.net.Socket merchant = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            merchant.getOutputStream().write(("GET /v1/test/inspect/slow HTTP/1.1\r\nHost: gateway\r\n"
+                    + "traceparent: 00-" + traceId + "-b7ad6b7169203331-01\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            merchant.getOutputStream().flush();
+            Thread.sleep(200); // the gateway has the request and is waiting for MixPay
+        }
+
+        SpanData server = awaitServerSpan(traceId);
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("merchant_disconnected");
+        assertThat(server.getAttributes().get(RequestTrace.STATUS)).as("no reply was written").isNull();
+    }
+
     private long serverSpans() {
         return spans.getFinishedSpanItems().stream().filter(span -> span.getKind() == SpanKind.SERVER).count();
     }
