@@ -19,8 +19,8 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Where a request's trace begins: the gateway opens the server span of every request on the merchant
  * port itself, as its first route runs, and ends it when the reply has been written. Quarkus' Vert.x
- * HTTP instrumentation would do the same at about three times the cost per request (semantic-convention
- * extractors, a context switch per handler): docs/observability.md, "Tracing". The trace is kept on
+ * HTTP instrumentation did the same with its semantic-convention extractors, and cost a fifth of the
+ * throughput even with nothing sampled (docs/observability.md, "Tracing"). The trace is kept on
  * the routing context and then with the exchange, so the gateway's own steps (budget waits, retries on
  * timers) find it whatever thread or context they run on.
  */
