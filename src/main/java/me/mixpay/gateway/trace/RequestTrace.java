@@ -161,11 +161,20 @@ public final class RequestTrace {
         if (!on()) {
             return Attempt.NONE;
         }
-        Span client = tracer.spanBuilder(method).setSpanKind(SpanKind.CLIENT).setParent(Context.root().with(server))
-                .setAttribute(METHOD, method).setAttribute(SERVER, host).startSpan();
+        Attempt attempt = clientSpan(tracer, Context.root().with(server), method, host, headers);
         if (resendCount > 0) {
-            client.setAttribute(RESEND_COUNT, (long) resendCount);
+            attempt.span.setAttribute(RESEND_COUNT, (long) resendCount);
         }
+        return attempt;
+    }
+
+    /**
+     * A client span under {@code parent} (the root context: a trace of its own), with its W3C headers in
+     * place of any in {@code headers}: the next hop's side of the trace hangs under it.
+     */
+    static Attempt clientSpan(Tracer tracer, Context parent, String method, String host, MultiMap headers) {
+        Span client = tracer.spanBuilder(method).setSpanKind(SpanKind.CLIENT).setParent(parent)
+                .setAttribute(METHOD, method).setAttribute(SERVER, host).startSpan();
         headers.remove("traceparent");
         headers.remove("tracestate");
         W3CTraceContextPropagator.getInstance().inject(Context.root().with(client), headers, MultiMap::set);

@@ -81,10 +81,7 @@ public class Traces {
         if (!on) {
             return RequestTrace.Attempt.NONE;
         }
-        Span client = tracer.spanBuilder("POST").setSpanKind(SpanKind.CLIENT).setNoParent()
-                .setAttribute(RequestTrace.METHOD, "POST").setAttribute(RequestTrace.SERVER, host).startSpan();
-        propagator.inject(Context.root().with(client), headers, MultiMap::set);
-        return new RequestTrace.Attempt(client);
+        return RequestTrace.clientSpan(tracer, Context.root(), "POST", host, headers);
     }
 
     /** The trace {@link #begin} opened for this request, or {@link RequestTrace#OFF}. */
