@@ -28,6 +28,9 @@ public final class RequestTrace {
     static final AttributeKey<String> SERVER = AttributeKey.stringKey("server.address");
     static final AttributeKey<String> MIXPAY_CODE = AttributeKey.stringKey("mixpay.code");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+    static final AttributeKey<String> GATEWAY_ERROR = AttributeKey.stringKey("gateway.error");
+    private static final AttributeKey<Double> WAIT_MS = AttributeKey.doubleKey("budget.wait_ms");
+    private static final AttributeKey<String> WAIT_REASON = AttributeKey.stringKey("budget.wait_reason");
 
     private final Span server;
     private final Tracer tracer;
@@ -88,8 +91,7 @@ public final class RequestTrace {
     /** A wait for MixPay budget, with why there was none: {@code window_full}, {@code mixpay_pause} or {@code local_share}. */
     public void budgetWait(long nanos, String reason) {
         if (on()) {
-            server.addEvent("budget.wait", Attributes.of(AttributeKey.doubleKey("budget.wait_ms"), nanos / 1_000_000.0,
-                    AttributeKey.stringKey("budget.wait_reason"), reason));
+            server.addEvent("budget.wait", Attributes.of(WAIT_MS, nanos / 1_000_000.0, WAIT_REASON, reason));
         }
     }
 
@@ -100,13 +102,14 @@ public final class RequestTrace {
         }
     }
 
-    public void attribute(String key, String value) {
+    /** An attribute of the server span; nothing when {@code value} is null. Keys are constants: built once, hashed once. */
+    public void attribute(AttributeKey<String> key, String value) {
         if (on() && value != null) {
             server.setAttribute(key, value);
         }
     }
 
-    public void attribute(String key, long value) {
+    public void attribute(AttributeKey<Long> key, long value) {
         if (on()) {
             server.setAttribute(key, value);
         }
@@ -130,7 +133,7 @@ public final class RequestTrace {
     public void refused(String reason, boolean serverError) {
         if (on()) {
             name("refused");
-            server.setAttribute("gateway.error", reason);
+            server.setAttribute(GATEWAY_ERROR, reason);
             if (serverError) {
                 server.setStatus(StatusCode.ERROR);
             }

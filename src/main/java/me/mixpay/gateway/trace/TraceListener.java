@@ -2,6 +2,8 @@ package me.mixpay.gateway.trace;
 
 import jakarta.inject.Singleton;
 
+import io.opentelemetry.api.common.AttributeKey;
+
 import me.mixpay.gateway.cache.LookupCache;
 import me.mixpay.gateway.envelope.GatewayError;
 import me.mixpay.gateway.idempotency.IdempotentForwarder;
@@ -20,6 +22,15 @@ import me.mixpay.gateway.resilience.RouteTable;
 @Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class TraceListener implements ExchangeListener {
 
+    private static final AttributeKey<String> ROUTE_GROUP = AttributeKey.stringKey("mixpay.route_group");
+    private static final AttributeKey<String> BUDGET_CLASS = AttributeKey.stringKey("mixpay.budget_class");
+    private static final AttributeKey<String> BREAKER = AttributeKey.stringKey("gateway.breaker");
+    private static final AttributeKey<Long> ATTEMPTS = AttributeKey.longKey("gateway.attempts");
+    private static final AttributeKey<String> CACHE = AttributeKey.stringKey("gateway.cache");
+    private static final AttributeKey<Long> CACHE_AGE = AttributeKey.longKey("gateway.cache_age_s");
+    private static final AttributeKey<String> IDEMPOTENCY = AttributeKey.stringKey("gateway.idempotency");
+    private static final AttributeKey<String> CATEGORY = AttributeKey.stringKey("mixpay.category");
+
     private final RouteTable routes;
 
     TraceListener(RouteTable routes) {
@@ -34,28 +45,28 @@ public class TraceListener implements ExchangeListener {
         }
         RouteGroup group = routes.named(exchange.route()).orElse(null);
         trace.name(exchange.route());
-        trace.attribute("mixpay.route_group", exchange.route());
+        trace.attribute(ROUTE_GROUP, exchange.route());
         if (group != null) {
-            trace.attribute("mixpay.budget_class", exchange.priorityOr(group.priority()).label());
-            trace.attribute("gateway.breaker", group.breakerLabel());
+            trace.attribute(BUDGET_CLASS, exchange.priorityOr(group.priority()).label());
+            trace.attribute(BREAKER, group.breakerLabel());
         }
-        trace.attribute("gateway.attempts", exchange.attempts());
+        trace.attribute(ATTEMPTS, exchange.attempts());
         String cache = forwarded.headers().get(LookupCache.CACHE);
         if (cache != null) {
-            trace.attribute("gateway.cache", cache);
+            trace.attribute(CACHE, cache);
             String age = forwarded.headers().get("Age");
             if (age != null && age.chars().allMatch(Character::isDigit) && !age.isEmpty()) {
-                trace.attribute("gateway.cache_age_s", Long.parseLong(age));
+                trace.attribute(CACHE_AGE, Long.parseLong(age));
             }
         }
-        trace.attribute("gateway.idempotency", forwarded.headers().get(IdempotentForwarder.HEADER));
+        trace.attribute(IDEMPOTENCY, forwarded.headers().get(IdempotentForwarder.HEADER));
         if (forwarded.reply() != null) {
-            trace.attribute("mixpay.code", forwarded.reply().inspection().codeLabel());
-            trace.attribute("mixpay.category", forwarded.reply().inspection().category().label());
+            trace.attribute(RequestTrace.MIXPAY_CODE, forwarded.reply().inspection().codeLabel());
+            trace.attribute(CATEGORY, forwarded.reply().inspection().category().label());
         } else {
             GatewayError error = forwarded.failure().error();
-            trace.attribute("gateway.error", error.reason());
-            trace.attribute("mixpay.code", Long.toString(forwarded.failure().code()));
+            trace.attribute(RequestTrace.GATEWAY_ERROR, error.reason());
+            trace.attribute(RequestTrace.MIXPAY_CODE, Long.toString(forwarded.failure().code()));
             trace.failed();
         }
     }
