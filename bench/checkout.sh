@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The checkout benchmark (issue #22): a merchant workload against the simulator with MixPay's limit on,
 # the same workload in one run directly, through nginx as a careful operator configures it, through one
-# gateway and through two gateway replicas sharing a Redis; then the gateway again with MixPay in
+# gateway and through two gateway replicas sharing a Redis (each pair a Redis of its own); then the gateway again with MixPay in
 # maintenance for a minute in the middle; then one gateway and two replicas receiving MixPay's payment
 # callbacks (callbacks, callbacks-2). docs/benchmark.md, "Checkout benchmark", explains it.
 #
@@ -56,9 +56,13 @@ fi
 BUDGET_WAIT_MS=$(( GATEWAY_TIMEOUT_MS - 250 ))
 
 SIMULATOR=$((PORT_BASE + 1)) NGINX=$((PORT_BASE + 11)) LIMITER=$((PORT_BASE + 12)) MERCHANT_HOOKS=$((PORT_BASE + 21))
-GATEWAY=$PORT_BASE GATEWAY_MGMT=$((PORT_BASE + 1000)) GATEWAY_B=$((PORT_BASE + 100)) GATEWAY_B_MGMT=$((PORT_BASE + 1100))
-for port in $SIMULATOR $NGINX $LIMITER $MERCHANT_HOOKS $GATEWAY $GATEWAY_MGMT $GATEWAY_B $GATEWAY_B_MGMT; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+# Every gateway target has ports of its own (its management port 1000 above), so that in the smoke the
+# next target's gateways start while one target runs, and a stopped gateway's port need not be free yet.
+declare -A PORT_OF=([gateway]=$((PORT_BASE + 100)) [gateway-2-a]=$((PORT_BASE + 110)) [gateway-2-b]=$((PORT_BASE + 111))
+  [gateway-maintenance]=$((PORT_BASE + 120)) [callbacks]=$((PORT_BASE + 130)) [callbacks-2-a]=$((PORT_BASE + 140))
+  [callbacks-2-b]=$((PORT_BASE + 141)))
+for port in $SIMULATOR $NGINX $LIMITER $MERCHANT_HOOKS "${PORT_OF[@]}"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { [ "$port" -ge $((PORT_BASE + 100)) ] && (exec 3<>"/dev/tcp/127.0.0.1/$((port + 1000))") 2>/dev/null; }; then
     echo "port $port is taken (another benchmark?); CHECKOUT_PORT_BASE moves them all" >&2; exit 1
   fi
 done
@@ -68,7 +72,7 @@ JAR=target/quarkus-app/quarkus-run.jar
 [ -f "$JAR" ] || ./mvnw -B -q -ntp package -DskipTests
 [ -f target/test-classes/me/mixpay/gateway/bench/CheckoutWorkload.class ] || ./mvnw -B -q -ntp test-compile
 JVM_OPTS=$(bench/image-jvm-options)
-CLASSPATH_BENCH="target/classes:target/test-classes:$(./mvnw -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout 2>/dev/null)"
+CLASSPATH_BENCH=$(bench/test-classpath)
 
 BUILD="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +changes)"
 OUT=$ROOT/bench/results/checkout-$(date -u +%Y%m%dT%H%M%SZ)$($SMOKE && echo -smoke || true)
@@ -90,7 +94,7 @@ CALLBACK=https://gateway.bench CALLBACK_A=https://gateway-a.bench CALLBACK_B=htt
 CALLBACK_SECRET=bench-callback-token-secret-0123456789abcdef
 SIGNING_SECRET="whsec_$(printf 'bench-relay-signing-key-32-bytes' | base64)"
 java -Dgateway.simulator.rate-limit.limit="$LIMIT" -Dgateway.simulator.rate-limit.window="${WINDOW_S}s" \
-    -Dgateway.simulator.callbacks.rewrite="$CALLBACK=http://127.0.0.1:$GATEWAY,$CALLBACK_A=http://127.0.0.1:$GATEWAY_B,$CALLBACK_B=http://127.0.0.1:$GATEWAY" \
+    -Dgateway.simulator.callbacks.rewrite="$CALLBACK=http://127.0.0.1:${PORT_OF[callbacks]},$CALLBACK_A=http://127.0.0.1:${PORT_OF[callbacks-2-b]},$CALLBACK_B=http://127.0.0.1:${PORT_OF[callbacks-2-a]}" \
     -Dgateway.simulator.pay-after="$PAY_AFTER" -cp "$CLASSPATH_BENCH" me.mixpay.gateway.simulator.MixPaySimulator "$SIMULATOR" \
     > "$OUT/simulator.log" 2>&1 &
 PIDS+=($!)
@@ -107,13 +111,12 @@ nginx -p "$RUN" -c "$RUN/nginx-checkout.conf" & PIDS+=($!)
 KEY=bench-key-0123456789abcdef
 echo "bench:$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)" > "$RUN/merchant-keys"
 read -r -a EXTRA_ENV <<< "${CHECKOUT_GATEWAY_ENV:-}"
-GATEWAY_PIDS=()
-STARTING=()
-launch() { # $1 http port $2 management port $3 log name [$4 Redis URL] [$5 callbacks' public URL]
-  local redis=() callbacks=()
-  [ -n "${4:-}" ] && redis=(GATEWAY_CLUSTER_REDIS_URL="$4")
+declare -A PIDS_OF=()
+launch() { # $1 target $2 name (the target, or its replica's) [$3 Redis URL] [$4 callbacks' public URL]
+  local target=$1 name=$2 port=${PORT_OF[$2]} redis=() callbacks=()
+  [ -n "${3:-}" ] && redis=(GATEWAY_CLUSTER_REDIS_URL="$3")
   # With callbacks, the merchants ask for their own callbacks too, at the workload's receiver: the relay's lag.
-  [ -n "${5:-}" ] && callbacks=(GATEWAY_CALLBACKS_PUBLIC_URL="$5" GATEWAY_CALLBACKS_TOKEN_SECRET="$CALLBACK_SECRET"
+  [ -n "${4:-}" ] && callbacks=(GATEWAY_CALLBACKS_PUBLIC_URL="$4" GATEWAY_CALLBACKS_TOKEN_SECRET="$CALLBACK_SECRET"
     GATEWAY_CALLBACKS_ALLOWED_TARGETS="http://127.0.0.1:$MERCHANT_HOOKS" GATEWAY_CALLBACKS_SIGNING_SECRET="$SIGNING_SECRET")
   local timeouts=() group
   for group in SETTINGS ESTIMATES PAYMENT_RESULTS PAYMENTS DEFAULT; do
@@ -122,24 +125,46 @@ launch() { # $1 http port $2 management port $3 log name [$4 Redis URL] [$5 call
   # Shipped policies, MixPay's budget scaled as the simulator's limit is.
   env GATEWAY_UPSTREAM_BASE_URL="http://127.0.0.1:$SIMULATOR" GATEWAY_AUTH_KEYS_FILE="$RUN/merchant-keys" \
       GATEWAY_BUDGET_LIMIT="$LIMIT" GATEWAY_BUDGET_WINDOW="${WINDOW_S}s" "${timeouts[@]}" "${redis[@]}" "${callbacks[@]}" \
-      QUARKUS_HTTP_PORT="$1" QUARKUS_MANAGEMENT_PORT="$2" "${EXTRA_ENV[@]}" \
-      java $JVM_OPTS -jar "$JAR" > "$OUT/$3.log" 2>&1 &
+      QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$((port + 1000))" "${EXTRA_ENV[@]}" \
+      java $JVM_OPTS -jar "$JAR" > "$OUT/$name.log" 2>&1 &
   PIDS+=($!)
-  GATEWAY_PIDS+=($!)
-  STARTING+=("$2 $3")
+  PIDS_OF[$target]="${PIDS_OF[$target]:-} $!"
 }
-# The gateways launched since the last call, ready: two replicas start side by side.
-await_gateways() {
-  local starting
-  for starting in "${STARTING[@]}"; do
-    wait_for "http://127.0.0.1:${starting%% *}/q/health/ready" "gateway ${starting#* }"
+# A Redis of its own for each target with two replicas: no budget window or cache entry of another run.
+new_redis() {
+  local port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no > "$OUT/redis-$1.log" 2>&1 & PIDS+=($!)
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  REDIS_URL="redis://127.0.0.1:$port"
+}
+start_target() { # $1 target: its gateways launched, not yet ready
+  case $1 in
+    gateway|gateway-maintenance) launch "$1" "$1" ;;
+    gateway-2) new_redis "$1"; launch "$1" gateway-2-a "$REDIS_URL"; launch "$1" gateway-2-b "$REDIS_URL" ;;
+    callbacks) launch "$1" callbacks "" "$CALLBACK" ;;
+    callbacks-2) new_redis "$1"; launch "$1" callbacks-2-a "$REDIS_URL" "$CALLBACK_A"; launch "$1" callbacks-2-b "$REDIS_URL" "$CALLBACK_B" ;;
+  esac
+}
+await_target() { # $1 target: each of its gateways ready
+  local name
+  for name in "${!PORT_OF[@]}"; do
+    if [[ $name == "$1" || $name == "$1"-[ab] ]]; then
+      wait_for "http://127.0.0.1:$((PORT_OF[$name] + 1000))/q/health/ready" "gateway $name"
+    fi
   done
-  STARTING=()
 }
-stop_gateways() {
-  for p in "${GATEWAY_PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  for p in "${GATEWAY_PIDS[@]:-}"; do [ -n "$p" ] && { wait "$p" 2>/dev/null || true; }; done
-  GATEWAY_PIDS=()
+bases_of() { # $1 target: its gateways' base URLs, the first replica first
+  case $1 in
+    gateway-2|callbacks-2) echo "http://127.0.0.1:${PORT_OF[$1-a]},http://127.0.0.1:${PORT_OF[$1-b]}" ;;
+    *) echo "http://127.0.0.1:${PORT_OF[$1]}" ;;
+  esac
+}
+stop_target() { # $1 target: its gateways stopped (SIGTERM: they drain), waited for
+  local p
+  for p in ${PIDS_OF[$1]:-}; do kill "$p" 2>/dev/null || true; done
+  for p in ${PIDS_OF[$1]:-}; do wait "$p" 2>/dev/null || true; done
+  PIDS_OF[$1]=
 }
 workload() { # $1 target $2 base URLs [$3... more settings]
   local target=$1 bases=$2
@@ -157,58 +182,32 @@ for target in "${ALL_TARGETS[@]}"; do
   [[ " ${WANTED[*]} " == *" $target "* ]] && TARGETS+=("$target")
 done
 [ ${#TARGETS[@]} -gt 0 ] || { echo "CHECKOUT_TARGETS names none of: ${ALL_TARGETS[*]}" >&2; exit 2; }
-wanted() { [[ " ${TARGETS[*]} " == *" $1 "* ]]; }
-if wanted direct; then
-  workload direct "http://127.0.0.1:$SIMULATOR"
+# The targets run one after another. A full run starts each target's gateways when its turn comes, so
+# that nothing else uses the machine while one is measured. The smoke, whose figures mean nothing,
+# starts them all at once at the beginning and stops each after its turn without waiting for it: about a
+# third of its time was gateways starting and stopping.
+if $SMOKE; then
+  for target in "${TARGETS[@]}"; do start_target "$target"; done
 fi
-if wanted nginx; then
-  workload nginx "http://127.0.0.1:$NGINX"
-fi
-if wanted gateway; then
-  launch "$GATEWAY" "$GATEWAY_MGMT" gateway
-  await_gateways
-  workload gateway "http://127.0.0.1:$GATEWAY"
-  stop_gateways
-fi
-REDIS_URL=
-start_redis() { # once, for the targets with two replicas
-  [ -n "$REDIS_URL" ] && return
-  local port
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no > "$OUT/redis.log" 2>&1 & PIDS+=($!)
-  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-  REDIS_URL="redis://127.0.0.1:$port"
-}
-if wanted gateway-2; then
-  start_redis
-  launch "$GATEWAY" "$GATEWAY_MGMT" gateway-2-a "$REDIS_URL"
-  launch "$GATEWAY_B" "$GATEWAY_B_MGMT" gateway-2-b "$REDIS_URL"
-  await_gateways
-  workload gateway-2 "http://127.0.0.1:$GATEWAY,http://127.0.0.1:$GATEWAY_B"
-  stop_gateways
-fi
-if wanted gateway-maintenance; then
-  launch "$GATEWAY" "$GATEWAY_MGMT" gateway-maintenance
-  await_gateways
-  workload gateway-maintenance "http://127.0.0.1:$GATEWAY" maintenance-at="$MAINTENANCE_AT" maintenance-for="$MAINTENANCE_FOR"
-  stop_gateways
-fi
-if wanted callbacks; then
-  launch "$GATEWAY" "$GATEWAY_MGMT" callbacks "" "$CALLBACK"
-  await_gateways
-  workload callbacks "http://127.0.0.1:$GATEWAY" merchant-callbacks-port="$MERCHANT_HOOKS"
-  stop_gateways
-fi
-if wanted callbacks-2; then
-  start_redis
-  # A flushed Redis: the gateway-2 run's budget window and cache entries are not this run's.
-  redis-cli -u "$REDIS_URL" flushall > /dev/null
-  launch "$GATEWAY" "$GATEWAY_MGMT" callbacks-2-a "$REDIS_URL" "$CALLBACK_A"
-  launch "$GATEWAY_B" "$GATEWAY_B_MGMT" callbacks-2-b "$REDIS_URL" "$CALLBACK_B"
-  await_gateways
-  workload callbacks-2 "http://127.0.0.1:$GATEWAY,http://127.0.0.1:$GATEWAY_B" merchant-callbacks-port="$MERCHANT_HOOKS"
-  stop_gateways
-fi
+STOPPING=()
+for target in "${TARGETS[@]}"; do
+  extra=()
+  case $target in
+    direct) workload direct "http://127.0.0.1:$SIMULATOR"; continue ;;
+    nginx) workload nginx "http://127.0.0.1:$NGINX"; continue ;;
+    gateway-maintenance) extra=(maintenance-at="$MAINTENANCE_AT" maintenance-for="$MAINTENANCE_FOR") ;;
+    callbacks|callbacks-2) extra=(merchant-callbacks-port="$MERCHANT_HOOKS") ;;
+  esac
+  $SMOKE || start_target "$target"
+  await_target "$target"
+  workload "$target" "$(bases_of "$target")" "${extra[@]}"
+  if $SMOKE; then
+    for p in ${PIDS_OF[$target]}; do kill "$p" 2>/dev/null || true; STOPPING+=("$p"); done
+  else
+    stop_target "$target"
+  fi
+done
+for p in "${STOPPING[@]:-}"; do [ -n "$p" ] && { wait "$p" 2>/dev/null || true; }; done
 
 java -Djava.awt.headless=true -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.CheckoutReport "$OUT" "$BUDGET_WAIT_MS" "${TARGETS[@]}"
 COMMAND=${CHECKOUT_COMMAND:-${CHECKOUT_TARGETS:+CHECKOUT_TARGETS=\"$CHECKOUT_TARGETS\" }bench/checkout.sh${1:+ $1}}

@@ -4,5 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -ntp test-compile
-CP=$(./mvnw -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
-java -cp "target/test-classes:target/classes:$CP" org.openjdk.jmh.Main EnvelopeInspectorBenchmark -prof gc "$@"
+java -cp "$(bench/test-classpath)" org.openjdk.jmh.Main EnvelopeInspectorBenchmark -prof gc "$@"

@@ -206,8 +206,6 @@ half_load_rounds() { # $1 scenario prefix $2 the gateway's measured req/s $3... 
   shift 2
   for r in $(seq "${BENCH_HALF_ROUNDS:-5}"); do ROUND_DELAY=$delay round "$prefix-r$r" 64 "$@"; done
 }
-# The test classpath, for the Java tools kept in the test sources (BareVertxProxy, BenchChart).
-test_classpath() { ./mvnw -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout 2>/dev/null; }
 
 start_gateway "$($AB && echo "$AB_UPSTREAM" || echo 18081)"
 if $PROFILE; then
@@ -262,7 +260,7 @@ fi
 if $CEILING; then
   # Two bare proxies: on Vert.x's core HTTP client, and on the Mutiny Web Client the gateway is required
   # to use. The second is the ceiling of the gateway's stack; the gap between the two is the client's.
-  CLASSPATH_BENCH="target/test-classes:$(test_classpath)"
+  CLASSPATH_BENCH=$(bench/test-classpath)
   java $BARE_JVM_OPTS -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.BareVertxProxy 18070 18081 > "$OUT/vertx-bare.log" 2>&1 &
   BARE_PID=$!
   java $BARE_JVM_OPTS -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.BareVertxProxy 18071 18081 webclient \
@@ -308,5 +306,5 @@ if ! $SMOKE; then
 fi
 
 python3 bench/summarise.py "$OUT"
-java -cp "target/test-classes:$(test_classpath)" me.mixpay.gateway.bench.BenchChart "$OUT/results.csv" "$OUT/chart.png"
+java -cp "$(bench/test-classpath)" me.mixpay.gateway.bench.BenchChart "$OUT/results.csv" "$OUT/chart.png"
 echo "results in $OUT"
