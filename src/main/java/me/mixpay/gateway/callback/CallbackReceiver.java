@@ -151,7 +151,8 @@ public class CallbackReceiver {
         }
         // The merchant's event is recorded before MixPay hears SUCCESS: MixPay stops trying once it does.
         Uni<Void> relayed = checked.callbackUrl() == null ? Uni.createFrom().voidItem()
-                : relay.relay(RelayedEvent.id(checked), checked.ref(), checked.callbackUrl(), RelayedEvent.body(checked));
+                : relay.relay(RelayedEvent.id(checked), checked.ref(), checked.callbackUrl(), RelayedEvent.body(checked),
+                        checked.creationTrace());
         return relayed.chain(kept -> records.update(checked)).replaceWith(Receipt.ACCEPTED);
     }
 

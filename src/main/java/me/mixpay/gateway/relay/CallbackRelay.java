@@ -80,8 +80,8 @@ public class CallbackRelay {
      * Queues a verified event for the merchant, once per id, where it outlives this replica (Redis while it
      * answers; else this replica's memory). Completes when it is recorded: only then may MixPay be told SUCCESS.
      */
-    public Uni<Void> relay(String id, String ref, String target, JsonObject body) {
-        RelayEvent event = new RelayEvent(id, ref, target, body.encode(), System.currentTimeMillis(), 0, 0, null);
+    public Uni<Void> relay(String id, String ref, String target, JsonObject body, String creationTrace) {
+        RelayEvent event = new RelayEvent(id, ref, target, body.encode(), System.currentTimeMillis(), 0, 0, null, creationTrace);
         long now = System.currentTimeMillis();
         Uni<Boolean> added = shared() ? redis.add(event, now, rememberMillis).onFailure().recoverWithUni(down -> {
             LOG.warnf("Redis failed to keep a relayed callback (%s): this replica keeps and delivers it", down.getMessage());

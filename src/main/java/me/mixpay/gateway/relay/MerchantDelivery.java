@@ -73,7 +73,7 @@ final class MerchantDelivery {
                 .putHeader("Content-Type", "application/json").putHeader("User-Agent", "mixpay-gateway")
                 .putHeader("webhook-id", event.id()).putHeader("webhook-timestamp", Long.toString(timestamp))
                 .putHeader("webhook-signature", signer.signature(event.id(), timestamp, event.body()));
-        RequestTrace.Attempt traced = traces.delivery(uri.getHost(), request.getHeaders());
+        RequestTrace.Attempt traced = traces.delivery(uri.getHost(), request.getHeaders(), event.creationTrace());
         return http.request(request).compose(sent -> sent.send(Buffer.buffer(event.body()))).compose(reply -> {
             int status = reply.statusCode();
             // The answer is read and dropped, so the connection can be reused; its content does not matter.

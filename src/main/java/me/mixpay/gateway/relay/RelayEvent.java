@@ -13,22 +13,24 @@ import io.vertx.core.json.JsonObject;
  * @param attempts  tries made so far
  * @param lastStatus the merchant's HTTP status on the last try; 0 for none (no connection, refused target)
  * @param lastError why the last try failed, or null
+ * @param creationTrace the creation's W3C {@code traceparent}, so each try's span links to it (null: tracing was off)
  */
 public record RelayEvent(String id, String ref, String target, String body, long createdAt, int attempts, int lastStatus,
-        String lastError) {
+        String lastError, String creationTrace) {
 
     RelayEvent failedTry(int status, String error) {
-        return new RelayEvent(id, ref, target, body, createdAt, attempts + 1, status, error);
+        return new RelayEvent(id, ref, target, body, createdAt, attempts + 1, status, error, creationTrace);
     }
 
     /** A dead letter sent again from the start. */
     RelayEvent fresh() {
-        return new RelayEvent(id, ref, target, body, createdAt, 0, 0, null);
+        return new RelayEvent(id, ref, target, body, createdAt, 0, 0, null, creationTrace);
     }
 
     String encode() {
         return new JsonObject().put("id", id).put("ref", ref).put("target", target).put("body", body).put("createdAt", createdAt)
-                .put("attempts", attempts).put("lastStatus", lastStatus).put("lastError", lastError).encode();
+                .put("attempts", attempts).put("lastStatus", lastStatus).put("lastError", lastError).put("creationTrace", creationTrace)
+                .encode();
     }
 
     /** The event, or null when the text is not one (another version's, or damaged). */
@@ -37,7 +39,7 @@ public record RelayEvent(String id, String ref, String target, String body, long
             JsonObject json = new JsonObject(text);
             return new RelayEvent(json.getString("id"), json.getString("ref"), json.getString("target"), json.getString("body"),
                     json.getLong("createdAt", 0L), json.getInteger("attempts", 0), json.getInteger("lastStatus", 0),
-                    json.getString("lastError"));
+                    json.getString("lastError"), json.getString("creationTrace"));
         } catch (RuntimeException unreadable) {
             return null;
         }

@@ -204,6 +204,13 @@ public final class RequestTrace {
             }
         }
 
+        /** Links this span to the creation whose {@code traceparent} was kept ({@link RequestTrace#link}). */
+        void linkTo(String creationTraceparent) {
+            if (span != null) {
+                link(span, creationTraceparent);
+            }
+        }
+
         public void failed(String reason) {
             if (span != null) {
                 span.setAttribute(ERROR_TYPE, reason).setStatus(StatusCode.ERROR);

@@ -74,14 +74,17 @@ public class Traces {
 
     /**
      * The client span of one try at relaying a callback to a merchant, with its W3C headers put in
-     * {@code headers}: a trace of its own, as the relay works apart from any request.
-     * {@link RequestTrace.Attempt#NONE} when tracing is off.
+     * {@code headers}: a trace of its own, as the relay works apart from any request, linked to the
+     * creation's ({@code creationTrace}, when one was kept). {@link RequestTrace.Attempt#NONE} when
+     * tracing is off.
      */
-    public RequestTrace.Attempt delivery(String host, MultiMap headers) {
+    public RequestTrace.Attempt delivery(String host, MultiMap headers, String creationTrace) {
         if (!on) {
             return RequestTrace.Attempt.NONE;
         }
-        return RequestTrace.clientSpan(tracer, Context.root(), "POST", host, headers);
+        RequestTrace.Attempt attempt = RequestTrace.clientSpan(tracer, Context.root(), "POST", host, headers);
+        attempt.linkTo(creationTrace);
+        return attempt;
     }
 
     /** The trace {@link #begin} opened for this request, or {@link RequestTrace#OFF}. */

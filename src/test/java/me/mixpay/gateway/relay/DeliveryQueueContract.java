@@ -20,7 +20,7 @@ abstract class DeliveryQueueContract {
 
     static RelayEvent event(String id, String ref) {
         return new RelayEvent(id, ref, "https://merchant.example/hook", "{\"orderId\":\"" + ref + "\",\"status\":\"success\"}",
-                1_000, 0, 0, null);
+                1_000, 0, 0, null, "00-" + "5af7651916cd43dd8448eb211c80319c" + "-b7ad6b7169203331-01");
     }
 
     private List<String> take(long now, long leaseUntil) {
@@ -47,6 +47,7 @@ abstract class DeliveryQueueContract {
         List<RelayEvent> again = queue().take(now + 150, now + 2_000, 10).await().atMost(WAIT);
         assertThat(again).extracting(RelayEvent::id).containsExactly(a + "-1");
         assertThat(again.get(0).attempts()).isEqualTo(1);
+        assertThat(again.get(0).creationTrace()).as("kept for the try's span link").isEqualTo(a1.creationTrace());
 
         queue().delivered(again.get(0), now + 160).await().atMost(WAIT);
         assertThat(take(now + 170, now + 2_000)).containsExactly(a + "-2");

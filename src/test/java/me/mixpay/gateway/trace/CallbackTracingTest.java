@@ -78,7 +78,9 @@ class CallbackTracingTest {
         String orderId = "cr_" + System.nanoTime();
         Map<String, String> order = CreationForm.of(orderId, CreationForm.ETH);
         order.put("callbackUrl", "http://127.0.0.1:" + CallbackUpstream.receiverPort() + "/hooks/mixpay?order=" + orderId);
-        String traceId = given().formParams(order).post("/v1/one_time_payment").then().statusCode(200).extract().jsonPath().getString("data.code");
+        String creationTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String traceId = given().header("traceparent", "00-" + creationTrace + "-00f067aa0ba902b7-01").formParams(order)
+                .post("/v1/one_time_payment").then().statusCode(200).extract().jsonPath().getString("data.code");
 
         given().baseUri(SimulatorUpstream.controls()).port(-1).post("/_simulator/payments/" + traceId + "/pay").then().statusCode(200);
 
@@ -91,5 +93,8 @@ class CallbackTracingTest {
         assertThat(post.traceparent()).matches("00-" + delivery.getTraceId() + "-" + delivery.getSpanId() + "-0[13]");
         assertThat(delivery.getAttributes().get(AttributeKey.stringKey("server.address"))).isEqualTo("127.0.0.1");
         assertThat(delivery.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
+        // The relay's own trace, linked to the creation's: the on-call engineer finds one from the other.
+        assertThat(delivery.getTraceId()).isNotEqualTo(creationTrace);
+        assertThat(delivery.getLinks()).anySatisfy(link -> assertThat(link.getSpanContext().getTraceId()).isEqualTo(creationTrace));
     }
 }
