@@ -66,6 +66,12 @@ public class Traces {
         Context parent = propagator.extract(Context.root(), request.headers(), HEADERS);
         Span server = tracer.spanBuilder(method).setSpanKind(SpanKind.SERVER).setParent(parent)
                 .setAttribute(RequestTrace.METHOD, method).setAttribute(PATH, request.path()).startSpan();
+        if (!server.isRecording()) {
+            // Not sampled (by the merchant's trace or the ratio): nothing of this trace is kept, so the
+            // gateway takes no part in it and MixPay gets the merchant's own trace headers, as with tracing
+            // off. Client spans and attributes that go nowhere would cost every such request.
+            return RequestTrace.OFF;
+        }
         RequestTrace trace = new RequestTrace(server, tracer, method);
         rc.put(KEY, trace);
         rc.addEndHandler(ended -> trace.end(rc.response().ended() ? rc.response().getStatusCode() : 0));

@@ -1,6 +1,7 @@
 package me.mixpay.gateway.trace;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
@@ -133,6 +134,16 @@ class TracingTest extends GatewayTestBase {
         assertThat(wait.getAttributes().get(AttributeKey.doubleKey("budget.wait_ms"))).isGreaterThan(1.0);
         assertThat(wait.getAttributes().get(AttributeKey.stringKey("budget.wait_reason"))).isEqualTo("window_full");
         assertThat(server.getAttributes().get(AttributeKey.stringKey("mixpay.budget_class"))).isNotNull();
+    }
+
+    @Test
+    void aTraceTheMerchantDidNotSampleReachesMixPayAsTheMerchantSentIt() {
+        upstream.stubFor(get(urlPathEqualTo("/v1/test/unsampled")).willReturn(MixPayReplies.json(MixPayReplies.success("{}"))));
+        String traceparent = "00-7d2c4e8a1b3f4a5c9e0d1f2a3b4c5d6e-b7ad6b7169203331-00";
+        given().header("traceparent", traceparent).get("/v1/test/unsampled").then().statusCode(200);
+        // No span of the gateway's in between: it takes no part in a trace nobody keeps.
+        upstream.verify(getRequestedFor(urlPathEqualTo("/v1/test/unsampled")).withHeader("traceparent", equalTo(traceparent)));
+        assertThat(spans.getFinishedSpanItems()).noneMatch(span -> span.getTraceId().equals("7d2c4e8a1b3f4a5c9e0d1f2a3b4c5d6e"));
     }
 
     @Test
