@@ -160,11 +160,16 @@ bases_of() { # $1 target: its gateways' base URLs, the first replica first
     *) echo "http://127.0.0.1:${PORT_OF[$1]}" ;;
   esac
 }
-stop_target() { # $1 target: its gateways stopped (SIGTERM: they drain), waited for
+STOPPING=()
+stop_target() { # $1 target: its gateways told to stop (SIGTERM: they drain); await_stopped waits for them
   local p
-  for p in ${PIDS_OF[$1]:-}; do kill "$p" 2>/dev/null || true; done
-  for p in ${PIDS_OF[$1]:-}; do wait "$p" 2>/dev/null || true; done
+  for p in ${PIDS_OF[$1]:-}; do kill "$p" 2>/dev/null || true; STOPPING+=("$p"); done
   PIDS_OF[$1]=
+}
+await_stopped() {
+  local p
+  for p in "${STOPPING[@]:-}"; do [ -n "$p" ] && { wait "$p" 2>/dev/null || true; }; done
+  STOPPING=()
 }
 workload() { # $1 target $2 base URLs [$3... more settings]
   local target=$1 bases=$2
@@ -189,7 +194,6 @@ done
 if $SMOKE; then
   for target in "${TARGETS[@]}"; do start_target "$target"; done
 fi
-STOPPING=()
 for target in "${TARGETS[@]}"; do
   extra=()
   case $target in
@@ -201,13 +205,10 @@ for target in "${TARGETS[@]}"; do
   $SMOKE || start_target "$target"
   await_target "$target"
   workload "$target" "$(bases_of "$target")" "${extra[@]}"
-  if $SMOKE; then
-    for p in ${PIDS_OF[$target]}; do kill "$p" 2>/dev/null || true; STOPPING+=("$p"); done
-  else
-    stop_target "$target"
-  fi
+  stop_target "$target"
+  $SMOKE || await_stopped
 done
-for p in "${STOPPING[@]:-}"; do [ -n "$p" ] && { wait "$p" 2>/dev/null || true; }; done
+await_stopped
 
 java -Djava.awt.headless=true -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.CheckoutReport "$OUT" "$BUDGET_WAIT_MS" "${TARGETS[@]}"
 COMMAND=${CHECKOUT_COMMAND:-${CHECKOUT_TARGETS:+CHECKOUT_TARGETS=\"$CHECKOUT_TARGETS\" }bench/checkout.sh${1:+ $1}}
