@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import io.vertx.core.json.JsonObject;
@@ -39,6 +40,9 @@ import me.mixpay.gateway.simulator.SimulatorSettings;
  * created twice, and both replicas are back on the shared budget, on the promoted node, within seconds.
  * The figures go to {@code target/redis-failover.txt}.
  */
+// The second longest IT: failsafe starts it beside ClusterBudgetIT, so that the short ones fill the third
+// thread instead of this one running alone at the end (pom.xml).
+@Order(2)
 class RedisFailoverIT {
 
     static final int LIMIT = 40;

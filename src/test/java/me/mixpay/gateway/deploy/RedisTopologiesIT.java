@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import io.vertx.core.json.JsonObject;
@@ -34,6 +35,7 @@ import me.mixpay.gateway.support.MerchantReceiver;
  * packaged replica: TLS with a CA the test makes and an ACL user, and a three-primary Redis Cluster on
  * which every script the gateway has runs.
  */
+@Order(3)
 class RedisTopologiesIT {
 
     static final String ACL_USER = "gateway";
