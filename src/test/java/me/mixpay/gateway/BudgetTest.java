@@ -46,11 +46,13 @@ class BudgetTest extends GatewayTestBase {
     static final int LIMIT = 6;
     static final long WINDOW_MILLIS = 2000;
     /**
-     * Each call counts this much longer than the window: twice the shipped 250 ms, which is for the
+     * Each call counts this much longer than the window: three times the shipped 250 ms, which is for the
      * network's delay between the gateway and MixPay. Here the delay between a grant and WireMock's
-     * clock is the machine's: on two loaded cores, with windows kept full, it has exceeded 250 ms.
+     * clock is the machine's: on two loaded cores, with windows kept full and the other test JVM
+     * building an application, it has exceeded 250 ms, and once 500 ms (a call granted at about 200 ms
+     * reached WireMock at 782 ms).
      */
-    static final long MARGIN_MILLIS = 500;
+    static final long MARGIN_MILLIS = 750;
     private static boolean warm;
     /** When WireMock received the last call of the tests before. */
     private static long lastCall;
