@@ -44,11 +44,17 @@ PORT_BASE=${CHECKOUT_PORT_BASE:-28280}
 # At MixPay, 24 merchants starting within a minute ask for 24 creations and their look-ups of one window
 # of 60 calls; squeezed into one window of 20 they ask for more than any proxy can pass, and the run
 # would measure the scaling, not the gateway.
+LATE_CALLBACKS_MS=3000
+SMOKE_JAVA_OPTS=
 RAMP_MS=${CHECKOUT_RAMP_MS:-$(( WINDOW_S * 1000 * ((60 + LIMIT - 1) / LIMIT) ))}
 if $SMOKE; then
-  # Short enough for CI, long enough for one checkout per merchant: payers pay within the first poll, and
-  # the limit is raised so that the few seconds are not all 1429.
-  SECONDS_PER_TARGET=4 WORKERS=4 PAY_AFTER=200ms-1000ms LIMIT=200 MAINTENANCE_AT=1 MAINTENANCE_FOR=2 RAMP_MS=0
+  # Short enough for CI, long enough for one checkout per merchant: payers pay within a second, merchants
+  # poll twice a second, and the limit is raised so that the few seconds are not all 1429.
+  SECONDS_PER_TARGET=3 WORKERS=4 PAY_AFTER=200ms-1000ms POLL_MS=500 LIMIT=200 MAINTENANCE_AT=1 MAINTENANCE_FOR=2 RAMP_MS=0
+  LATE_CALLBACKS_MS=1000
+  # Every JVM of the smoke compiles with C1 only, as the test JVMs do (pom.xml, test.jvm-options): they live
+  # seconds, and nine of them start at once on two cores.
+  SMOKE_JAVA_OPTS=-XX:TieredStopAtLevel=1
 fi
 # The poll-age target: twice the interval each answer came under (the gateway's X-Gateway-Poll-Interval,
 # else the merchant's own), plus the longest a poll waits for budget in the gateway (its request timeout
@@ -93,7 +99,7 @@ wait_for() { # $1 URL $2 what
 CALLBACK=https://gateway.bench CALLBACK_A=https://gateway-a.bench CALLBACK_B=https://gateway-b.bench
 CALLBACK_SECRET=bench-callback-token-secret-0123456789abcdef
 SIGNING_SECRET="whsec_$(printf 'bench-relay-signing-key-32-bytes' | base64)"
-java -Dgateway.simulator.rate-limit.limit="$LIMIT" -Dgateway.simulator.rate-limit.window="${WINDOW_S}s" \
+java $SMOKE_JAVA_OPTS -Dgateway.simulator.rate-limit.limit="$LIMIT" -Dgateway.simulator.rate-limit.window="${WINDOW_S}s" \
     -Dgateway.simulator.callbacks.rewrite="$CALLBACK=http://127.0.0.1:${PORT_OF[callbacks]},$CALLBACK_A=http://127.0.0.1:${PORT_OF[callbacks-2-b]},$CALLBACK_B=http://127.0.0.1:${PORT_OF[callbacks-2-a]}" \
     -Dgateway.simulator.pay-after="$PAY_AFTER" -cp "$CLASSPATH_BENCH" me.mixpay.gateway.simulator.MixPaySimulator "$SIMULATOR" \
     > "$OUT/simulator.log" 2>&1 &
@@ -126,7 +132,7 @@ launch() { # $1 target $2 name (the target, or its replica's) [$3 Redis URL] [$4
   env GATEWAY_UPSTREAM_BASE_URL="http://127.0.0.1:$SIMULATOR" GATEWAY_AUTH_KEYS_FILE="$RUN/merchant-keys" \
       GATEWAY_BUDGET_LIMIT="$LIMIT" GATEWAY_BUDGET_WINDOW="${WINDOW_S}s" "${timeouts[@]}" "${redis[@]}" "${callbacks[@]}" \
       QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$((port + 1000))" "${EXTRA_ENV[@]}" \
-      java $JVM_OPTS -jar "$JAR" > "$OUT/$name.log" 2>&1 &
+      java $JVM_OPTS $SMOKE_JAVA_OPTS -jar "$JAR" > "$OUT/$name.log" 2>&1 &
   PIDS+=($!)
   PIDS_OF[$target]="${PIDS_OF[$target]:-} $!"
 }
@@ -174,9 +180,9 @@ await_stopped() {
 workload() { # $1 target $2 base URLs [$3... more settings]
   local target=$1 bases=$2
   shift 2
-  java -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.CheckoutWorkload target="$target" bases="$bases" \
+  java $SMOKE_JAVA_OPTS -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.CheckoutWorkload target="$target" bases="$bases" \
       simulator="http://127.0.0.1:$SIMULATOR" out="$OUT" key="$KEY" workers="$WORKERS" seconds="$SECONDS_PER_TARGET" \
-      resend-share="$RESEND_SHARE" poll-interval-ms="$POLL_MS" client-timeout-ms="$CLIENT_TIMEOUT_MS" ramp-ms="$RAMP_MS" "$@" \
+      resend-share="$RESEND_SHARE" poll-interval-ms="$POLL_MS" client-timeout-ms="$CLIENT_TIMEOUT_MS" ramp-ms="$RAMP_MS" late-callbacks-ms="$LATE_CALLBACKS_MS" "$@" \
       2>> "$OUT/workload.log" | tee -a "$OUT/workload.log"
 }
 
@@ -210,7 +216,7 @@ for target in "${TARGETS[@]}"; do
 done
 await_stopped
 
-java -Djava.awt.headless=true -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.CheckoutReport "$OUT" "$BUDGET_WAIT_MS" "${TARGETS[@]}"
+java $SMOKE_JAVA_OPTS -Djava.awt.headless=true -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.CheckoutReport "$OUT" "$BUDGET_WAIT_MS" "${TARGETS[@]}"
 COMMAND=${CHECKOUT_COMMAND:-${CHECKOUT_TARGETS:+CHECKOUT_TARGETS=\"$CHECKOUT_TARGETS\" }bench/checkout.sh${1:+ $1}}
 { echo
   echo "Command: \`$COMMAND\`; limit $LIMIT per ${WINDOW_S} s, pay-after $PAY_AFTER, poll every $POLL_MS ms, mixpayjs timeout $CLIENT_TIMEOUT_MS ms, gateway timeout $GATEWAY_TIMEOUT_MS ms (attempt $GATEWAY_ATTEMPT_MS ms), maintenance from ${MAINTENANCE_AT} s for ${MAINTENANCE_FOR} s, merchants starting over ${RAMP_MS} ms, extra gateway environment: ${CHECKOUT_GATEWAY_ENV:-none}; build $BUILD."; } >> "$OUT/summary.md"

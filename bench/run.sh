@@ -66,7 +66,11 @@ case ${BENCH_AB_REPLY:-small} in
   big-20k) AB_UPSTREAM=18082; AB_NGINX=18092 ;;
   *) echo "BENCH_AB_REPLY is small or big-20k" >&2; exit 2 ;;
 esac
-if $SMOKE; then DURATION=1; WARMUP=1; JIT_WARMUP=1; CONNECTIONS=16; fi
+if $SMOKE; then
+  DURATION=1; WARMUP=1; JIT_WARMUP=1; CONNECTIONS=16
+  # The smoke's figures mean nothing: its gateways compile with C1 only, as the test JVMs do (pom.xml).
+  LAUNCH_JAVA_OPTS=${LAUNCH_JAVA_OPTS:--XX:TieredStopAtLevel=1}
+fi
 
 # The gateway's JVM runs with the image's options; the bare proxy with the same heap and collector, so the
 # ceiling compares code, not JVM settings.

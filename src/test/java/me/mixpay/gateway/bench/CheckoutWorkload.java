@@ -36,6 +36,8 @@ public final class CheckoutWorkload {
         settings.put("ramp-ms", "0");
         // A port for the merchants' own callback endpoint (0: none): creations then ask for callbacks there.
         settings.put("merchant-callbacks-port", "0");
+        // How long the merchants' receiver waits after the last checkout for relayed callbacks still on their way.
+        settings.put("late-callbacks-ms", "3000");
         for (String arg : args) {
             int equals = arg.indexOf('=');
             settings.put(arg.substring(0, equals), arg.substring(equals + 1));
@@ -93,7 +95,7 @@ public final class CheckoutWorkload {
         JsonObject relay = null;
         if (relayed != null) {
             // Late deliveries of the last checkouts still count: the merchants' receiver waits a little for them.
-            Thread.sleep(3000);
+            Thread.sleep(Long.parseLong(settings.get("late-callbacks-ms")));
             relay = relayed.summary(traceId -> paidAt(control, simulator, traceId));
             relayed.close();
         }
