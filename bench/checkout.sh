@@ -39,13 +39,14 @@ GATEWAY_ATTEMPT_MS=${CHECKOUT_GATEWAY_ATTEMPT_MS:-1500}
 MAINTENANCE_AT=${CHECKOUT_MAINTENANCE_AT_S:-60}
 MAINTENANCE_FOR=${CHECKOUT_MAINTENANCE_FOR_S:-60}
 PORT_BASE=${CHECKOUT_PORT_BASE:-28280}
+# How long the merchants' receiver waits for relayed callbacks after the last checkout; the smoke's JVM options.
+LATE_CALLBACKS_MS=3000
+SMOKE_JAVA_OPTS=
 # Merchants start one after another over as many windows as hold MixPay's own 60 calls (3 at 20 per
 # 10 s), rather than in one millisecond or one window: the scale keeps MixPay's rate but not its burst.
 # At MixPay, 24 merchants starting within a minute ask for 24 creations and their look-ups of one window
 # of 60 calls; squeezed into one window of 20 they ask for more than any proxy can pass, and the run
 # would measure the scaling, not the gateway.
-LATE_CALLBACKS_MS=3000
-SMOKE_JAVA_OPTS=
 RAMP_MS=${CHECKOUT_RAMP_MS:-$(( WINDOW_S * 1000 * ((60 + LIMIT - 1) / LIMIT) ))}
 if $SMOKE; then
   # Short enough for CI, long enough for one checkout per merchant: payers pay within a second, merchants
