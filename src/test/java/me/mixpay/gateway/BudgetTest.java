@@ -53,6 +53,13 @@ class BudgetTest extends GatewayTestBase {
      * reached WireMock at 782 ms).
      */
     static final long MARGIN_MILLIS = 750;
+    /**
+     * How much two paced calls' arrivals at WireMock may differ from their spacing at the gateway: each one's
+     * way through the loaded machine takes its own time (55 ms more for one than the next, seen in CI with
+     * three test JVMs). Calls let go together arrive within about 20 ms of each other, far below the
+     * spacing less this.
+     */
+    static final long ARRIVAL_JITTER_MILLIS = 100;
     private static boolean warm;
     /** When WireMock received the last call of the tests before. */
     private static long lastCall;
@@ -196,7 +203,7 @@ class BudgetTest extends GatewayTestBase {
         assertThat(sent).as("look-ups in the first window").hasSize(3);
         // One at a time, a window's mean spacing apart (2 s / 6), not all at once as room opens.
         for (int i = 1; i < sent.size(); i++) {
-            assertThat(sent.get(i) - sent.get(i - 1)).as("look-up %d after the one before", i).isGreaterThanOrEqualTo(WINDOW_MILLIS / LIMIT - 50);
+            assertThat(sent.get(i) - sent.get(i - 1)).as("look-up %d after the one before", i).isGreaterThanOrEqualTo(WINDOW_MILLIS / LIMIT - ARRIVAL_JITTER_MILLIS);
         }
         for (int i = 0; i < 2; i++) {
             Response creation = send(KEY_SHOP, "create");
@@ -230,7 +237,7 @@ class BudgetTest extends GatewayTestBase {
         assertThat(sent.get(3) - sent.get(0)).as("the four that found room").isLessThan(WINDOW_MILLIS / LIMIT);
         for (int i = 5; i < 8; i++) {
             assertThat(sent.get(i) - sent.get(i - 1)).as("waiting poll %d after the one before, %s", i, sent)
-                    .isGreaterThanOrEqualTo(WINDOW_MILLIS / LIMIT - 50);
+                    .isGreaterThanOrEqualTo(WINDOW_MILLIS / LIMIT - ARRIVAL_JITTER_MILLIS);
         }
         assertAtMostLimitPerWindow(upstream.getAllServeEvents());
     }
