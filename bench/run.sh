@@ -12,7 +12,8 @@
 #                           the shipped configuration (gateway) against the same jar with that extra
 #                           environment (gateway-b), side by side, four alternating rounds at 64
 #                           connections, rounds 3 and 4 on a fresh pair launched in the other order
-#                           (~9 min): what a setting costs, measured in one run;
+#                           (~9 min): what a setting costs, measured in one run; BENCH_AB_ROUNDS=8 runs
+#                           eight (the second four on the fresh pair), for effects near the noise;
 #                           BENCH_AB_REPLY=big-20k and BENCH_AB_CONNECTIONS=256 measure another row;
 #                           BENCH_AB_DELAY_MS=14 paces every connection (the half-load run's pacing) and
 #                           adds the direct upstream to each round, for the p99 each gateway adds
@@ -240,11 +241,15 @@ if $AB; then
   }
   start_gateway_b
   echo "gateway-b: ${BENCH_B_JAVA:-java} ${BENCH_B_JAR:-$JAR} ${BENCH_B_ENV:-} ${BENCH_B_JAVA_OPTS:-}; ${BENCH_AB_REPLY:-small} replies, $AB_CONNECTIONS connections, delay $AB_DELAY ms" > "$OUT/b-env.txt"
-  for r in 1 2 3 4; do
-    if (( r == 3 )); then
+  # Four rounds unless BENCH_AB_ROUNDS says more (an even count): one run of four moved a ratio by
+  # 0.1 between two runs of the same builds (docs/observability.md, "Tracing").
+  AB_ROUNDS=${BENCH_AB_ROUNDS:-4}
+  (( AB_ROUNDS >= 2 && AB_ROUNDS % 2 == 0 )) || { echo "BENCH_AB_ROUNDS must be an even number, 2 or more" >&2; exit 2; }
+  for r in $(seq "$AB_ROUNDS"); do
+    if (( r == AB_ROUNDS / 2 + 1 )); then
       # The JVM launched second won ten rounds of twelve whichever build it ran (three runs, both
       # orders; docs/benchmark.md, "What was tried"): a suspected bias as large as the effects measured.
-      # Rounds 3 and 4 therefore run on a fresh pair launched in the other order, so that it cancels.
+      # The second half of the rounds therefore runs on a fresh pair launched in the other order, so that it cancels.
       kill "$GATEWAY_PID" "$GATEWAY_B_PID"; wait "$GATEWAY_PID" "$GATEWAY_B_PID" 2>/dev/null || true
       GATEWAY_PID= GATEWAY_B_PID=
       LOG_SUFFIX=-second-pair

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -150,9 +151,7 @@ public final class RedisLink {
         if (redis == null) {
             return notReady();
         }
-        return bounded(redis.send(command(Command.EVALSHA, script.sha(), keys, args))
-                .recover(failure -> noScript(failure) ? redis.send(command(Command.EVAL, script.text(), keys, args)) : Future.failedFuture(failure)),
-                settings.timeoutMillis());
+        return bounded(byDigest(script, keys, args, redis::send), settings.timeoutMillis());
     }
 
     /**
@@ -170,9 +169,7 @@ public final class RedisLink {
             return notReady();
         }
         Request wait = Request.cmd(Command.WAIT).arg(wanted).arg(settings.confirmMillis());
-        Future<List<Response>> replies = redis.batch(List.of(command(Command.EVALSHA, script.sha(), keys, args), wait))
-                .recover(failure -> noScript(failure) ? redis.batch(List.of(command(Command.EVAL, script.text(), keys, args), wait))
-                        : Future.failedFuture(failure));
+        Future<List<Response>> replies = byDigest(script, keys, args, run -> redis.batch(List.of(run, wait)));
         return bounded(replies, settings.timeoutMillis() + settings.confirmMillis()).compose(both -> {
             long confirmed = both.get(1) == null ? 0 : both.get(1).toLong();
             if (confirmed < wanted) {
@@ -210,6 +207,15 @@ public final class RedisLink {
         markDown("no Redis primary known yet");
         followPrimary();
         return Future.failedFuture("no Redis primary known yet");
+    }
+
+    /**
+     * Sends the script by its digest and, when Redis has not seen it (a new or promoted primary answers
+     * NOSCRIPT), once more with its text, which Redis then keeps.
+     */
+    private static <T> Future<T> byDigest(LuaScript script, List<String> keys, List<String> args, Function<Request, Future<T>> send) {
+        return send.apply(command(Command.EVALSHA, script.sha(), keys, args))
+                .recover(failure -> noScript(failure) ? send.apply(command(Command.EVAL, script.text(), keys, args)) : Future.failedFuture(failure));
     }
 
     private static boolean noScript(Throwable failure) {

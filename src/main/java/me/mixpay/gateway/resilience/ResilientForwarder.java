@@ -89,20 +89,20 @@ public class ResilientForwarder implements Forwarder {
 
     /** One MixPay call from the budget; a wait for it is an event on the request's trace, with its reason. */
     private Uni<Void> call(RouteGroup group, ProxyExchange exchange) {
+        Uni<Void> call = budget.acquire(exchange.priorityOr(group.priority()), exchange.merchant(), budgetWait(group, exchange));
         if (!exchange.trace().on()) {
-            return budget.acquire(exchange.priorityOr(group.priority()), exchange.merchant(), budgetWait(group, exchange));
+            return call;
         }
         long asked = System.nanoTime();
         String reason = budget.shortageReason();
-        return budget.acquire(exchange.priorityOr(group.priority()), exchange.merchant(), budgetWait(group, exchange))
-                .onItemOrFailure().invoke((granted, refused) -> {
-                    long waited = System.nanoTime() - asked;
-                    if (refused instanceof BudgetExhausted) {
-                        exchange.trace().event("budget.refused", "budget.wait_reason", reason);
-                    } else if (refused == null && waited >= WAITED_NANOS) {
-                        exchange.trace().budgetWait(waited, reason);
-                    }
-                });
+        return call.onItemOrFailure().invoke((granted, refused) -> {
+            long waited = System.nanoTime() - asked;
+            if (refused instanceof BudgetExhausted) {
+                exchange.trace().event("budget.refused", "budget.wait_reason", reason);
+            } else if (refused == null && waited >= WAITED_NANOS) {
+                exchange.trace().budgetWait(waited, reason);
+            }
+        });
     }
 
     /** How long a call of this request may wait for budget. */
