@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BooleanSupplier;
 
 import jakarta.inject.Singleton;
 
@@ -35,6 +36,7 @@ import me.mixpay.gateway.config.GatewayConfig;
 public class RequestBudget {
 
     private static final Logger LOG = Logger.getLogger(RequestBudget.class);
+    private static final BooleanSupplier ALWAYS_WANTED = () -> true;
     // Header names as Netty AsciiStrings, whose case-insensitive hash a header map computes once, not per lookup.
     static final CharSequence LIMIT_HEADER = HttpHeaders.createOptimized("x-ratelimit-limit");
     static final CharSequence REMAINING_HEADER = HttpHeaders.createOptimized("x-ratelimit-remaining");
@@ -98,9 +100,18 @@ public class RequestBudget {
      * within {@code maxWaitMillis}.
      */
     public Uni<Void> acquire(Priority priority, String merchant, long maxWaitMillis) {
+        return acquire(priority, merchant, maxWaitMillis, ALWAYS_WANTED);
+    }
+
+    /**
+     * As {@link #acquire(Priority, String, long)}, for a call that may stop being wanted while it waits
+     * (its request answered otherwise): such a call leaves the queue unserved, failing with
+     * {@link BudgetExhausted} though counted as no refusal, and takes no call from the window.
+     */
+    public Uni<Void> acquire(Priority priority, String merchant, long maxWaitMillis, BooleanSupplier wanted) {
         return Uni.createFrom().emitter(emitter -> {
             long now = System.currentTimeMillis();
-            Waiter waiter = new Waiter(priority, merchant, now + maxWaitMillis, emitter);
+            Waiter waiter = new Waiter(priority, merchant, now + maxWaitMillis, wanted, emitter);
             if (queue.size() == 0 && turnNow(priority, now)) {
                 // Nobody waits and the class has room as far as anyone knows: ask at once, with no timer
                 // and no queue, which is every call while the budget has room.
@@ -143,6 +154,15 @@ public class RequestBudget {
         }
         wakeAt(nextTurn);
         return true;
+    }
+
+    /**
+     * Lets every waiting call whose request was answered meanwhile leave the queue now, rather than when
+     * its turn would have come: the queue, its gauges and its turns then count only calls still wanted.
+     */
+    public void dropUnwanted() {
+        queue.removeIf(EnumSet.allOf(Priority.class), waiter -> !waiter.wanted.getAsBoolean())
+                .forEach(waiter -> refuse(waiter, "the request was answered while its call waited", 0));
     }
 
     private void enqueue(Waiter waiter, long maxWaitMillis) {
@@ -205,6 +225,13 @@ public class RequestBudget {
         again = false;
         Waiter head = queue.peek();
         long now = System.currentTimeMillis();
+        if (head != null && !head.wanted.getAsBoolean()) {
+            if (queue.remove(head)) {
+                refuse(head, "the request was answered while its call waited", 0);
+            }
+            step();
+            return;
+        }
         if (head == null || blockedUntil.get(head.priority.ordinal()) > now) {
             finishPump();
             return;
@@ -318,7 +345,10 @@ public class RequestBudget {
         if (waiter.timer >= 0) {
             vertx.cancelTimer(waiter.timer);
         }
-        meters.refused(waiter.priority);
+        if (waiter.wanted.getAsBoolean()) {
+            // A call nobody wants any more was not refused: its request has its answer.
+            meters.refused(waiter.priority);
+        }
         waiter.emitter.fail(new BudgetExhausted(detail, Math.max(1000, retryAfterMillis)));
     }
 

@@ -2,6 +2,7 @@ package me.mixpay.gateway.cache;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Singleton;
 
@@ -52,6 +53,7 @@ public class LookupCache {
     private final ReplyStore store;
     private final CacheMeters meters;
     private final InFlightCalls inFlight = new InFlightCalls();
+    private final WaitingPolls waitingPolls = new WaitingPolls();
     /** Payments whose creation carried the gateway's callback URL, by {@link PaymentPoll} identity; a day covers a payment's life. */
     private final Cache<String, Boolean> expectedCallbacks = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(java.time.Duration.ofHours(24)).build();
@@ -99,7 +101,7 @@ public class LookupCache {
         String payment = policy.polls() ? PaymentPoll.of(exchange) : null;
         return store.get(key, entry -> policy.freshAt(entry, System.currentTimeMillis(), false)).chain(entry -> {
             if (payment == null || (entry != null && !entry.paced())) {
-                return answer(key, exchange, group, policy, next, entry, false);
+                return answer(key, exchange, group, policy, next, entry, null, false);
             }
             // A pending (or no) answer: a verified callback may have made the payment final since.
             return store.get(PaymentPoll.verifiedKey(payment), verified -> verified.freshAt(System.currentTimeMillis()))
@@ -109,17 +111,18 @@ public class LookupCache {
                             policy.settled(key);
                             return Uni.createFrom().item(paced(group, policy, answer(group, verified, CacheMeters.HIT, null, now)));
                         }
-                        return answer(key, exchange, group, policy, next, entry, expectedCallbacks.getIfPresent(payment) != null);
+                        return answer(key, exchange, group, policy, next, entry, payment, expectedCallbacks.getIfPresent(payment) != null);
                     });
         });
     }
 
     /**
-     * The answer from this replica's entry, or MixPay's. {@code callbackExpected}: the payment's callback will
-     * make its answer fresh, so a pending answer stands for as long as the slowest poll interval.
+     * The answer from this replica's entry, or MixPay's. {@code payment}: the pending payment a plain poll
+     * asks about, or null. {@code callbackExpected}: the payment's callback will make its answer fresh, so
+     * a pending answer stands for as long as the slowest poll interval.
      */
     private Uni<Forwarded> answer(CacheKey key, ProxyExchange exchange, RouteGroup group, CachePolicy policy, Forwarder next,
-            CachedReply entry, boolean callbackExpected) {
+            CachedReply entry, String payment, boolean callbackExpected) {
         long now = System.currentTimeMillis();
         if (policy.polls() && (entry == null || entry.paced())) {
             policy.polled(key);
@@ -149,11 +152,36 @@ public class LookupCache {
             // stale answer waits in its own class; one with none is served with the polls, in turn.
             exchange.priority(policy.classWhenNothingAnswers());
         }
-        return fetch(key, exchange, group, policy, next).map(result -> {
+        Uni<Forwarded> asked = fetch(key, exchange, group, policy, next).map(result -> {
             long answeredAt = System.currentTimeMillis();
             String unavailable = stale == null ? null : unavailable(result);
             return unavailable == null || !policy.standsIn(stale, answeredAt, answeredAt - now) ? result
                     : paced(group, policy, answer(group, stale, CacheMeters.STALE, unavailable, answeredAt));
+        });
+        return payment == null ? asked : orVerified(key, payment, exchange, group, policy, asked);
+    }
+
+    /**
+     * A poll that must ask MixPay is answered by its payment's verified callback if that is recorded on this
+     * replica first. Most such polls wait for budget while the window is full, and the callback's check goes
+     * before them: the merchant hears at once rather than at its next poll, and its call, no longer wanted,
+     * leaves the budget queue without spending one.
+     */
+    private Uni<Forwarded> orVerified(CacheKey key, String payment, ProxyExchange exchange, RouteGroup group, CachePolicy policy,
+            Uni<Forwarded> asked) {
+        AtomicBoolean byCallback = new AtomicBoolean();
+        Uni<Forwarded> verified = waitingPolls.verified(payment).map(entry -> {
+            byCallback.set(true);
+            policy.settled(key);
+            return paced(group, policy, answer(group, entry, CacheMeters.HIT, null, System.currentTimeMillis()));
+        });
+        // The request is marked answered only once the race is decided: marked before, its withdrawn call's
+        // failure could reach the race first and be the merchant's answer.
+        return Uni.combine().any().of(asked, verified).invoke(() -> {
+            if (byCallback.get()) {
+                exchange.answered(true);
+                budget.dropUnwanted();
+            }
         });
     }
 
@@ -187,6 +215,7 @@ public class LookupCache {
             if (payment != null) {
                 store.put(PaymentPoll.verifiedKey(payment), entry);
                 expectedCallbacks.invalidate(payment);
+                waitingPolls.settle(payment, entry);
             }
         }
     }

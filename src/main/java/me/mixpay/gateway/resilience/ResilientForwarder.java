@@ -87,9 +87,14 @@ public class ResilientForwarder implements Forwarder {
                 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - exchange.startNanos());
     }
 
-    /** One MixPay call from the budget; a wait for it is an event on the request's trace, with its reason. */
+    /**
+     * One MixPay call from the budget; a wait for it is an event on the request's trace, with its reason.
+     * A request answered while its call waits (a poll its payment's verified callback answered, a retry
+     * its deadline abandoned) leaves the queue without spending the call.
+     */
     private Uni<Void> call(RouteGroup group, ProxyExchange exchange) {
-        Uni<Void> call = budget.acquire(exchange.priorityOr(group.priority()), exchange.merchant(), budgetWait(group, exchange));
+        Uni<Void> call = budget.acquire(exchange.priorityOr(group.priority()), exchange.merchant(), budgetWait(group, exchange),
+                () -> !exchange.isAnswered());
         if (!exchange.trace().on()) {
             return call;
         }
@@ -97,7 +102,7 @@ public class ResilientForwarder implements Forwarder {
         String reason = budget.shortageReason();
         return call.onItemOrFailure().invoke((granted, refused) -> {
             long waited = System.nanoTime() - asked;
-            if (refused instanceof BudgetExhausted) {
+            if (refused instanceof BudgetExhausted && !exchange.isAnswered()) {
                 exchange.trace().event("budget.refused", "budget.wait_reason", reason);
             } else if (refused == null && waited >= WAITED_NANOS) {
                 exchange.trace().budgetWait(waited, reason);

@@ -79,4 +79,37 @@ class VerificationBudgetTest {
         assertThat(asked).extracting(request -> request.getInteger("code")).as("MixPay's codes in the order it was asked")
                 .containsExactly(0, 40022, 40022);
     }
+
+    @Test
+    void aPollWaitingForBudgetIsAnsweredByItsPaymentsVerifiedCallbackAndSpendsNoCall() throws Exception {
+        await().atMost(Duration.ofSeconds(15)).until(() -> metric("mixpay_gateway_budget_used") == 0);
+        String paid = orderId();
+        String traceId = given().formParams(CreationForm.of(paid, CreationForm.ETH)).post("/v1/one_time_payment").then()
+                .statusCode(200).extract().jsonPath().getString("data.code");
+        while (metric("mixpay_gateway_budget_used") < 4) {
+            poll(orderId()).then().statusCode(200);
+        }
+        double refusedBefore = metric("mixpay_gateway_budget_refusals_total{class=\"normal\"}");
+
+        // The merchant polls its payment while the window is full: the poll waits for a call.
+        long since = System.currentTimeMillis();
+        CompletableFuture<Response> waiting = CompletableFuture.supplyAsync(() -> poll(paid));
+        await().atMost(Duration.ofSeconds(2)).until(() -> metric("mixpay_gateway_budget_waiting{class=\"normal\"}") == 1);
+        pay(traceId);
+
+        // The callback's check takes the first call the window lets go; its verified answer is the poll's.
+        Response answer = waiting.get();
+        answer.then().statusCode(200).header("X-Gateway-Cache", "hit");
+        assertThat(answer.jsonPath().getString("data.status")).isEqualTo("success");
+        assertThat(metric("mixpay_gateway_budget_waiting{class=\"normal\"}")).as("the poll's call left the queue").isZero();
+
+        // Long enough for the window to let the poll's own call go, had it still waited.
+        Thread.sleep(5_000);
+        List<JsonObject> asked = new JsonObject(given().baseUri(SimulatorUpstream.controls()).port(-1)
+                .get("/_simulator/requests?since=" + since).asString()).getJsonArray("requests").stream().map(JsonObject.class::cast)
+                .filter(request -> "GET /v1/payments_result".equals(request.getString("endpoint"))).toList();
+        assertThat(asked).as("payments_result calls once the poll waited: the callback's check alone").hasSize(1);
+        assertThat(metric("mixpay_gateway_budget_refusals_total{class=\"normal\"}")).as("the withdrawn call is no refusal")
+                .isEqualTo(refusedBefore);
+    }
 }
