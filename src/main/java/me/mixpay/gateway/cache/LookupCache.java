@@ -68,6 +68,11 @@ public class LookupCache {
         this.store = new ReplyStore(bounds.maxEntries(), bounds.maxBytes().asLongValue(),
                 bounds.shared() ? cluster.redis() : java.util.Optional.empty());
         this.meters = new CacheMeters(registry, store);
+        if (bounds.shared()) {
+            // A payment verified by another replica is in Redis: the polls waiting here for it hear of it
+            // at the next heartbeat, one read per payment they wait for, and only while some wait.
+            cluster.onTick(this::answerWaitingPollsVerifiedElsewhere);
+        }
         for (RouteGroup group : routes.groups()) {
             if (group.policy().idempotent()) {
                 CachePolicy policy = new CachePolicy(group.policy(), budget);
@@ -217,6 +222,18 @@ public class LookupCache {
                 expectedCallbacks.invalidate(payment);
                 waitingPolls.settle(payment, entry);
             }
+        }
+    }
+
+    private void answerWaitingPollsVerifiedElsewhere() {
+        for (String payment : waitingPolls.payments()) {
+            store.get(PaymentPoll.verifiedKey(payment), verified -> verified.freshAt(System.currentTimeMillis())).subscribe().with(
+                    verified -> {
+                        if (verified != null && verified.freshAt(System.currentTimeMillis())) {
+                            waitingPolls.settle(payment, verified);
+                        }
+                    },
+                    unreadable -> LOG.debugf(unreadable, "could not read a payment's verified answer from Redis"));
         }
     }
 

@@ -8,7 +8,8 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 
 /**
  * Polls on this replica that wait for MixPay, by the payment they ask about: the payment's verified
- * callback answers them the moment it is recorded, rather than the next call the window lets go, or a
+ * callback answers them as soon as this replica knows of it (at once when verified here, at the next
+ * heartbeat when verified by another replica), rather than the next call the window lets go, or a
  * refusal when none comes in time. An entry lives only while its poll waits, so the map is bounded by
  * the polls in flight.
  */
@@ -29,6 +30,11 @@ final class WaitingPolls {
                 return polls;
             });
         });
+    }
+
+    /** The payments polls wait for now. */
+    Set<String> payments() {
+        return Set.copyOf(byPayment.keySet());
     }
 
     /** Answers every poll of the payment that waits here. */

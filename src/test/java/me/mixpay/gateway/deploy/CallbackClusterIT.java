@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,8 +29,9 @@ import me.mixpay.gateway.support.MerchantReceiver;
 /**
  * Two packaged replicas sharing a real {@code redis-server}, each with its own public callback URL, which
  * the simulator maps to the other replica's port: every callback is received by the replica that did not
- * forward the creation, and must find the creation's record, and leave its verified answer, in Redis. The
- * last test kills a replica holding an undelivered relay event; the other one delivers it.
+ * forward the creation, and must find the creation's record, and leave its verified answer, in Redis, where
+ * the other replica's next poll finds it, and a poll it has waiting hears of it. The last test kills a
+ * replica holding an undelivered relay event; the other one delivers it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CallbackClusterIT {
@@ -109,6 +112,35 @@ class CallbackClusterIT {
 
     @Test
     @Order(2)
+    void aPollWaitingOnOneReplicaIsAnsweredByTheCallbackTheOtherVerified() throws Exception {
+        String orderId = orderId();
+        String traceId = create(orderId, null);
+        String poll = "/v1/payments_result?orderId=" + orderId + "&payeeId=" + CreationForm.PAYEE;
+        // MixPay takes 8 s to answer this poll on replica a (the simulator's delay): it still waits when b
+        // verifies the payment's callback, and a hears of it from Redis at its next heartbeat.
+        long since = System.currentTimeMillis();
+        CompletableFuture<HttpResponse<String>> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return get(a, poll, "X-Simulate-Delay-Ms", "8000");
+            } catch (Exception failed) {
+                throw new IllegalStateException(failed);
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls("GET /v1/payments_result", since) == 1);
+        long paidAt = System.currentTimeMillis();
+        pay(traceId);
+
+        HttpResponse<String> answer = waiting.get(20, TimeUnit.SECONDS);
+        long took = System.currentTimeMillis() - paidAt;
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("X-Gateway-Cache")).hasValue("hit");
+        assertThat(new JsonObject(answer.body()).getJsonObject("data").getString("status")).isEqualTo("success");
+        assertThat(took).as("ms from the payment to the waiting poll's answer, against MixPay's 8 s").isLessThan(4000);
+        assertThat(metric(b, "mixpay_gateway_callbacks_verified_total{status=\"success\"}")).isEqualTo(2.0);
+    }
+
+    @Test
+    @Order(3)
     void aRelayEventOfAKilledReplicaIsDeliveredByTheOther() throws Exception {
         String orderId = orderId();
         String traceId = create(orderId, "http://127.0.0.1:" + merchantPort + "/hooks/mixpay");
@@ -158,8 +190,8 @@ class CallbackClusterIT {
         return GatewayCalls.metric(replica, series);
     }
 
-    private static HttpResponse<String> get(PackagedGateway replica, String target) throws Exception {
-        return GatewayCalls.get(replica, target);
+    private static HttpResponse<String> get(PackagedGateway replica, String target, String... headers) throws Exception {
+        return GatewayCalls.get(replica, target, headers);
     }
 
     private static HttpResponse<String> post(PackagedGateway replica, String path, Map<String, String> form) throws Exception {
