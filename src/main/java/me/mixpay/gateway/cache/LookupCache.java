@@ -2,7 +2,6 @@ package me.mixpay.gateway.cache;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Singleton;
 
@@ -170,24 +169,33 @@ public class LookupCache {
      * A poll that must ask MixPay is answered by its payment's verified callback if that is recorded on this
      * replica first. Most such polls wait for budget while the window is full, and the callback's check goes
      * before them: the merchant hears at once rather than at its next poll, and its call, no longer wanted,
-     * leaves the budget queue without spending one.
+     * leaves the budget queue, as a rule without spending one.
      */
     private Uni<Forwarded> orVerified(CacheKey key, String payment, ProxyExchange exchange, RouteGroup group, CachePolicy policy,
             Uni<Forwarded> asked) {
-        AtomicBoolean byCallback = new AtomicBoolean();
-        Uni<Forwarded> verified = waitingPolls.verified(payment).map(entry -> {
-            byCallback.set(true);
-            policy.settled(key);
-            return paced(group, policy, answer(group, entry, CacheMeters.HIT, null, System.currentTimeMillis()));
+        CacheKey verifiedKey = PaymentPoll.verifiedKey(payment);
+        Uni<Raced> fromMixPay = asked.map(result -> {
+            // A call that failed while the payment's verified answer came (a coalesced poll whose leader the
+            // callback answered and withdrew, a deadline) yields to that answer.
+            CachedReply verified = result.failure() == null ? null : store.local(verifiedKey);
+            return verified != null && verified.freshAt(System.currentTimeMillis()) ? new Raced(null, verified) : new Raced(result, null);
         });
-        // The request is marked answered only once the race is decided: marked before, its withdrawn call's
-        // failure could reach the race first and be the merchant's answer.
-        return Uni.combine().any().of(asked, verified).invoke(() -> {
-            if (byCallback.get()) {
-                exchange.answered(true);
-                budget.dropUnwanted();
+        Uni<Raced> fromCallback = waitingPolls.verified(payment, () -> store.local(verifiedKey)).map(entry -> new Raced(null, entry));
+        return Uni.combine().any().of(fromMixPay, fromCallback).map(raced -> {
+            if (raced.verified() == null) {
+                return raced.forwarded();
             }
+            // Marked answered only now the race is decided: marked before, its withdrawn call's failure could
+            // reach the race first and be the merchant's answer.
+            exchange.answered(true);
+            budget.dropUnwanted();
+            policy.settled(key);
+            return paced(group, policy, answer(group, raced.verified(), CacheMeters.HIT, null, System.currentTimeMillis()));
         });
+    }
+
+    /** What won a poll's race: MixPay's outcome, or the payment's verified answer. */
+    private record Raced(Forwarded forwarded, CachedReply verified) {
     }
 
     /**

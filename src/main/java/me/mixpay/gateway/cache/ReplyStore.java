@@ -80,6 +80,11 @@ final class ReplyStore {
                 .onFailure().recoverWithItem(mine);
     }
 
+    /** This replica's own entry, without asking Redis; null when it has none. */
+    CachedReply local(CacheKey key) {
+        return local.getIfPresent(key);
+    }
+
     void put(CacheKey key, CachedReply entry) {
         local.put(key, entry);
         if (redis != null && redis.up()) {

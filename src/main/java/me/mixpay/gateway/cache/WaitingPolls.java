@@ -2,6 +2,7 @@ package me.mixpay.gateway.cache;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -17,8 +18,11 @@ final class WaitingPolls {
 
     private final ConcurrentHashMap<String, Set<UniEmitter<? super CachedReply>>> byPayment = new ConcurrentHashMap<>();
 
-    /** The payment's verified answer, when one is recorded on this replica while the caller waits; never fails. */
-    Uni<CachedReply> verified(String payment) {
+    /**
+     * The payment's verified answer, when one is recorded on this replica while the caller waits; never fails.
+     * {@code already} is asked once the caller is registered: an answer {@link #settle}d just before is not missed.
+     */
+    Uni<CachedReply> verified(String payment, Supplier<CachedReply> already) {
         return Uni.createFrom().emitter(emitter -> {
             emitter.onTermination(() -> byPayment.computeIfPresent(payment, (key, waiting) -> {
                 waiting.remove(emitter);
@@ -29,6 +33,10 @@ final class WaitingPolls {
                 polls.add(emitter);
                 return polls;
             });
+            CachedReply settled = already.get();
+            if (settled != null && settled.freshAt(System.currentTimeMillis())) {
+                emitter.complete(settled);
+            }
         });
     }
 

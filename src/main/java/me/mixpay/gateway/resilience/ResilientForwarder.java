@@ -89,8 +89,8 @@ public class ResilientForwarder implements Forwarder {
 
     /**
      * One MixPay call from the budget; a wait for it is an event on the request's trace, with its reason.
-     * A request answered while its call waits (a poll its payment's verified callback answered, a retry
-     * its deadline abandoned) leaves the queue without spending the call.
+     * A request answered while its call waits (a poll its payment's verified callback answered) leaves the
+     * queue without spending the call.
      */
     private Uni<Void> call(RouteGroup group, ProxyExchange exchange) {
         Uni<Void> call = budget.acquire(exchange.priorityOr(group.priority()), exchange.merchant(), budgetWait(group, exchange),

@@ -91,17 +91,20 @@ class VerificationBudgetTest {
         }
         double refusedBefore = metric("mixpay_gateway_budget_refusals_total{class=\"normal\"}");
 
-        // The merchant polls its payment while the window is full: the poll waits for a call.
+        // The merchant polls its payment twice while the window is full: one call waits, the other poll joins it.
         long since = System.currentTimeMillis();
-        CompletableFuture<Response> waiting = CompletableFuture.supplyAsync(() -> poll(paid));
+        List<CompletableFuture<Response>> waiting = List.of(CompletableFuture.supplyAsync(() -> poll(paid)),
+                CompletableFuture.supplyAsync(() -> poll(paid)));
         await().atMost(Duration.ofSeconds(2)).until(() -> metric("mixpay_gateway_budget_waiting{class=\"normal\"}") == 1);
         pay(traceId);
 
-        // The callback's check takes the first call the window lets go; its verified answer is the poll's.
-        Response answer = waiting.get();
-        answer.then().statusCode(200).header("X-Gateway-Cache", "hit");
-        assertThat(answer.jsonPath().getString("data.status")).isEqualTo("success");
-        assertThat(metric("mixpay_gateway_budget_waiting{class=\"normal\"}")).as("the poll's call left the queue").isZero();
+        // The callback's check takes the first call the window lets go; its verified answer is both polls'.
+        for (CompletableFuture<Response> poll : waiting) {
+            Response answer = poll.get();
+            answer.then().statusCode(200).header("X-Gateway-Cache", "hit");
+            assertThat(answer.jsonPath().getString("data.status")).isEqualTo("success");
+        }
+        assertThat(metric("mixpay_gateway_budget_waiting{class=\"normal\"}")).as("the polls' call left the queue").isZero();
 
         // Long enough for the window to let the poll's own call go, had it still waited.
         Thread.sleep(5_000);
