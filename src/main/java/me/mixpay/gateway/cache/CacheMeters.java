@@ -27,6 +27,7 @@ final class CacheMeters {
     private static final String REVALIDATIONS_HELP = "Background refreshes of cached replies near their end";
 
     private final MeterRegistry registry;
+    private final Counter answeredWaiting;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, DistributionSummary> pollAges = new ConcurrentHashMap<>();
 
@@ -36,6 +37,13 @@ final class CacheMeters {
                 .description("Replies this replica's cache holds").register(registry);
         Gauge.builder("mixpay.gateway.cache.weight", store, ReplyStore::weight).baseUnit("bytes")
                 .description("What the cached replies weigh against gateway.cache.max-bytes").register(registry);
+        answeredWaiting = Counter.builder("mixpay.gateway.callbacks.polls.answered")
+                .description("Polls waiting for MixPay that the payment's verified callback answered instead").register(registry);
+    }
+
+    /** A poll that waited for MixPay got its payment's verified answer instead (counted as a hit too). */
+    void answeredWaiting() {
+        answeredWaiting.increment();
     }
 
     /** Every series of a group exists from start-up, so dashboards and alerts see zeros, not gaps. */

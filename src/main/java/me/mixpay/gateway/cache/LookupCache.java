@@ -190,6 +190,7 @@ public class LookupCache {
             exchange.answered(true);
             budget.dropUnwanted();
             policy.settled(key);
+            meters.answeredWaiting();
             return paced(group, policy, answer(group, raced.verified(), CacheMeters.HIT, null, System.currentTimeMillis()));
         });
     }

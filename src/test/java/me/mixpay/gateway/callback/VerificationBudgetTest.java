@@ -90,6 +90,7 @@ class VerificationBudgetTest {
             poll(orderId()).then().statusCode(200);
         }
         double refusedBefore = metric("mixpay_gateway_budget_refusals_total{class=\"normal\"}");
+        double answeredBefore = metric("mixpay_gateway_callbacks_polls_answered_total");
 
         // The merchant polls its payment twice while the window is full: one call waits, the other poll joins it.
         long since = System.currentTimeMillis();
@@ -105,6 +106,7 @@ class VerificationBudgetTest {
             assertThat(answer.jsonPath().getString("data.status")).isEqualTo("success");
         }
         assertThat(metric("mixpay_gateway_budget_waiting{class=\"normal\"}")).as("the polls' call left the queue").isZero();
+        assertThat(metric("mixpay_gateway_callbacks_polls_answered_total") - answeredBefore).as("polls the callback answered").isEqualTo(2);
 
         // Long enough for the window to let the poll's own call go, had it still waited.
         Thread.sleep(5_000);
