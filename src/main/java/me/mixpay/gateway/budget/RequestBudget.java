@@ -226,9 +226,7 @@ public class RequestBudget {
         Waiter head = queue.peek();
         long now = System.currentTimeMillis();
         if (head != null && !head.wanted.getAsBoolean()) {
-            if (queue.remove(head)) {
-                refuse(head, "the request was answered while its call waited", 0);
-            }
+            dropUnwanted();
             step();
             return;
         }

@@ -108,10 +108,10 @@ public class LookupCache {
                 return answer(key, exchange, group, policy, next, entry, null, false);
             }
             // A pending (or no) answer: a verified callback may have made the payment final since.
-            return store.get(PaymentPoll.verifiedKey(payment), verified -> verified.freshAt(System.currentTimeMillis()))
+            return verifiedAnswer(payment)
                     .chain(verified -> {
                         long now = System.currentTimeMillis();
-                        if (verified != null && verified.freshAt(now)) {
+                        if (verified != null) {
                             policy.settled(key);
                             return Uni.createFrom().item(paced(group, policy, answer(group, verified, CacheMeters.HIT, null, now)));
                         }
@@ -173,14 +173,13 @@ public class LookupCache {
      */
     private Uni<Forwarded> orVerified(CacheKey key, String payment, ProxyExchange exchange, RouteGroup group, CachePolicy policy,
             Uni<Forwarded> asked) {
-        CacheKey verifiedKey = PaymentPoll.verifiedKey(payment);
         Uni<Raced> fromMixPay = asked.map(result -> {
             // A call that failed while the payment's verified answer came (a coalesced poll whose leader the
             // callback answered and withdrew, a deadline) yields to that answer.
-            CachedReply verified = result.failure() == null ? null : store.local(verifiedKey);
-            return verified != null && verified.freshAt(System.currentTimeMillis()) ? new Raced(null, verified) : new Raced(result, null);
+            CachedReply verified = result.failure() == null ? null : verifiedHere(payment);
+            return new Raced(verified == null ? result : null, verified);
         });
-        Uni<Raced> fromCallback = waitingPolls.verified(payment, () -> store.local(verifiedKey)).map(entry -> new Raced(null, entry));
+        Uni<Raced> fromCallback = waitingPolls.verified(payment, () -> verifiedHere(payment)).map(entry -> new Raced(null, entry));
         return Uni.combine().any().of(fromMixPay, fromCallback).map(raced -> {
             if (raced.verified() == null) {
                 return raced.forwarded();
@@ -236,14 +235,26 @@ public class LookupCache {
 
     private void answerWaitingPollsVerifiedElsewhere() {
         for (String payment : waitingPolls.payments()) {
-            store.get(PaymentPoll.verifiedKey(payment), verified -> verified.freshAt(System.currentTimeMillis())).subscribe().with(
+            verifiedAnswer(payment).subscribe().with(
                     verified -> {
-                        if (verified != null && verified.freshAt(System.currentTimeMillis())) {
+                        if (verified != null) {
                             waitingPolls.settle(payment, verified);
                         }
                     },
                     unreadable -> LOG.debugf(unreadable, "could not read a payment's verified answer from Redis"));
         }
+    }
+
+    /** The payment's verified final answer while it is fresh, from this replica or Redis; null when there is none. */
+    private Uni<CachedReply> verifiedAnswer(String payment) {
+        return store.get(PaymentPoll.verifiedKey(payment), verified -> verified.freshAt(System.currentTimeMillis()))
+                .map(verified -> verified != null && verified.freshAt(System.currentTimeMillis()) ? verified : null);
+    }
+
+    /** The same from this replica alone, without a Redis read. */
+    private CachedReply verifiedHere(String payment) {
+        CachedReply verified = store.local(PaymentPoll.verifiedKey(payment));
+        return verified != null && verified.freshAt(System.currentTimeMillis()) ? verified : null;
     }
 
     /** The call for this question: this request's own, or the one already in flight for it. */

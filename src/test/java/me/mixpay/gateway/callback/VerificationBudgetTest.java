@@ -47,18 +47,29 @@ class VerificationBudgetTest {
         }
     }
 
-    @Test
-    void aCallbacksCheckGoesToMixPayBeforeThePollsThatWaitedLonger() throws Exception {
-        // A window with nothing in it, whatever the gateway's start asked of MixPay.
+    /**
+     * In a window with nothing in it (whatever the gateway's start asked of MixPay), creates {@code creations}
+     * payments, then polls other orders until four of the six calls are spent: the next normal call waits.
+     * The first payment's traceId and orderId.
+     */
+    private static List<String> createThenFillTheWindow(int creations) {
         await().atMost(Duration.ofSeconds(15)).until(() -> metric("mixpay_gateway_budget_used") == 0);
-        String paid = orderId();
-        String traceId = given().formParams(CreationForm.of(paid, CreationForm.ETH)).post("/v1/one_time_payment").then()
+        String first = orderId();
+        String traceId = given().formParams(CreationForm.of(first, CreationForm.ETH)).post("/v1/one_time_payment").then()
                 .statusCode(200).extract().jsonPath().getString("data.code");
-        given().formParams(CreationForm.of(orderId(), CreationForm.ETH)).post("/v1/one_time_payment").then().statusCode(200);
+        for (int more = 1; more < creations; more++) {
+            given().formParams(CreationForm.of(orderId(), CreationForm.ETH)).post("/v1/one_time_payment").then().statusCode(200);
+        }
         // Polls fill what the creations leave of the window (four of six).
         while (metric("mixpay_gateway_budget_used") < 4) {
             poll(orderId()).then().statusCode(200);
         }
+        return List.of(traceId, first);
+    }
+
+    @Test
+    void aCallbacksCheckGoesToMixPayBeforeThePollsThatWaitedLonger() throws Exception {
+        String traceId = createThenFillTheWindow(2).get(0);
 
         long since = System.currentTimeMillis();
         List<String> waiting = List.of(orderId(), orderId());
@@ -82,13 +93,9 @@ class VerificationBudgetTest {
 
     @Test
     void aPollWaitingForBudgetIsAnsweredByItsPaymentsVerifiedCallbackAndSpendsNoCall() throws Exception {
-        await().atMost(Duration.ofSeconds(15)).until(() -> metric("mixpay_gateway_budget_used") == 0);
-        String paid = orderId();
-        String traceId = given().formParams(CreationForm.of(paid, CreationForm.ETH)).post("/v1/one_time_payment").then()
-                .statusCode(200).extract().jsonPath().getString("data.code");
-        while (metric("mixpay_gateway_budget_used") < 4) {
-            poll(orderId()).then().statusCode(200);
-        }
+        List<String> created = createThenFillTheWindow(1);
+        String traceId = created.get(0);
+        String paid = created.get(1);
         double refusedBefore = metric("mixpay_gateway_budget_refusals_total{class=\"normal\"}");
         double answeredBefore = metric("mixpay_gateway_callbacks_polls_answered_total");
 
