@@ -68,7 +68,7 @@ public record RedisSettings(RedisTopology topology, List<String> nodes, List<Str
         RedisOptions options = new RedisOptions()
                 .setType(topology == RedisTopology.CLUSTER ? RedisClientType.CLUSTER : RedisClientType.STANDALONE)
                 .setMaxPoolSize(8).setMaxPoolWaiting(256).setMaxWaitingHandlers(1024)
-                .setNetClientOptions(netOptions());
+                .setNetClientOptions(netOptions("node"));
         if (topology == RedisTopology.CLUSTER) {
             // Every command goes to the slot's primary: a replica's answer may lag the budget by a write.
             options.setUseReplicas(RedisReplicas.NEVER);
@@ -80,11 +80,16 @@ public record RedisSettings(RedisTopology topology, List<String> nodes, List<Str
     /** Options for one sentinel, with the sentinels' own password when one is set. */
     RedisOptions sentinelOptions(String url) {
         return new RedisOptions().setType(RedisClientType.STANDALONE).setMaxPoolSize(1).setMaxPoolWaiting(16)
-                .setNetClientOptions(netOptions()).setConnectionString(withCredentials(url, Optional.empty(), sentinelPassword));
+                .setNetClientOptions(netOptions("sentinel")).setConnectionString(withCredentials(url, Optional.empty(), sentinelPassword));
     }
 
-    private NetClientOptions netOptions() {
-        NetClientOptions net = new NetClientOptions().setConnectTimeout((int) Math.max(100, timeoutMillis)).setTcpNoDelay(true);
+    /**
+     * {@code role} names the client's Vert.x metrics ({@link RedisMeters#CLIENT}, tagged {@code clientName}):
+     * without a name they are exported as {@code m__current}, {@code m__queue_size}...
+     */
+    private NetClientOptions netOptions(String role) {
+        NetClientOptions net = new NetClientOptions().setConnectTimeout((int) Math.max(100, timeoutMillis)).setTcpNoDelay(true)
+                .setMetricsName(RedisMeters.CLIENT + "|" + role);
         if (tls()) {
             // The server's certificate is checked against the CA and its name against the URL's host.
             net.setSsl(true).setHostnameVerificationAlgorithm("HTTPS");

@@ -142,6 +142,23 @@ class RedisFailoverIT {
                 unconfirmed);
         System.out.print(figures);
         Files.writeString(Path.of("target", "redis-failover.txt"), figures, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        for (PackagedGateway replica : List.of(a, b)) {
+            redisClientMetricsNamed(replica);
+        }
+    }
+
+    /**
+     * Vert.x' Redis client metrics are the gateway's, by role, after a failover too: not {@code m__current},
+     * and no warning of a gauge registered twice (one per connection) in the log.
+     */
+    private static void redisClientMetricsNamed(PackagedGateway replica) throws Exception {
+        String metrics = GatewayCalls.metrics(replica);
+        for (String role : List.of("node", "sentinel")) {
+            assertThat(metrics).as("Redis commands timed for the %s client", role)
+                    .containsPattern("mixpay_gateway_redis_processing_seconds_count\\{clientName=\"" + role + "\",clientType=\"redis\"} [1-9]");
+        }
+        assertThat(metrics).as("unnamed client metrics").doesNotContainPattern("(?m)^m__");
+        assertThat(replica.log()).doesNotContain("has been already registered");
     }
 
     private double unconfirmed() throws Exception {
