@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 
@@ -66,7 +65,7 @@ public class CallbackReceiver {
         this.meters = meters;
     }
 
-    Uni<Receipt> receive(String ref, String token, Buffer body, String contentType, String peer, String requestId, Span span) {
+    Uni<Receipt> receive(String ref, String token, Buffer body, String contentType, String peer, String requestId, RequestTrace trace) {
         long arrived = System.nanoTime();
         meters.received();
         if (!setup.urls().verifies(ref, token)) {
@@ -81,7 +80,7 @@ public class CallbackReceiver {
             if (record == null) {
                 return Uni.createFrom().item(refuse(CallbackMeters.UNKNOWN_PAYMENT, peer, requestId));
             }
-            RequestTrace.link(span, record.creationTrace());
+            RequestTrace.link(trace.span(), record.creationTrace());
             if (!sameIds(record, ids)) {
                 return Uni.createFrom().item(refuse(CallbackMeters.IDS_MISMATCH, peer, requestId));
             }
@@ -94,7 +93,7 @@ public class CallbackReceiver {
                     && !(record.subscribedMore() && System.currentTimeMillis() - known.at() >= REVERIFY_AFTER_MILLIS)) {
                 return Uni.createFrom().item(Receipt.ACCEPTED);
             }
-            CompletableFuture<Receipt> outcome = verification(record, arrived, peer, requestId);
+            CompletableFuture<Receipt> outcome = verification(record, arrived, peer, requestId, trace);
             // A copy: Mutiny cancels the stage it waits on when the wait ends, and the verification itself
             // must go on for the duplicates joining it and for MixPay's next try.
             return Uni.createFrom().completionStage(outcome.copy()).ifNoItem().after(answerWithin)
@@ -116,14 +115,14 @@ public class CallbackReceiver {
      * longer than MixPay should), so the poll cache and the record learn the outcome either way, and
      * MixPay's next try finds it.
      */
-    private CompletableFuture<Receipt> verification(PaymentRecord record, long arrived, String peer, String requestId) {
+    private CompletableFuture<Receipt> verification(PaymentRecord record, long arrived, String peer, String requestId, RequestTrace trace) {
         CompletableFuture<Receipt> mine = new CompletableFuture<>();
         CompletableFuture<Receipt> running = verifying.putIfAbsent(record.ref(), mine);
         if (running != null) {
             return running;
         }
         // Started outside the map's own update: a verification that ends at once (no budget) removes itself.
-        verifier.verify(record, requestId).chain(verdict -> settle(record, verdict, arrived, peer, requestId))
+        verifier.verify(record, requestId, trace).chain(verdict -> settle(record, verdict, arrived, peer, requestId))
                 .onTermination().invoke(() -> verifying.remove(record.ref(), mine))
                 .subscribe().with(mine::complete, mine::completeExceptionally);
         return mine;

@@ -5,7 +5,6 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.opentelemetry.api.trace.Span;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -65,14 +64,13 @@ public class CallbackRoute {
         String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
         RequestTrace trace = Traces.of(rc);
         trace.name("callback");
-        Span span = trace.span();
         RequestBodyReader.read(request, maxBodyBytes, rc.vertx(), BODY_TIMEOUT_MILLIS).onComplete(read -> {
             if (read.failed()) {
                 fail(rc, requestId, new GatewayException(read.cause() instanceof RequestBodyReader.TooLarge
                         ? GatewayError.REQUEST_BODY_TOO_LARGE : GatewayError.BAD_REQUEST, "the callback body could not be read"));
                 return;
             }
-            receiver.receive(ref, token, read.result(), request.getHeader(HttpHeaders.CONTENT_TYPE), peer, requestId, span)
+            receiver.receive(ref, token, read.result(), request.getHeader(HttpHeaders.CONTENT_TYPE), peer, requestId, trace)
                     .subscribe().with(receipt -> {
                         if (receipt.accepted()) {
                             rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 
 import me.mixpay.gateway.budget.Priority;
 import me.mixpay.gateway.proxy.OwnLookUps;
+import me.mixpay.gateway.trace.RequestTrace;
 import me.mixpay.gateway.proxy.UpstreamReply;
 
 /**
@@ -48,8 +49,8 @@ class PaymentVerifier {
      * In the {@code normal} class, as the polls it stands for: creations go first, and the one call a payment
      * needs replaces every poll that would have followed.
      */
-    Uni<Verdict> verify(PaymentRecord record, String requestId) {
-        return lookUps.get(requestId, record.merchant(), Priority.VERIFICATION, target(record), timeout, budgetWait.toMillis())
+    Uni<Verdict> verify(PaymentRecord record, String requestId, RequestTrace trace) {
+        return lookUps.get(requestId, record.merchant(), Priority.VERIFICATION, target(record), timeout, budgetWait.toMillis(), trace)
                 .map(reply -> judge(record, reply))
                 .onFailure().recoverWithItem(failure -> new Verdict(null, null, null, String.valueOf(failure.getMessage())));
     }

@@ -94,12 +94,18 @@ public class Reconciliation {
         return payment.ifNoItem().after(Duration.ofMillis(Math.max(1, withinMillis)))
                 .failWith(() -> new Unanswered("no answer from the look-ups within the request's time"))
                 .map(found -> found.map(data -> rebuilt(key, data)))
-                .onItem().invoke(found -> meters.reconciled(found.isPresent() ? IdempotencyMeters.Reconciled.FOUND
+                .onItem().invoke(found -> reconciled(creation, found.isPresent() ? IdempotencyMeters.Reconciled.FOUND
                         : IdempotencyMeters.Reconciled.ABSENT))
                 .onFailure().invoke(failure -> {
-                    meters.reconciled(IdempotencyMeters.Reconciled.FAILED);
+                    reconciled(creation, IdempotencyMeters.Reconciled.FAILED);
                     LOG.debugf("request %s: MixPay could not be asked about a creation: %s", creation.requestId(), failure.getMessage());
                 });
+    }
+
+    /** Counted, and an event on the creation's trace: what MixPay said of the payment (found, absent) or failed. */
+    private void reconciled(ProxyExchange creation, IdempotencyMeters.Reconciled outcome) {
+        meters.reconciled(outcome);
+        creation.trace().event("reconciliation", "reconciliation.outcome", outcome.label());
     }
 
     private Uni<Optional<JsonObject>> info(ProxyExchange creation, String traceId, long until) {
@@ -116,7 +122,8 @@ public class Reconciliation {
     /** One try; its wait for budget ends with the reconciliation's time ({@code until}, nano time). */
     private Uni<Optional<JsonObject>> once(ProxyExchange creation, String target, long until) {
         long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
-        return lookUps.get(creation.requestId(), creation.merchant(), Priority.CRITICAL, target, timeout, left).map(this::read);
+        return lookUps.get(creation.requestId(), creation.merchant(), Priority.CRITICAL, target, timeout, left, creation.trace())
+                .map(this::read);
     }
 
     private Optional<JsonObject> read(UpstreamReply reply) {

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import me.mixpay.gateway.budget.Priority;
 import me.mixpay.gateway.budget.RequestBudget;
 import me.mixpay.gateway.catalog.Category;
+import me.mixpay.gateway.trace.RequestTrace;
 
 /**
  * A GET the gateway sends MixPay on its own behalf, never from the cache: a creation's reconciliation (a
@@ -38,12 +39,15 @@ public class OwnLookUps {
     /**
      * MixPay's reply to {@code GET target}, after a wait for budget of at most {@code maxWaitMillis} (a
      * {@link me.mixpay.gateway.budget.BudgetExhausted} failure past it) and an attempt of at most {@code timeout}.
+     * On {@code trace} (the request it is sent for) the look-up is a client span and its wait an event.
      */
     public Uni<UpstreamReply> get(String requestId, String merchant, Priority priority, String target, Duration timeout,
-            long maxWaitMillis) {
+            long maxWaitMillis, RequestTrace trace) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json").add(RequestIds.HEADER, requestId);
         ProxyExchange lookUp = new ProxyExchange(requestId, HttpMethod.GET, target, headers, null, System.nanoTime());
-        return budget.acquire(priority, merchant, Math.max(1, maxWaitMillis))
+        lookUp.trace(trace);
+        Uni<Void> call = budget.acquire(priority, merchant, Math.max(1, maxWaitMillis));
+        return (trace.on() ? trace.budgetCall(call, budget.shortageReason(), () -> false) : call)
                 .chain(granted -> upstream.send(lookUp, timeout)
                         .ifNoItem().after(timeout).failWith(() -> new NoReply("no look-up reply within " + timeout.toMillis() + " ms")))
                 .invoke(reply -> {

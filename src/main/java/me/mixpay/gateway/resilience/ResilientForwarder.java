@@ -34,7 +34,6 @@ import me.mixpay.gateway.proxy.UpstreamReply;
 public class ResilientForwarder implements Forwarder {
 
     /** A call counts as having waited for budget when it got it this long after asking, or later. */
-    private static final long WAITED_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     // Header names as Netty AsciiStrings, whose case-insensitive hash a header map computes once, not per lookup.
     public static final CharSequence ROUTE = HttpHeaders.createOptimized("X-Gateway-Route");
@@ -95,19 +94,7 @@ public class ResilientForwarder implements Forwarder {
     private Uni<Void> call(RouteGroup group, ProxyExchange exchange) {
         Uni<Void> call = budget.acquire(exchange.priorityOr(group.priority()), exchange.merchant(), budgetWait(group, exchange),
                 () -> !exchange.isAnswered());
-        if (!exchange.trace().on()) {
-            return call;
-        }
-        long asked = System.nanoTime();
-        String reason = budget.shortageReason();
-        return call.onItemOrFailure().invoke((granted, refused) -> {
-            long waited = System.nanoTime() - asked;
-            if (refused instanceof BudgetExhausted && !exchange.isAnswered()) {
-                exchange.trace().event("budget.refused", "budget.wait_reason", reason);
-            } else if (refused == null && waited >= WAITED_NANOS) {
-                exchange.trace().budgetWait(waited, reason);
-            }
-        });
+        return exchange.trace().on() ? exchange.trace().budgetCall(call, budget.shortageReason(), exchange::isAnswered) : call;
     }
 
     /** How long a call of this request may wait for budget. */

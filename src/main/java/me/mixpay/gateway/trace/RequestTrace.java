@@ -1,5 +1,8 @@
 package me.mixpay.gateway.trace;
 
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -11,6 +14,7 @@ import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
 
 /**
@@ -31,6 +35,7 @@ public final class RequestTrace {
     static final AttributeKey<String> GATEWAY_ERROR = AttributeKey.stringKey("gateway.error");
     private static final AttributeKey<Double> WAIT_MS = AttributeKey.doubleKey("budget.wait_ms");
     private static final AttributeKey<String> WAIT_REASON = AttributeKey.stringKey("budget.wait_reason");
+    private static final long WAITED_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Span server;
     private final Tracer tracer;
@@ -93,6 +98,26 @@ public final class RequestTrace {
         if (on()) {
             server.addEvent("budget.wait", Attributes.of(WAIT_MS, nanos / 1_000_000.0, WAIT_REASON, reason));
         }
+    }
+
+    /**
+     * {@code call}, a wait for one MixPay call from the budget, with the wait as an event ({@link #budgetWait})
+     * or its refusal as {@code budget.refused}; {@code reason} is the budget's shortage when it was asked. A
+     * call withdrawn because its request was {@code answered} meanwhile is neither.
+     */
+    public Uni<Void> budgetCall(Uni<Void> call, String reason, BooleanSupplier answered) {
+        if (!on()) {
+            return call;
+        }
+        long asked = System.nanoTime();
+        return call.onItemOrFailure().invoke((granted, refused) -> {
+            long waited = System.nanoTime() - asked;
+            if (refused != null && !answered.getAsBoolean()) {
+                event("budget.refused", "budget.wait_reason", reason);
+            } else if (refused == null && waited >= WAITED_NANOS) {
+                budgetWait(waited, reason);
+            }
+        });
     }
 
     /** An event on the server span, such as a reconciliation with MixPay's look-ups. */

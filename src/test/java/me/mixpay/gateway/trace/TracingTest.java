@@ -34,6 +34,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import me.mixpay.gateway.GatewayTestBase;
+import me.mixpay.gateway.support.InMemorySpans;
 import me.mixpay.gateway.support.LogCapture;
 import me.mixpay.gateway.support.MixPayReplies;
 
@@ -190,13 +191,10 @@ class TracingTest extends GatewayTestBase {
     }
 
     private SpanData awaitServerSpan(String traceId) {
-        return await().atMost(Duration.ofSeconds(5)).until(() -> spans.getFinishedSpanItems().stream()
-                .filter(span -> span.getKind() == SpanKind.SERVER && span.getTraceId().equals(traceId)).findFirst().orElse(null),
-                span -> span != null);
+        return InMemorySpans.awaitServerSpan(spans, traceId);
     }
 
     private List<SpanData> clientSpans(SpanData server) {
-        return spans.getFinishedSpanItems().stream().filter(span -> span.getKind() == SpanKind.CLIENT && span.getTraceId().equals(server.getTraceId()))
-                .sorted(java.util.Comparator.comparingLong(SpanData::getStartEpochNanos)).toList();
+        return InMemorySpans.clientSpans(spans, server);
     }
 }
