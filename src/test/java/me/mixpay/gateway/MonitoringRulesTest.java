@@ -52,6 +52,7 @@ class MonitoringRulesTest extends GatewayTestBase {
                 "mixpay_gateway_budget_waiting", "mixpay_gateway_budget_waits_total", "mixpay_gateway_budget_refusals_total",
                 "mixpay_gateway_budget_wait_seconds_sum", "mixpay_gateway_budget_wait_seconds_count",
                 "mixpay_gateway_budget_wait_seconds_max", "mixpay_gateway_budget_mixpay_rate_limited_total",
+                "mixpay_gateway_budget_calls_total", "mixpay_gateway_circuit_transitions_total",
                 "mixpay_gateway_cluster_redis_up", "mixpay_gateway_cluster_replicas",
                 // The look-up cache: every group's series exist from startup.
                 "mixpay_gateway_cache_replies_total", "mixpay_gateway_poll_interval_seconds",

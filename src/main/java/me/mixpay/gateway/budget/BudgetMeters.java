@@ -12,7 +12,10 @@ import io.micrometer.core.instrument.Timer;
  * {@code mixpay_gateway_budget_*} and {@code mixpay_gateway_cluster_*}: what on-call reads of the
  * budget. Labels are the three classes, nothing else.
  */
-final class BudgetMeters {
+public final class BudgetMeters {
+
+    /** Calls granted, by class: what the status page's budget chart stacks. */
+    public static final String CALLS = "mixpay.gateway.budget.calls";
 
     /** A call counts as having waited when it got its call this long after asking, or later. */
     private static final long WAITED_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -20,6 +23,7 @@ final class BudgetMeters {
     private final EnumMap<Priority, Counter> waits = new EnumMap<>(Priority.class);
     private final EnumMap<Priority, Timer> waitTime = new EnumMap<>(Priority.class);
     private final EnumMap<Priority, Counter> refusals = new EnumMap<>(Priority.class);
+    private final EnumMap<Priority, Counter> calls = new EnumMap<>(Priority.class);
     private final Counter mixpayRateLimited;
 
     BudgetMeters(MeterRegistry registry, RequestBudget budget, BudgetQueue queue) {
@@ -45,6 +49,8 @@ final class BudgetMeters {
                     .description("Calls that waited for budget").register(registry));
             waitTime.put(priority, Timer.builder("mixpay.gateway.budget.wait").tag("class", label)
                     .description("Time calls waited for budget").register(registry));
+            calls.put(priority, Counter.builder(CALLS).tag("class", label)
+                    .description("MixPay calls this replica took from the budget, by the class they were served in").register(registry));
             refusals.put(priority, Counter.builder("mixpay.gateway.budget.refusals").tag("class", label)
                     .description("Calls refused with budget_exhausted").register(registry));
             Gauge.builder("mixpay.gateway.budget.waiting", queue, q -> q.size(priority)).tag("class", label)
@@ -54,7 +60,9 @@ final class BudgetMeters {
                 .description("1429 replies received from MixPay").register(registry);
     }
 
+    /** A call taken from the budget, at once ({@code waitedNanos} 0) or after a wait. */
     void granted(Priority priority, long waitedNanos) {
+        calls.get(priority).increment();
         if (waitedNanos >= WAITED_NANOS) {
             waits.get(priority).increment();
             waitTime.get(priority).record(waitedNanos, TimeUnit.NANOSECONDS);

@@ -118,6 +118,7 @@ public class RequestBudget {
                 take(priority).onComplete(done -> {
                     Take take = done.result();
                     if (take.granted()) {
+                        meters.granted(priority, 0);
                         emitter.complete(null);
                         return;
                     }

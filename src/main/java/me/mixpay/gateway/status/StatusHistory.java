@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.search.Search;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;
 
+import me.mixpay.gateway.budget.BudgetMeters;
 import me.mixpay.gateway.budget.Priority;
 import me.mixpay.gateway.resilience.RouteGroup;
 import me.mixpay.gateway.resilience.RouteTable;
@@ -76,9 +77,10 @@ public class StatusHistory {
     }
 
     synchronized void sample() {
+        // By the class each call was served in: the callbacks' checks and the reconciliations' look-ups too.
         double[] calls = new double[Priority.values().length];
-        for (RouteGroup group : routes.groups()) {
-            calls[group.priority().ordinal()] += sum(Search.in(registry).name("mixpay.gateway.upstream.attempts").tag("route", group.name()));
+        for (Priority priority : Priority.values()) {
+            calls[priority.ordinal()] = sum(Search.in(registry).name(BudgetMeters.CALLS).tag("class", priority.label()));
         }
         double[] callsNow = new double[calls.length];
         for (int i = 0; i < calls.length; i++) {

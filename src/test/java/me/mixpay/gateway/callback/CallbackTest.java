@@ -58,6 +58,7 @@ class CallbackTest {
         poll(orderId).then().statusCode(200).body("data.status", org.hamcrest.Matchers.equalTo("unpaid"));
 
         long paidAt = System.currentTimeMillis();
+        double checks = metric("mixpay_gateway_budget_calls_total{class=\"verification\"}");
         pay(traceId);
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered(traceId));
 
@@ -76,6 +77,8 @@ class CallbackTest {
         given().get("/v1/payments_result?traceId=" + traceId).then().statusCode(200).header("X-Gateway-Cache", "hit")
                 .body("data.status", org.hamcrest.Matchers.equalTo("success"));
         assertThat(calls(PAYMENTS_RESULT, paidAt)).isEqualTo(1);
+        assertThat(metric("mixpay_gateway_budget_calls_total{class=\"verification\"}") - checks).as("the check, in its own budget class")
+                .isEqualTo(1);
         assertThat(metric("mixpay_gateway_callbacks_verified_total{status=\"success\"}")).isPositive();
         assertThat(metric("mixpay_gateway_callback_to_cache_seconds_count")).isPositive();
 
@@ -98,6 +101,9 @@ class CallbackTest {
         again.then().statusCode(200).header("X-Gateway-Idempotency", "replay");
         assertThat(again.asString()).isEqualTo(first.asString());
         assertThat(calls("POST /v1/payments", since)).isEqualTo(1);
+        // The one creation MixPay holds calls back to the gateway, at the URL bound to this order.
+        assertThat(payment(first.jsonPath().getString("data.traceId")).getString("callbackUrl"))
+                .isEqualTo(CallbackUpstream.PUBLIC_URL + CallbackUrls.PATH + refAndToken(orderId));
     }
 
     @Test
@@ -192,6 +198,9 @@ class CallbackTest {
         JsonObject body = new JsonObject().put("traceId", traceId).put("payeeId", CreationForm.PAYEE);
         given().contentType(ContentType.JSON).body(body.encode()).post("/callbacks/mixpay/" + refAndTokenByTrace(traceId))
                 .then().statusCode(403).body("gateway.detail", org.hamcrest.Matchers.containsString("payee mismatch"));
+        // Never recorded as this merchant's verified answer: the poll asks MixPay.
+        given().get("/v1/payments_result?traceId=" + traceId).then().statusCode(200)
+                .header("X-Gateway-Cache", org.hamcrest.Matchers.not("hit"));
     }
 
     /** The ref and token the gateway puts in an order-keyed creation's callback URL, computed as it does. */
