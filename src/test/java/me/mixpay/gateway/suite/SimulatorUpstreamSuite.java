@@ -9,6 +9,7 @@ import org.junit.platform.suite.api.Suite;
         "me.mixpay.gateway.ExactlyOnceTest",
         "me.mixpay.gateway.MixPayJsClientTest",
         "me.mixpay.gateway.simulator.SimulatorContractTest",
-        "me.mixpay.gateway.SimulatorTest" })
+        "me.mixpay.gateway.SimulatorTest",
+        "me.mixpay.gateway.callback.CallbacksOffTest" })
 public class SimulatorUpstreamSuite {
 }
