@@ -155,6 +155,31 @@ class CallbackTest {
     }
 
     @Test
+    void aCallbackMixPayCannotBeAskedAboutIsDeferredAndMixPaysNextTryVerifiesIt() {
+        String orderId = orderId();
+        String traceId = given().formParams(CreationForm.of(orderId, CreationForm.ETH)).post("/v1/one_time_payment")
+                .then().statusCode(200).extract().jsonPath().getString("data.code");
+        String path = payment(traceId).getString("callbackUrl").substring(CallbackUpstream.PUBLIC_URL.length());
+        JsonObject body = new JsonObject().put("orderId", orderId).put("traceId", traceId).put("payeeId", CreationForm.PAYEE);
+        double deferred = metric("mixpay_gateway_callbacks_deferred_total{reason=\"unverified\"}");
+        given().baseUri(SimulatorUpstream.controls()).port(-1).post("/_simulator/maintenance?for=60s&code=10008").then().statusCode(200);
+        try {
+            pay(traceId);
+            // MixPay's own callback, then a post of ours: the check meets maintenance, MixPay is asked to try again.
+            await().atMost(Duration.ofSeconds(5)).until(() -> metric("mixpay_gateway_callbacks_deferred_total{reason=\"unverified\"}") > deferred);
+            given().contentType(ContentType.JSON).body(body.encode()).post(path).then().statusCode(503)
+                    .header("X-Gateway-Error", "callback_unverified").body("data", org.hamcrest.Matchers.empty());
+            assertThat(delivered(traceId)).as("MixPay was never told SUCCESS").isFalse();
+        } finally {
+            given().baseUri(SimulatorUpstream.controls()).port(-1).delete("/_simulator/maintenance").then().statusCode(200);
+        }
+
+        // MixPay's next try on its schedule (2.4 s after the first here, 100 times faster than MixPay's) is verified.
+        await().atMost(Duration.ofSeconds(25)).until(() -> delivered(traceId));
+        poll(orderId).then().statusCode(200).header("X-Gateway-Cache", "hit").body("data.status", org.hamcrest.Matchers.equalTo("success"));
+    }
+
+    @Test
     void aPaymentWhoseTermsDifferFromTheCreationIsNeverRecordedFinal() {
         // A payer who edited a pay link: MixPay holds the order at 0.01 USD, the merchant created it at 10.
         String orderId = orderId();

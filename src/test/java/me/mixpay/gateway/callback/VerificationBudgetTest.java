@@ -124,4 +124,32 @@ class VerificationBudgetTest {
         assertThat(metric("mixpay_gateway_budget_refusals_total{class=\"normal\"}")).as("the withdrawn call is no refusal")
                 .isEqualTo(refusedBefore);
     }
+
+    @Test
+    void postsOfTheCallbackWhileItsCheckWaitsForBudgetJoinTheCheckAndMixPayIsAskedOnce() throws Exception {
+        List<String> created = createThenFillTheWindow(1);
+        String traceId = created.get(0);
+        String path = CallbackTest.payment(traceId).getString("callbackUrl").substring(CallbackUpstream.PUBLIC_URL.length());
+        String body = new JsonObject().put("orderId", created.get(1)).put("traceId", traceId).put("payeeId", CreationForm.PAYEE).encode();
+        double verified = metric("mixpay_gateway_callbacks_verified_total{status=\"success\"}");
+        long since = System.currentTimeMillis();
+        pay(traceId);
+        await().atMost(Duration.ofSeconds(2)).until(() -> metric("mixpay_gateway_budget_waiting{class=\"verification\"}") == 1);
+
+        // MixPay's duplicates, ten at once, while the check waits for the window.
+        List<CompletableFuture<Response>> posts = java.util.stream.IntStream.range(0, 10).mapToObj(i -> CompletableFuture.supplyAsync(
+                () -> given().contentType(io.restassured.http.ContentType.JSON).body(body).post(path))).toList();
+        for (CompletableFuture<Response> post : posts) {
+            // SUCCESS once the check is done; 503 when it still waited after the answer's time: MixPay tries again.
+            assertThat(post.get().statusCode()).as(post.get().asString()).isIn(200, 503);
+        }
+        assertThat(metric("mixpay_gateway_budget_waiting{class=\"verification\"}")).as("checks waiting for budget").isLessThanOrEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> metric("mixpay_gateway_callbacks_verified_total{status=\"success\"}") > verified);
+        Thread.sleep(1_000); // any second check would be on its way
+        List<JsonObject> asked = new JsonObject(given().baseUri(SimulatorUpstream.controls()).port(-1)
+                .get("/_simulator/requests?since=" + since).asString()).getJsonArray("requests").stream().map(JsonObject.class::cast)
+                .filter(request -> "GET /v1/payments_result".equals(request.getString("endpoint"))).toList();
+        assertThat(asked).as("payments_result calls for eleven posts of one callback").hasSize(1);
+        assertThat(metric("mixpay_gateway_callbacks_verified_total{status=\"success\"}") - verified).isEqualTo(1);
+    }
 }
