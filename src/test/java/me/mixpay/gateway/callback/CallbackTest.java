@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,6 +23,7 @@ import io.vertx.core.json.JsonObject;
 import me.mixpay.gateway.idempotency.CreationKey;
 import me.mixpay.gateway.simulator.CreationForm;
 import me.mixpay.gateway.support.CallbackUpstream;
+import me.mixpay.gateway.support.LogCapture;
 import me.mixpay.gateway.support.SimulatorUpstream;
 
 /**
@@ -118,6 +120,7 @@ class CallbackTest {
         JsonObject body = new JsonObject().put("orderId", orderId).put("traceId", traceId).put("payeeId", CreationForm.PAYEE);
         double before = metric("mixpay_gateway_callbacks_refused_total{reason=\"bad_token\"}");
         long since = System.currentTimeMillis();
+        LogCapture logs = new LogCapture().start();
 
         given().contentType(ContentType.JSON).body(body.encode()).post("/callbacks/mixpay/").then().statusCode(403)
                 .header("X-Gateway-Error", "callback_refused").body("success", org.hamcrest.Matchers.equalTo(false))
@@ -138,6 +141,11 @@ class CallbackTest {
         assertThat(calls(null, since)).as("MixPay calls made for forged callbacks").isZero();
         assertThat(metric("mixpay_gateway_callbacks_refused_total{reason=\"bad_token\"}") - before).isEqualTo(52);
         assertThat(metric("mixpay_gateway_callbacks_refused_total{reason=\"ids_mismatch\"}")).isPositive();
+        // A flood costs the log one line per reason per 10 s, and none of what the forger sent but the reason.
+        logs.stop();
+        List<String> refusals = logs.lines().stream().filter(line -> line.contains("callback refused")).toList();
+        assertThat(refusals).filteredOn(line -> line.contains("bad_token")).as("log lines for 52 posts with a bad token").hasSizeLessThanOrEqualTo(1);
+        assertThat(refusals).noneMatch(line -> line.contains(orderId) || line.contains(otherOrder) || line.contains("xxxxxxxx"));
     }
 
     @Test
