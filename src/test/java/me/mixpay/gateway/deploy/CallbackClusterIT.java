@@ -31,12 +31,16 @@ import me.mixpay.gateway.support.MerchantReceiver;
  * the simulator maps to the other replica's port: every callback is received by the replica that did not
  * forward the creation, and must find the creation's record, and leave its verified answer, in Redis, where
  * the other replica's next poll finds it, and a poll waiting there hears of it. The last test kills a
- * replica holding an undelivered relay event; the other one delivers it.
+ * replica holding an undelivered relay event; the other one delivers it. Merchant keys are required, as in
+ * production: MixPay's callbacks carry none, and are received all the same.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CallbackClusterIT {
 
     static final String SECRET = "it-callback-token-secret-0123456789abcdef";
+    /** Merchants need their gateway key, as in production; MixPay's callbacks carry none and need none. */
+    static final String KEY = "it-callback-merchant-key-0123456789";
+    static java.nio.file.Path keys;
     static MixPaySimulator mixpay;
     static RedisProcess redis;
     static PackagedGateway a;
@@ -45,6 +49,8 @@ class CallbackClusterIT {
 
     @BeforeAll
     static void start() throws Exception {
+        keys = java.nio.file.Files.createTempFile("merchant-keys", "");
+        java.nio.file.Files.writeString(keys, "shop-callbacks:" + me.mixpay.gateway.auth.MerchantKeys.hashOf(KEY) + "\n");
         int portA = PackagedGateway.freePort();
         int portB = PackagedGateway.freePort();
         merchantPort = PackagedGateway.freePort();
@@ -60,7 +66,7 @@ class CallbackClusterIT {
     }
 
     private static Map<String, String> env(int port, String publicUrl) {
-        Map<String, String> env = new HashMap<>(Map.of("GATEWAY_BUDGET_LIMIT", "1000", "GATEWAY_AUTH_ENABLED", "false",
+        Map<String, String> env = new HashMap<>(Map.of("GATEWAY_BUDGET_LIMIT", "1000", "GATEWAY_AUTH_KEYS_FILE", keys.toString(),
                 "GATEWAY_UPSTREAM_BASE_URL", mixpay.baseUrl(), "GATEWAY_CLUSTER_REDIS_URL", redis.url(),
                 "GATEWAY_CALLBACKS_PUBLIC_URL", publicUrl, "GATEWAY_CALLBACKS_TOKEN_SECRET", SECRET));
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
@@ -84,6 +90,9 @@ class CallbackClusterIT {
         if (mixpay != null) {
             mixpay.stop();
         }
+        if (keys != null) {
+            java.nio.file.Files.deleteIfExists(keys);
+        }
     }
 
     @Test
@@ -93,6 +102,7 @@ class CallbackClusterIT {
         String traceId = create(orderId, null);
         String poll = "/v1/payments_result?orderId=" + orderId + "&payeeId=" + CreationForm.PAYEE;
         assertThat(new JsonObject(get(b, poll).body()).getJsonObject("data").getString("status")).isEqualTo("unpaid");
+        assertThat(GatewayCalls.get(b, poll).statusCode()).as("a merchant without its key").isEqualTo(401);
 
         long paidAt = System.currentTimeMillis();
         pay(traceId);
@@ -192,11 +202,15 @@ class CallbackClusterIT {
         return GatewayCalls.metric(replica, series);
     }
 
+    /** A merchant's GET, with its key. */
     private static HttpResponse<String> get(PackagedGateway replica, String target, String... headers) throws Exception {
-        return GatewayCalls.get(replica, target, headers);
+        String[] keyed = java.util.Arrays.copyOf(headers, headers.length + 2);
+        keyed[headers.length] = "X-Gateway-Key";
+        keyed[headers.length + 1] = KEY;
+        return GatewayCalls.get(replica, target, keyed);
     }
 
     private static HttpResponse<String> post(PackagedGateway replica, String path, Map<String, String> form) throws Exception {
-        return GatewayCalls.post(replica, path, form);
+        return GatewayCalls.post(replica, path, form, "X-Gateway-Key", KEY);
     }
 }
