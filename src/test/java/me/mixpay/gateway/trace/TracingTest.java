@@ -5,6 +5,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static io.restassured.RestAssured.given;
@@ -34,6 +36,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import me.mixpay.gateway.GatewayTestBase;
+import me.mixpay.gateway.simulator.CreationForm;
 import me.mixpay.gateway.support.InMemorySpans;
 import me.mixpay.gateway.support.LogCapture;
 import me.mixpay.gateway.support.MixPayReplies;
@@ -136,6 +139,58 @@ class TracingTest extends GatewayTestBase {
         assertThat(wait.getAttributes().get(AttributeKey.doubleKey("budget.wait_ms"))).isGreaterThan(1.0);
         assertThat(wait.getAttributes().get(AttributeKey.stringKey("budget.wait_reason"))).isEqualTo("window_full");
         assertThat(server.getAttributes().get(AttributeKey.stringKey("mixpay.budget_class"))).isNotNull();
+    }
+
+    @Test
+    void theGatewaysDecisionsAreAttributesOfTheServerSpanAndTheMerchantsTracestateGoesOn() {
+        upstream.stubFor(get(urlPathEqualTo("/v1/setting/quote_assets")).willReturn(MixPayReplies.json(MixPayReplies.success("[]"))));
+        upstream.stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(MixPayReplies.json(MixPayReplies.error(1017, "Parameter error."))));
+        upstream.stubFor(post(urlPathEqualTo("/v1/one_time_payment")).willReturn(MixPayReplies.json(MixPayReplies.success("{\"code\":\"t\"}"))));
+        String tracestate = "merchant=checkout-7";
+
+        // A look-up the cache answers: its outcome and age.
+        given().get("/v1/setting/quote_assets").then().statusCode(200);
+        String cached = "7a1e3b5c9d2f4a6b8c0d1e2f3a4b5c6d";
+        given().header("traceparent", "00-" + cached + "-b7ad6b7169203331-01").get("/v1/setting/quote_assets")
+                .then().statusCode(200).header("X-Gateway-Cache", "hit");
+        SpanData hit = awaitServerSpan(cached);
+        assertThat(hit.getAttributes().get(AttributeKey.stringKey("gateway.cache"))).isEqualTo("hit");
+        assertThat(hit.getAttributes().get(AttributeKey.longKey("gateway.cache_age_s"))).isNotNull().isGreaterThanOrEqualTo(0L);
+        assertThat(hit.getAttributes().get(AttributeKey.stringKey("gateway.breaker"))).isEqualTo("closed");
+        assertThat(hit.getAttributes().get(AttributeKey.longKey("gateway.attempts"))).isZero();
+
+        // MixPay's refusal: its code and the catalog's category.
+        String refused = "8b2f4c6d0e3a5b7c9d1e2f3a4b5c6d7e";
+        given().header("traceparent", "00-" + refused + "-b7ad6b7169203331-01").header("tracestate", tracestate)
+                .formParams(CreationForm.of("tr_" + System.nanoTime(), CreationForm.ETH)).post("/v1/payments").then().statusCode(200);
+        SpanData rejected = awaitServerSpan(refused);
+        assertThat(rejected.getAttributes().get(RequestTrace.MIXPAY_CODE)).isEqualTo("1017");
+        assertThat(rejected.getAttributes().get(AttributeKey.stringKey("mixpay.category"))).isEqualTo("client_error");
+        assertThat(rejected.getSpanContext().getTraceState().get("merchant")).isEqualTo("checkout-7");
+        upstream.verify(postRequestedFor(urlPathEqualTo("/v1/payments")).withHeader("tracestate", equalTo(tracestate)));
+
+        // A resend of a creation: replayed, no MixPay call.
+        java.util.Map<String, String> order = CreationForm.of("tr_" + System.nanoTime(), CreationForm.ETH);
+        given().formParams(order).post("/v1/one_time_payment").then().statusCode(200);
+        String resent = "9c3a5d7e1f4b6c8d0e2f3a4b5c6d7e8f";
+        given().header("traceparent", "00-" + resent + "-b7ad6b7169203331-01").formParams(order).post("/v1/one_time_payment")
+                .then().statusCode(200).header("X-Gateway-Idempotency", "replay");
+        assertThat(awaitServerSpan(resent).getAttributes().get(AttributeKey.stringKey("gateway.idempotency"))).isEqualTo("replay");
+    }
+
+    @Test
+    void aRequestThatWaitedOutMixPaysPauseAfterA1429CarriesThatReason() {
+        upstream.stubFor(get(urlPathEqualTo("/v1/test/budget/limited")).willReturn(MixPayReplies.json(MixPayReplies.error(1429, "Too many requests"))));
+        upstream.stubFor(get(urlPathEqualTo("/v1/test/budget/after")).willReturn(MixPayReplies.json(MixPayReplies.success("{}"))));
+        given().get("/v1/test/budget/limited").then().statusCode(429);
+        String traceId = "3e5a7c9b1d2f4a6c8e0a1b2c3d4e5f6a";
+        // The pause lasts a window (3 s here): the request waits it out within its 15 s.
+        given().header("traceparent", "00-" + traceId + "-b7ad6b7169203331-01").get("/v1/test/budget/after").then().statusCode(200);
+
+        EventData wait = awaitServerSpan(traceId).getEvents().stream().filter(event -> event.getName().equals("budget.wait")).findFirst()
+                .orElseThrow(() -> new AssertionError("no budget.wait event"));
+        assertThat(wait.getAttributes().get(AttributeKey.stringKey("budget.wait_reason"))).isEqualTo("mixpay_pause");
+        assertThat(wait.getAttributes().get(AttributeKey.doubleKey("budget.wait_ms"))).isGreaterThan(1000.0);
     }
 
     @Test
