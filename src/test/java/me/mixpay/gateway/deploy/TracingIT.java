@@ -78,6 +78,62 @@ class TracingIT {
         }
     }
 
+    @Test
+    void aCollectorThatNeverAnswersOrIsGoneCostsNoRequestItsTime() throws Exception {
+        MixPaySimulator mixpay = new MixPaySimulator(SimulatorSettings.defaults());
+        mixpay.start(0);
+        // Accepts connections and never answers: every export waits out its timeout, then the next one.
+        ServerSocket hanging = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        Thread accepting = new Thread(() -> {
+            while (!hanging.isClosed()) {
+                try {
+                    held.add(hanging.accept());
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, "hanging-collector");
+        accepting.setDaemon(true);
+        accepting.start();
+        Map<String, String> env = env(mixpay);
+        env.put("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + hanging.getLocalPort());
+        env.put("QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        try (PackagedGateway on = PackagedGateway.start(env)) {
+            long hangingSlowest = slowestOf(on, 3000);
+            assertThat(held).as("the gateway did try to export").isNotEmpty();
+            // Then the collector is gone: connections refused.
+            hanging.close();
+            for (Socket socket : held) {
+                socket.close();
+            }
+            long goneSlowest = slowestOf(on, 3000);
+            System.out.printf("slowest of 3000 traced requests: %d ms with the collector hanging, %d ms with it gone%n",
+                    hangingSlowest, goneSlowest);
+            // A request that waited for the exporter would wait its 10 s timeout.
+            assertThat(hangingSlowest).as("ms, the slowest request while the collector hangs").isLessThan(2_000);
+            assertThat(goneSlowest).as("ms, the slowest request while the collector is gone").isLessThan(2_000);
+            assertThat(GatewayCalls.get(on, "/v1/setting/quote_assets").statusCode()).isEqualTo(200);
+            long exportLines = on.log().lines().filter(line -> line.toLowerCase(java.util.Locale.ROOT).contains("export")).count();
+            System.out.printf("log lines about exports: %d%n", exportLines);
+            assertThat(exportLines).as("log lines about failed exports: one per failed batch at most").isLessThanOrEqualTo(60);
+        } finally {
+            hanging.close();
+            mixpay.stop();
+        }
+    }
+
+    /** The slowest of {@code count} sampled requests the gateway refuses itself (404: no budget, no MixPay). */
+    private static long slowestOf(PackagedGateway gateway, int count) throws Exception {
+        long slowest = 0;
+        for (int i = 0; i < count; i++) {
+            long started = System.nanoTime();
+            assertThat(GatewayCalls.get(gateway, "/not-mixpay", "traceparent", TRACEPARENT).statusCode()).isEqualTo(404);
+            slowest = Math.max(slowest, (System.nanoTime() - started) / 1_000_000);
+        }
+        return slowest;
+    }
+
     private static Map<String, String> env(MixPaySimulator mixpay) {
         return new HashMap<>(Map.of("GATEWAY_UPSTREAM_BASE_URL", mixpay.baseUrl(), "GATEWAY_AUTH_ENABLED", "false",
                 "QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "100ms"));
