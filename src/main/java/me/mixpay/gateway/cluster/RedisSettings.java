@@ -11,6 +11,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.redis.client.RedisReplicas;
 
 import me.mixpay.gateway.config.GatewayConfig;
@@ -68,6 +69,8 @@ public record RedisSettings(RedisTopology topology, List<String> nodes, List<Str
         RedisOptions options = new RedisOptions()
                 .setType(topology == RedisTopology.CLUSTER ? RedisClientType.CLUSTER : RedisClientType.STANDALONE)
                 .setMaxPoolSize(8).setMaxPoolWaiting(256).setMaxWaitingHandlers(1024)
+                // Redis commands are not spans: a request's trace says what the gateway decided, not each EVALSHA.
+                .setTracingPolicy(TracingPolicy.IGNORE)
                 .setNetClientOptions(netOptions("node"));
         if (topology == RedisTopology.CLUSTER) {
             // Every command goes to the slot's primary: a replica's answer may lag the budget by a write.
@@ -79,7 +82,7 @@ public record RedisSettings(RedisTopology topology, List<String> nodes, List<Str
 
     /** Options for one sentinel, with the sentinels' own password when one is set. */
     RedisOptions sentinelOptions(String url) {
-        return new RedisOptions().setType(RedisClientType.STANDALONE).setMaxPoolSize(1).setMaxPoolWaiting(16)
+        return new RedisOptions().setType(RedisClientType.STANDALONE).setMaxPoolSize(1).setMaxPoolWaiting(16).setTracingPolicy(TracingPolicy.IGNORE)
                 .setNetClientOptions(netOptions("sentinel")).setConnectionString(withCredentials(url, Optional.empty(), sentinelPassword));
     }
 

@@ -52,18 +52,23 @@ class TracingIT {
     }
 
     @Test
-    void withAnEndpointACollectorReceivesSpansInBatches() throws Exception {
+    void withAnEndpointACollectorReceivesSpansInBatchesAndNoRedisCommandIsASpan() throws Exception {
         MixPaySimulator mixpay = new MixPaySimulator(SimulatorSettings.defaults());
         mixpay.start(0);
+        RedisProcess redis = RedisProcess.start();
         List<String> received = new CopyOnWriteArrayList<>();
+        List<String> bodies = new CopyOnWriteArrayList<>();
         HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         collector.createContext("/", exchange -> {
-            received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " " + exchange.getRequestBody().readAllBytes().length);
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " " + body.length);
+            bodies.add(new String(body, java.nio.charset.StandardCharsets.ISO_8859_1));
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
         collector.start();
         Map<String, String> env = env(mixpay);
+        env.put("GATEWAY_CLUSTER_REDIS_URL", redis.url());
         env.put("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + collector.getAddress().getPort());
         env.put("QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
         try (PackagedGateway on = PackagedGateway.start(env)) {
@@ -72,8 +77,13 @@ class TracingIT {
             }
             SentinelGroup.await("spans at the collector", () -> received.stream().anyMatch(r -> r.startsWith("POST /v1/traces ")));
             assertThat(received).allMatch(r -> r.startsWith("POST /v1/traces ") && !r.endsWith(" 0"));
+            // Every request above ran Redis scripts (the shared budget, the cache); none of them is a span.
+            assertThat(GatewayCalls.metrics(on)).containsPattern("mixpay_gateway_cluster_redis_scripts_total\\{[^}]*} [1-9]");
+            Thread.sleep(500); // the last batch
+            assertThat(bodies).noneMatch(body -> body.contains("db.system") || body.toLowerCase(java.util.Locale.ROOT).contains("redis"));
         } finally {
             collector.stop(0);
+            redis.close();
             mixpay.stop();
         }
     }
