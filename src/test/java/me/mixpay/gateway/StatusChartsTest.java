@@ -32,6 +32,7 @@ import me.mixpay.gateway.support.MixPayReplies;
  */
 @QuarkusTest
 @TestProfile(StatusChartsTest.SmallBudgetFastSamples.class)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class StatusChartsTest extends GatewayTestBase {
 
     static final int LIMIT = 6;
@@ -53,6 +54,7 @@ class StatusChartsTest extends GatewayTestBase {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void aBurstThatFillsTheBudgetIsInTheBudgetChart() throws Exception {
         upstream.stubFor(get("/v1/test/status/burst").willReturn(json(MixPayReplies.success("{}"))));
         List<CompletableFuture<Integer>> burst = new java.util.ArrayList<>();
@@ -89,6 +91,33 @@ class StatusChartsTest extends GatewayTestBase {
         // Charts come after the budget's figures and before the route table.
         assertThat(dom.indexOf("id=\"history\"")).isGreaterThan(dom.indexOf("id=\"budget\"")).isLessThan(dom.indexOf("id=\"routes\""));
         assertThat(Files.size(screenshot)).isPositive();
+
+        // Readable on a laptop and on a phone: nothing wider than the window, so nothing scrolls sideways.
+        String page = "http://localhost:" + Management.port() + "/status";
+        assertThat(HeadlessChromium.overflowAt(page, 1280, 900, Path.of("target", "status-charts-1280.png"))).as("px past 1280").isLessThanOrEqualTo(0);
+        assertThat(HeadlessChromium.overflowAt(page, 390, 844, Path.of("target", "status-charts-phone.png"))).as("px past a 390 px phone").isLessThanOrEqualTo(0);
+    }
+
+    /** After the burst: MixPay's 1429 stops every call for a window. */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void aBreakerOpeningAndMixPays1429AreMarkedOnTheBudgetChart() throws Exception {
+        upstream.stubFor(get("/v1/test/status/maintenance").willReturn(json(MixPayReplies.error(10008, "Payments are suspended"))));
+        upstream.stubFor(get("/v1/test/marks/limited").willReturn(json(MixPayReplies.error(1429, "Too many requests"))));
+        // Calls of their own: whatever the test before spent of the window has left it.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                .until(() -> Management.metric("mixpay_gateway_budget_used") <= LIMIT - 2);
+        given().get("/v1/test/status/maintenance").then().statusCode(200).header("X-MixPay-Code", "10008");
+        given().get("/v1/test/marks/limited").then().statusCode(429);
+        Thread.sleep(1500); // three samples
+
+        String dom = HeadlessChromium.dumpDom("http://localhost:" + Management.port() + "/status", Path.of("target", "status-marks.png"));
+        Matcher chart = Pattern.compile("<svg id=\"budget-chart\"[^>]*>").matcher(dom);
+        assertThat(chart.find()).as("the budget chart").isTrue();
+        assertThat(attribute(chart.group(), "data-openings")).as("breaker openings").isPositive();
+        assertThat(attribute(chart.group(), "data-rate-limited")).as("1429s from MixPay").isPositive();
+        String body = dom.substring(chart.start(), dom.indexOf("</svg>", chart.start()));
+        assertThat(body).contains("class=\"opening\"").contains("class=\"rate-limited\"");
     }
 
     private static long attribute(String element, String name) {

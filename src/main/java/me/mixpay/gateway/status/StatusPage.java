@@ -30,6 +30,8 @@ public final class StatusPage {
                 .append(".breaker{font-weight:600;padding:.1em .5em;border-radius:.3em}")
                 .append(".closed{background:#d8f3dc}.open{background:#ffccd0}.half_open{background:#fff1c2}")
                 .append("ul{margin:0;padding-left:1.1em}small{color:#667}")
+                // A table wider than a phone scrolls in its own box; the page never scrolls sideways.
+                .append(".wide{overflow-x:auto}")
                 .append(".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:1em}")
                 .append("figure{margin:0}figcaption{font-size:12px;color:#445}svg{width:100%;height:auto;background:#fafbfd}")
                 .append("@media (max-width:700px){body{margin:.6em}table{font-size:12px}th,td{padding:.3em}}")
@@ -41,13 +43,13 @@ public final class StatusPage {
         budget(html, budget);
         StatusCharts.render(html, history, historyMillis, callbacks.enabled());
         callbacks(html, callbacks);
-        html.append("<table id=\"routes\"><thead><tr><th>Route group</th><th>Breaker</th><th>Requests/s</th>")
+        html.append("<div class=\"wide\"><table id=\"routes\"><thead><tr><th>Route group</th><th>Breaker</th><th>Requests/s</th>")
                 .append("<th>Errors by category</th><th>Retries</th><th>p50 ms</th><th>p99 ms</th>")
                 .append("<th>Most frequent MixPay codes</th></tr></thead><tbody>");
         for (GroupStatus group : groups) {
             row(html, group, nowMillis);
         }
-        return html.append("</tbody></table></body></html>").toString();
+        return html.append("</tbody></table></div></body></html>").toString();
     }
 
     /** MixPay's 60 calls a minute are the scarcest thing the gateway has: they come first. */

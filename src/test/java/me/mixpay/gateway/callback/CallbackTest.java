@@ -278,8 +278,6 @@ class CallbackTest {
     }
 
     static double metric(String series) {
-        String text = management().get("/q/metrics").asString();
-        return text.lines().filter(line -> line.startsWith(series + " ")).mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
-                .findFirst().orElse(0);
+        return me.mixpay.gateway.support.Management.metric(series);
     }
 }

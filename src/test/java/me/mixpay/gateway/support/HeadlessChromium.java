@@ -1,7 +1,25 @@
 package me.mixpay.gateway.support;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,21 +39,148 @@ public final class HeadlessChromium {
     }
 
     public static String dumpDom(String url, Path screenshot) throws IOException, InterruptedException {
-        if (!Files.isExecutable(Path.of(BINARY))) {
-            throw new IllegalStateException("the status page test needs Chromium at " + BINARY
-                    + " (Debian: apt-get install chromium; or -Dchromium.binary=...)");
-        }
+        requireBinary();
         Path profile = Files.createTempDirectory("chromium-profile");
         String dom = run(profile, List.of("--dump-dom", url));
         run(profile, List.of("--screenshot=" + screenshot.toAbsolutePath(), "--window-size=1400,900", url));
         return dom;
     }
 
-    private static String run(Path profile, List<String> action) throws IOException, InterruptedException {
+    /**
+     * The page at {@code url} laid out in a window {@code width} by {@code height} CSS pixels: how many pixels
+     * its content is wider than the window (0: no sideways scrolling), with a screenshot of what shows. Read
+     * through Chromium's DevTools protocol, since the page itself allows no script (its CSP).
+     */
+    public static int overflowAt(String url, int width, int height, Path screenshot) throws Exception {
+        requireBinary();
+        Path profile = Files.createTempDirectory("chromium-profile");
+        Process chromium = new ProcessBuilder(command(profile, List.of("--remote-debugging-port=0",
+                "--window-size=" + width + "," + height, url))).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            int port = devToolsPort(chromium);
+            HttpClient http = HttpClient.newHttpClient();
+            JsonArray targets = new JsonArray(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            String socket = targets.stream().map(JsonObject.class::cast).filter(t -> "page".equals(t.getString("type")))
+                    .map(t -> t.getString("webSocketDebuggerUrl")).findFirst().orElseThrow(() -> new IllegalStateException("no page in Chromium"));
+            try (DevTools page = new DevTools(http, socket)) {
+                long until = System.currentTimeMillis() + 30_000;
+                while (!"complete".equals(page.evaluate("document.readyState").getValue("value"))) {
+                    if (System.currentTimeMillis() > until) {
+                        throw new IllegalStateException("the page did not load within 30 s");
+                    }
+                    Thread.sleep(100);
+                }
+                // The window's own size has a floor (about 500 px headless): the viewport is set exactly. A phone
+                // lays the page out as wide as itself too, since the page asks for width=device-width.
+                page.call("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", width).put("height", height)
+                        .put("deviceScaleFactor", 1).put("mobile", false));
+                Object inner = page.evaluate("window.innerWidth").getValue("value");
+                if (((Number) inner).intValue() != width) {
+                    throw new IllegalStateException("Chromium laid the page out " + inner + " px wide, not " + width);
+                }
+                JsonObject shot = page.call("Page.captureScreenshot", new JsonObject().put("format", "png"));
+                Files.write(screenshot, Base64.getDecoder().decode(shot.getString("data")));
+                Object overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth").getValue("value");
+                return ((Number) overflow).intValue();
+            }
+        } finally {
+            chromium.destroy();
+            if (!chromium.waitFor(10, TimeUnit.SECONDS)) {
+                chromium.destroyForcibly();
+            }
+        }
+    }
+
+    /** Chromium says on stderr where its DevTools listen: {@code DevTools listening on ws://127.0.0.1:PORT/...}. */
+    private static int devToolsPort(Process chromium) throws IOException {
+        BufferedReader errors = new BufferedReader(new InputStreamReader(chromium.getErrorStream(), StandardCharsets.UTF_8));
+        Pattern listening = Pattern.compile("DevTools listening on ws://[^:]+:(\\d+)/");
+        for (String line = errors.readLine(); line != null; line = errors.readLine()) {
+            Matcher port = listening.matcher(line);
+            if (port.find()) {
+                // The rest of stderr is drained, so Chromium never blocks on a full pipe.
+                Thread drain = new Thread(() -> {
+                    try {
+                        errors.transferTo(java.io.Writer.nullWriter());
+                    } catch (IOException closed) {
+                        // Chromium ended
+                    }
+                }, "chromium-stderr");
+                drain.setDaemon(true);
+                drain.start();
+                return Integer.parseInt(port.group(1));
+            }
+        }
+        throw new IllegalStateException("Chromium ended without opening its DevTools port");
+    }
+
+    /** One page's DevTools connection: a command, and its result by id. */
+    private static final class DevTools implements WebSocket.Listener, AutoCloseable {
+
+        private final AtomicInteger ids = new AtomicInteger();
+        private final Map<Integer, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
+        private final StringBuilder partial = new StringBuilder();
+        private final WebSocket socket;
+
+        DevTools(HttpClient http, String url) {
+            this.socket = http.newWebSocketBuilder().buildAsync(URI.create(url), this).join();
+        }
+
+        JsonObject evaluate(String expression) throws Exception {
+            return call("Runtime.evaluate", new JsonObject().put("expression", expression).put("returnByValue", true)).getJsonObject("result");
+        }
+
+        JsonObject call(String method, JsonObject params) throws Exception {
+            int id = ids.incrementAndGet();
+            CompletableFuture<JsonObject> reply = new CompletableFuture<>();
+            pending.put(id, reply);
+            socket.sendText(new JsonObject().put("id", id).put("method", method).put("params", params).encode(), true).join();
+            JsonObject answer = reply.get(30, TimeUnit.SECONDS);
+            if (answer.containsKey("error")) {
+                throw new IllegalStateException(method + ": " + answer.getJsonObject("error").encode());
+            }
+            return answer.getJsonObject("result");
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                JsonObject message = new JsonObject(partial.toString());
+                partial.setLength(0);
+                CompletableFuture<JsonObject> reply = message.containsKey("id") ? pending.remove(message.getInteger("id")) : null;
+                if (reply != null) {
+                    reply.complete(message);
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public void close() {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(5, TimeUnit.SECONDS).exceptionally(failed -> null).join();
+        }
+    }
+
+    private static void requireBinary() {
+        if (!Files.isExecutable(Path.of(BINARY))) {
+            throw new IllegalStateException("the status page test needs Chromium at " + BINARY
+                    + " (Debian: apt-get install chromium; or -Dchromium.binary=...)");
+        }
+    }
+
+    private static List<String> command(Path profile, List<String> action) {
         List<String> command = new ArrayList<>(List.of(BINARY, "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile));
         command.addAll(action);
+        return command;
+    }
+
+    private static String run(Path profile, List<String> action) throws IOException, InterruptedException {
+        List<String> command = command(profile, action);
         Process chromium = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         byte[] out = chromium.getInputStream().readAllBytes();
         if (!chromium.waitFor(60, TimeUnit.SECONDS)) {

@@ -19,4 +19,10 @@ public final class Management {
     public static RequestSpecification management() {
         return given().port(port());
     }
+
+    /** One series of the Prometheus scrape, named with its labels as exported (0 when absent). */
+    public static double metric(String series) {
+        return management().get("/q/metrics").asString().lines().filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1))).findFirst().orElse(0);
+    }
 }
