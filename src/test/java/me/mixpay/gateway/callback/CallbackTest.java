@@ -88,6 +88,9 @@ class CallbackTest {
         String page = management().get("/status").asString();
         assertThat(page).contains("id=\"callbacks\" data-enabled=\"true\"").containsPattern("data-verified=\"[1-9][0-9]*\"")
                 .contains("callback to poll cache p99").contains("Relay to merchants");
+        // And the last quarter hour's chart of it, from the page's next sample on (every 5 s).
+        await().atMost(Duration.ofSeconds(8)).until(() -> management().get("/status").asString(),
+                html -> html.matches("(?s).*<svg id=\"callback-chart\"[^>]*data-samples=\"[1-9].*"));
     }
 
     @Test
