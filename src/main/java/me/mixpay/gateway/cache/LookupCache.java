@@ -113,7 +113,7 @@ public class LookupCache {
                         long now = System.currentTimeMillis();
                         if (verified != null) {
                             policy.settled(key);
-                            return Uni.createFrom().item(paced(group, policy, answer(group, verified, CacheMeters.HIT, null, now)));
+                            return Uni.createFrom().item(pacedAnswer(group, policy, verified, CacheMeters.HIT, null, now));
                         }
                         return answer(key, exchange, group, policy, next, entry, payment, expectedCallbacks.getIfPresent(payment) != null);
                     });
@@ -135,14 +135,14 @@ public class LookupCache {
             if (policy.revalidates(entry, now)) {
                 revalidate(key, exchange, group, policy, next);
             }
-            return Uni.createFrom().item(paced(group, policy, answer(group, entry, CacheMeters.HIT, null, now)));
+            return Uni.createFrom().item(pacedAnswer(group, policy, entry, CacheMeters.HIT, null, now));
         }
         CachedReply stale = entry != null && policy.standsIn(entry, now, 0) ? entry : null;
         if (stale != null && !budget.roomFor(group.priority())) {
             // An older answer now rather than a wait for budget that a creation may need more. A pending
             // payment's status is still MixPay's latest word on it: a hit, with its Age.
             if (stale.paced()) {
-                return Uni.createFrom().item(paced(group, policy, answer(group, stale, CacheMeters.HIT, null, now)));
+                return Uni.createFrom().item(pacedAnswer(group, policy, stale, CacheMeters.HIT, null, now));
             }
             // One refresh waits for the room instead of the callers: without it, an entry asked for only
             // while the budget is short would age past max-stale, and its next callers would all wait on
@@ -160,7 +160,7 @@ public class LookupCache {
             long answeredAt = System.currentTimeMillis();
             String unavailable = stale == null ? null : unavailable(result);
             return unavailable == null || !policy.standsIn(stale, answeredAt, answeredAt - now) ? result
-                    : paced(group, policy, answer(group, stale, CacheMeters.STALE, unavailable, answeredAt));
+                    : pacedAnswer(group, policy, stale, CacheMeters.STALE, unavailable, answeredAt);
         });
         return payment == null ? asked : orVerified(key, payment, exchange, group, policy, asked);
     }
@@ -190,7 +190,7 @@ public class LookupCache {
             budget.dropUnwanted();
             policy.settled(key);
             meters.answeredWaiting();
-            return paced(group, policy, answer(group, raced.verified(), CacheMeters.HIT, null, System.currentTimeMillis()));
+            return pacedAnswer(group, policy, raced.verified(), CacheMeters.HIT, null, System.currentTimeMillis());
         });
     }
 
@@ -264,7 +264,7 @@ public class LookupCache {
         String result = joined.leader() ? CacheMeters.MISS : CacheMeters.COALESCED;
         return joined.outcome().map(outcome -> {
             meters.answered(group.name(), result);
-            return paced(group, policy, tagged(outcome, result, joined.leader()));
+            return paced(group, policy, tagged(outcome, result, joined.leader()), 0);
         });
     }
 
@@ -349,12 +349,19 @@ public class LookupCache {
                 : new UpstreamReply(reply.status(), reply.headers(), reply.body().copy(), reply.inspection()), headers);
     }
 
-    /** Tells a poller how often asking is worth it, so a client can follow the gateway's pace. */
-    private Forwarded paced(RouteGroup group, CachePolicy policy, Forwarded answer) {
+    /** A cached answer ({@link #answer}), paced as a poll's when it is one. */
+    private Forwarded pacedAnswer(RouteGroup group, CachePolicy policy, CachedReply entry, String result, String reason, long now) {
+        return paced(group, policy, answer(group, entry, result, reason, now), entry.ageSeconds(now));
+    }
+
+    /**
+     * Tells a poller how often asking is worth it, so a client can follow the gateway's pace; a poll's
+     * answer is counted with its age ({@code ageSeconds}: 0 for MixPay's own reply).
+     */
+    private Forwarded paced(RouteGroup group, CachePolicy policy, Forwarded answer, long ageSeconds) {
         if (policy.polls()) {
             answer.headers().set(POLL_INTERVAL, Long.toString((policy.pollIntervalMillis() + 999) / 1000));
-            String age = answer.headers().get("Age");
-            meters.pollAnswered(group.name(), age == null ? 0 : Long.parseLong(age));
+            meters.pollAnswered(group.name(), ageSeconds);
         }
         return answer;
     }

@@ -75,9 +75,15 @@ public final class HeadlessChromium {
                 // lays the page out as wide as itself too, since the page asks for width=device-width.
                 page.call("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", width).put("height", height)
                         .put("deviceScaleFactor", 1).put("mobile", false));
+                // Applied with the next layout: on a busy machine that can take a moment.
+                long resizedBy = System.currentTimeMillis() + 10_000;
                 Object inner = page.evaluate("window.innerWidth").getValue("value");
-                if (((Number) inner).intValue() != width) {
-                    throw new IllegalStateException("Chromium laid the page out " + inner + " px wide, not " + width);
+                while (((Number) inner).intValue() != width) {
+                    if (System.currentTimeMillis() > resizedBy) {
+                        throw new IllegalStateException("Chromium laid the page out " + inner + " px wide, not " + width);
+                    }
+                    Thread.sleep(100);
+                    inner = page.evaluate("window.innerWidth").getValue("value");
                 }
                 JsonObject shot = page.call("Page.captureScreenshot", new JsonObject().put("format", "png"));
                 Files.write(screenshot, Base64.getDecoder().decode(shot.getString("data")));
