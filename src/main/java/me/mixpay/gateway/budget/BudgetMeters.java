@@ -62,11 +62,16 @@ public final class BudgetMeters {
 
     /** A call taken from the budget, at once ({@code waitedNanos} 0) or after a wait. */
     void granted(Priority priority, long waitedNanos) {
-        calls.get(priority).increment();
+        taken(priority);
         if (waitedNanos >= WAITED_NANOS) {
             waits.get(priority).increment();
             waitTime.get(priority).record(waitedNanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** A call of the window, whether or not a request still waits for it. */
+    void taken(Priority priority) {
+        calls.get(priority).increment();
     }
 
     void refused(Priority priority) {

@@ -243,6 +243,9 @@ public class RequestBudget {
                 }
                 if (queue.remove(head)) {
                     grant(head);
+                } else {
+                    // Withdrawn or timed out while the store granted it: spent all the same, as the window counts it.
+                    meters.taken(head.priority);
                 }
                 step();
                 return;

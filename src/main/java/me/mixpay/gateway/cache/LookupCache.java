@@ -100,7 +100,7 @@ public class LookupCache {
         exchange.route(group.name());
         CacheKey key = CacheKey.of(exchange);
         if (!policy.stores()) {
-            return fetch(key, exchange, group, policy, next);
+            return fetch(key, exchange, group, policy, next).map(outcome -> counted(group, policy, outcome));
         }
         String payment = policy.polls() ? PaymentPoll.of(exchange) : null;
         return store.get(key, entry -> policy.freshAt(entry, System.currentTimeMillis(), false)).chain(entry -> {
@@ -162,7 +162,8 @@ public class LookupCache {
             return unavailable == null || !policy.standsIn(stale, answeredAt, answeredAt - now) ? result
                     : pacedAnswer(group, policy, stale, CacheMeters.STALE, unavailable, answeredAt);
         });
-        return payment == null ? asked : orVerified(key, payment, exchange, group, policy, asked);
+        return (payment == null ? asked : orVerified(key, payment, exchange, group, policy, asked))
+                .map(answer -> counted(group, policy, answer));
     }
 
     /**
@@ -262,10 +263,20 @@ public class LookupCache {
         InFlightCalls.Joined joined = coalesce ? inFlight.join(key, () -> call(key, exchange, policy, next))
                 : new InFlightCalls.Joined(call(key, exchange, policy, next), true);
         String result = joined.leader() ? CacheMeters.MISS : CacheMeters.COALESCED;
-        return joined.outcome().map(outcome -> {
-            meters.answered(group.name(), result);
-            return paced(group, policy, tagged(outcome, result, joined.leader()), 0);
-        });
+        return joined.outcome().map(outcome -> tagged(outcome, result, joined.leader()));
+    }
+
+    /**
+     * Counts MixPay's own outcome ({@code miss}, {@code coalesced}) once it is the request's answer: a stale
+     * stand-in or a verified answer may still take its place, and is counted where it is made.
+     */
+    private Forwarded counted(RouteGroup group, CachePolicy policy, Forwarded answer) {
+        String result = answer.headers().get(CACHE);
+        if (!CacheMeters.MISS.equals(result) && !CacheMeters.COALESCED.equals(result)) {
+            return answer;
+        }
+        meters.answered(group.name(), result);
+        return paced(group, policy, answer, 0);
     }
 
     private Uni<Forwarded> call(CacheKey key, ProxyExchange exchange, CachePolicy policy, Forwarder next) {

@@ -13,8 +13,8 @@ import io.vertx.core.json.JsonObject;
 
 import me.mixpay.gateway.budget.Priority;
 import me.mixpay.gateway.proxy.OwnLookUps;
-import me.mixpay.gateway.trace.RequestTrace;
 import me.mixpay.gateway.proxy.UpstreamReply;
+import me.mixpay.gateway.trace.RequestTrace;
 
 /**
  * Verifies a payment as MixPay's security guideline asks of a callback's receiver: one
@@ -46,8 +46,9 @@ class PaymentVerifier {
     }
 
     /**
-     * In the {@code normal} class, as the polls it stands for: creations go first, and the one call a payment
-     * needs replaces every poll that would have followed.
+     * In the {@code verification} class: after creations, before every poll, since the one call a payment
+     * needs replaces every poll that would have followed. On {@code trace}, the first post's: the check is
+     * its client span (posts that join the check, and MixPay's later tries, carry none).
      */
     Uni<Verdict> verify(PaymentRecord record, String requestId, RequestTrace trace) {
         return lookUps.get(requestId, record.merchant(), Priority.VERIFICATION, target(record), timeout, budgetWait.toMillis(), trace)

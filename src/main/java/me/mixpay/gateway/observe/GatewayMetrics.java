@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 
 import me.mixpay.gateway.auth.MerchantGate;
 import me.mixpay.gateway.catalog.Category;
@@ -113,6 +114,10 @@ public class GatewayMetrics implements ExchangeListener {
             Timer attemptReplied = attemptDuration(route, "reply");
             Timer attemptFailed = attemptDuration(route, "failure");
             group.onAttempt((replied, nanos) -> (replied ? attemptReplied : attemptFailed).record(nanos, TimeUnit.NANOSECONDS));
+            // Every state's series exists from startup at 0: a rate or increase() sees the first opening too.
+            for (CircuitBreakerState state : CircuitBreakerState.values()) {
+                transitions.series(route, state.name().toLowerCase(java.util.Locale.ROOT));
+            }
             group.onTransition(state -> transitions.series(route, state).increment());
             group.onRetry(reason -> retries.series(route, reason).increment());
         }

@@ -47,7 +47,7 @@ public class OwnLookUps {
         ProxyExchange lookUp = new ProxyExchange(requestId, HttpMethod.GET, target, headers, null, System.nanoTime());
         lookUp.trace(trace);
         Uni<Void> call = budget.acquire(priority, merchant, Math.max(1, maxWaitMillis));
-        return (trace.on() ? trace.budgetCall(call, budget.shortageReason(), () -> false) : call)
+        return trace.budgetCall(call, budget::shortageReason, () -> false)
                 .chain(granted -> upstream.send(lookUp, timeout)
                         .ifNoItem().after(timeout).failWith(() -> new NoReply("no look-up reply within " + timeout.toMillis() + " ms")))
                 .invoke(reply -> {

@@ -33,8 +33,6 @@ import me.mixpay.gateway.proxy.UpstreamReply;
 @Singleton // on the request path: no client proxy (CONTRIBUTING.md, "Rules the code follows")
 public class ResilientForwarder implements Forwarder {
 
-    /** A call counts as having waited for budget when it got it this long after asking, or later. */
-
     // Header names as Netty AsciiStrings, whose case-insensitive hash a header map computes once, not per lookup.
     public static final CharSequence ROUTE = HttpHeaders.createOptimized("X-Gateway-Route");
     public static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("X-Gateway-Attempts");
@@ -94,7 +92,7 @@ public class ResilientForwarder implements Forwarder {
     private Uni<Void> call(RouteGroup group, ProxyExchange exchange) {
         Uni<Void> call = budget.acquire(exchange.priorityOr(group.priority()), exchange.merchant(), budgetWait(group, exchange),
                 () -> !exchange.isAnswered());
-        return exchange.trace().on() ? exchange.trace().budgetCall(call, budget.shortageReason(), exchange::isAnswered) : call;
+        return exchange.trace().budgetCall(call, budget::shortageReason, exchange::isAnswered);
     }
 
     /** How long a call of this request may wait for budget. */

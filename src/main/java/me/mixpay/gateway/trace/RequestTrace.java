@@ -2,6 +2,7 @@ package me.mixpay.gateway.trace;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -16,6 +17,8 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
+
+import me.mixpay.gateway.budget.BudgetExhausted;
 
 /**
  * One request's trace: the server span {@link Traces} opened for it, what the gateway decided (as
@@ -102,17 +105,18 @@ public final class RequestTrace {
 
     /**
      * {@code call}, a wait for one MixPay call from the budget, with the wait as an event ({@link #budgetWait})
-     * or its refusal as {@code budget.refused}; {@code reason} is the budget's shortage when it was asked. A
-     * call withdrawn because its request was {@code answered} meanwhile is neither.
+     * or its refusal ({@link BudgetExhausted}) as {@code budget.refused}, with the budget's {@code shortage}
+     * read when it was asked. A call withdrawn because its request was {@code answered} meanwhile is neither.
      */
-    public Uni<Void> budgetCall(Uni<Void> call, String reason, BooleanSupplier answered) {
+    public Uni<Void> budgetCall(Uni<Void> call, Supplier<String> shortage, BooleanSupplier answered) {
         if (!on()) {
             return call;
         }
         long asked = System.nanoTime();
+        String reason = shortage.get();
         return call.onItemOrFailure().invoke((granted, refused) -> {
             long waited = System.nanoTime() - asked;
-            if (refused != null && !answered.getAsBoolean()) {
+            if (refused instanceof BudgetExhausted && !answered.getAsBoolean()) {
                 event("budget.refused", "budget.wait_reason", reason);
             } else if (refused == null && waited >= WAITED_NANOS) {
                 budgetWait(waited, reason);

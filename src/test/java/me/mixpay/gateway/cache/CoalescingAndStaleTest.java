@@ -28,6 +28,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
 import me.mixpay.gateway.GatewayTestBase;
+import me.mixpay.gateway.support.Management;
 import me.mixpay.gateway.support.MixPayReplies;
 
 /**
@@ -108,8 +109,13 @@ class CoalescingAndStaleTest extends GatewayTestBase {
 
         upstream.stubFor(get(urlPathEqualTo("/v1/test/cache/assets"))
                 .willReturn(MixPayReplies.json(MixPayReplies.error(10008, "Service maintenance"))));
+        double misses = Management.metric("mixpay_gateway_cache_replies_total{result=\"miss\",route=\"t-cache\"}");
+        double stale = Management.metric("mixpay_gateway_cache_replies_total{result=\"stale\",route=\"t-cache\"}");
         Response duringMaintenance = given().get("/v1/test/cache/assets");
         duringMaintenance.then().statusCode(200).header("X-Gateway-Cache", "stale").header("X-Gateway-Stale-Reason", "maintenance");
+        // Asked MixPay, then answered stale: counted once, as what the merchant got.
+        assertThat(Management.metric("mixpay_gateway_cache_replies_total{result=\"stale\",route=\"t-cache\"}") - stale).isEqualTo(1);
+        assertThat(Management.metric("mixpay_gateway_cache_replies_total{result=\"miss\",route=\"t-cache\"}")).isEqualTo(misses);
         assertThat(duringMaintenance.asByteArray()).isEqualTo(good);
         // The breaker is open now: stale again, and MixPay is not asked.
         given().get("/v1/test/cache/assets").then().statusCode(200).header("X-Gateway-Cache", "stale")

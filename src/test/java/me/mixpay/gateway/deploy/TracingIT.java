@@ -31,10 +31,10 @@ class TracingIT {
 
     @Test
     void withoutAnEndpointNothingIsExported() throws Exception {
-        MixPaySimulator mixpay = new MixPaySimulator(SimulatorSettings.defaults());
-        mixpay.start(0);
         AtomicInteger defaultPortConnections = new AtomicInteger();
         List<ServerSocket> defaultPort = listenOn4317(defaultPortConnections);
+        MixPaySimulator mixpay = new MixPaySimulator(SimulatorSettings.defaults());
+        mixpay.start(0);
         try (PackagedGateway off = PackagedGateway.start(env(mixpay))) {
             for (int i = 0; i < 5; i++) {
                 assertThat(GatewayCalls.get(off, "/v1/setting/quote_assets", "traceparent", TRACEPARENT).statusCode()).isEqualTo(200);
@@ -129,6 +129,9 @@ class TracingIT {
             assertThat(exportLines).as("log lines about failed exports: one per failed batch at most").isLessThanOrEqualTo(60);
         } finally {
             hanging.close();
+            for (Socket socket : held) {
+                socket.close();
+            }
             mixpay.stop();
         }
     }

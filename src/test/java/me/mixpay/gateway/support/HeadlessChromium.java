@@ -41,9 +41,13 @@ public final class HeadlessChromium {
     public static String dumpDom(String url, Path screenshot) throws IOException, InterruptedException {
         requireBinary();
         Path profile = Files.createTempDirectory("chromium-profile");
-        String dom = run(profile, List.of("--dump-dom", url));
-        run(profile, List.of("--screenshot=" + screenshot.toAbsolutePath(), "--window-size=1400,900", url));
-        return dom;
+        try {
+            String dom = run(profile, List.of("--dump-dom", url));
+            run(profile, List.of("--screenshot=" + screenshot.toAbsolutePath(), "--window-size=1400,900", url));
+            return dom;
+        } finally {
+            deleteQuietly(profile);
+        }
     }
 
     /**
@@ -91,20 +95,40 @@ public final class HeadlessChromium {
                 return ((Number) overflow).intValue();
             }
         } finally {
+            // Its renderer and zygote processes too: they are its children, known by PID, not by name.
+            List<ProcessHandle> family = chromium.descendants().toList();
             chromium.destroy();
             if (!chromium.waitFor(10, TimeUnit.SECONDS)) {
                 chromium.destroyForcibly();
             }
+            family.forEach(ProcessHandle::destroyForcibly);
+            deleteQuietly(profile);
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (java.util.stream.Stream<Path> files = Files.walk(directory)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException gone) {
+            // a profile Chromium was still writing: the temporary directory's own cleanup takes it
         }
     }
 
     /** Chromium says on stderr where its DevTools listen: {@code DevTools listening on ws://127.0.0.1:PORT/...}. */
     private static int devToolsPort(Process chromium) throws IOException {
+        // A Chromium that never says is ended after 30 s, which ends the reading below.
+        java.util.concurrent.atomic.AtomicBoolean said = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS).execute(() -> {
+            if (!said.get()) {
+                chromium.destroyForcibly();
+            }
+        });
         BufferedReader errors = new BufferedReader(new InputStreamReader(chromium.getErrorStream(), StandardCharsets.UTF_8));
         Pattern listening = Pattern.compile("DevTools listening on ws://[^:]+:(\\d+)/");
         for (String line = errors.readLine(); line != null; line = errors.readLine()) {
             Matcher port = listening.matcher(line);
             if (port.find()) {
+                said.set(true);
                 // The rest of stderr is drained, so Chromium never blocks on a full pipe.
                 Thread drain = new Thread(() -> {
                     try {

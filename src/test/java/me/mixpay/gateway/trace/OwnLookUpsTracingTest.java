@@ -62,15 +62,20 @@ class OwnLookUpsTracingTest {
 
     @Test
     void aCallbacksCheckWithMixPayIsAClientSpanUnderTheCallbacksSpan() {
-        String traceId = given().formParams(CreationForm.of("rc_" + System.nanoTime(), CreationForm.ETH)).post("/v1/one_time_payment")
+        String creationTrace = "3f5b7d9a1c2e4f6a8b0c1d2e3f4a5b6c";
+        String traceId = given().header("traceparent", "00-" + creationTrace + "-b7ad6b7169203331-01")
+                .formParams(CreationForm.of("rc_" + System.nanoTime(), CreationForm.ETH)).post("/v1/one_time_payment")
                 .then().statusCode(200).extract().jsonPath().getString("data.code");
         given().baseUri(SimulatorUpstream.controls()).port(-1).post("/_simulator/payments/" + traceId + "/pay").then().statusCode(200);
 
-        SpanData check = await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
-                .filter(span -> span.getKind() == SpanKind.CLIENT && span.getName().equals("GET"))
-                .filter(span -> spans.getFinishedSpanItems().stream().anyMatch(callback -> callback.getKind() == SpanKind.SERVER
-                        && callback.getName().equals("POST callback") && callback.getSpanId().equals(span.getParentSpanId())))
+        // This payment's callback: its span links to the creation's trace.
+        SpanData callback = await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getKind() == SpanKind.SERVER && span.getName().equals("POST callback"))
+                .filter(span -> creationTrace.equals(span.getAttributes().get(AttributeKey.stringKey("mixpay.creation_trace_id"))))
                 .findFirst().orElse(null), span -> span != null);
+        SpanData check = await().atMost(Duration.ofSeconds(5)).until(() -> clientSpans(callback).stream()
+                .filter(span -> span.getParentSpanId().equals(callback.getSpanId())).findFirst().orElse(null), span -> span != null);
+        assertThat(check.getName()).isEqualTo("GET");
         assertThat(check.getAttributes().get(RequestTrace.STATUS)).isEqualTo(200L);
         assertThat(check.getAttributes().get(RequestTrace.MIXPAY_CODE)).isEqualTo("0");
     }
