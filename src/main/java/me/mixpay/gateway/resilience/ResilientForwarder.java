@@ -92,7 +92,8 @@ public class ResilientForwarder implements Forwarder {
     private Uni<Void> call(RouteGroup group, ProxyExchange exchange) {
         Uni<Void> call = budget.acquire(exchange.priorityOr(group.priority()), exchange.merchant(), budgetWait(group, exchange),
                 () -> !exchange.isAnswered());
-        return exchange.trace().budgetCall(call, budget::shortageReason, exchange::isAnswered);
+        // Checked here too: with tracing off, the request path builds no method references for the trace.
+        return exchange.trace().on() ? exchange.trace().budgetCall(call, budget::shortageReason, exchange::isAnswered) : call;
     }
 
     /** How long a call of this request may wait for budget. */
