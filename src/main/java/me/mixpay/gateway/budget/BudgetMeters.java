@@ -17,8 +17,8 @@ public final class BudgetMeters {
     /** Calls granted, by class: what the status page's budget chart stacks. */
     public static final String CALLS = "mixpay.gateway.budget.calls";
 
-    /** A call counts as having waited when it got its call this long after asking, or later. */
-    private static final long WAITED_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** A call counts as having waited when it got its call this long after asking, or later (metrics and traces alike). */
+    public static final long WAITED_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final EnumMap<Priority, Counter> waits = new EnumMap<>(Priority.class);
     private final EnumMap<Priority, Timer> waitTime = new EnumMap<>(Priority.class);

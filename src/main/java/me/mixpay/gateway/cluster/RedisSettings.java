@@ -9,9 +9,9 @@ import java.util.Optional;
 
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
-import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.redis.client.RedisReplicas;
 
 import me.mixpay.gateway.config.GatewayConfig;

@@ -116,7 +116,7 @@ public class GatewayMetrics implements ExchangeListener {
             group.onAttempt((replied, nanos) -> (replied ? attemptReplied : attemptFailed).record(nanos, TimeUnit.NANOSECONDS));
             // Every state's series exists from startup at 0: a rate or increase() sees the first opening too.
             for (CircuitBreakerState state : CircuitBreakerState.values()) {
-                transitions.series(route, state.name().toLowerCase(java.util.Locale.ROOT));
+                transitions.series(route, RouteGroup.label(state));
             }
             group.onTransition(state -> transitions.series(route, state).increment());
             group.onRetry(reason -> retries.series(route, reason).increment());

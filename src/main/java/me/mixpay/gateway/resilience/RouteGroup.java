@@ -212,7 +212,7 @@ public final class RouteGroup {
     private void transition(AtomicReference<CircuitBreakerState> which, CircuitBreakerState state) {
         which.set(state);
         lastTransitionMillis.set(System.currentTimeMillis());
-        String label = state.name().toLowerCase(java.util.Locale.ROOT);
+        String label = label(state);
         transitionListeners.forEach(listener -> listener.accept(label));
     }
 
@@ -283,7 +283,12 @@ public final class RouteGroup {
 
     /** {@link #breakerState()} as logs, the admin API and the status page spell it: closed, open, half_open. */
     public String breakerLabel() {
-        return switch (breakerState()) {
+        return label(breakerState());
+    }
+
+    /** A breaker state as metrics, traces and the status page name it: {@code closed}, {@code open}, {@code half_open}. */
+    public static String label(CircuitBreakerState state) {
+        return switch (state) {
             case CLOSED -> "closed";
             case OPEN -> "open";
             case HALF_OPEN -> "half_open";

@@ -1,6 +1,5 @@
 package me.mixpay.gateway.trace;
 
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -19,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
 
 import me.mixpay.gateway.budget.BudgetExhausted;
+import me.mixpay.gateway.budget.BudgetMeters;
 
 /**
  * One request's trace: the server span {@link Traces} opened for it, what the gateway decided (as
@@ -38,7 +38,6 @@ public final class RequestTrace {
     static final AttributeKey<String> GATEWAY_ERROR = AttributeKey.stringKey("gateway.error");
     private static final AttributeKey<Double> WAIT_MS = AttributeKey.doubleKey("budget.wait_ms");
     private static final AttributeKey<String> WAIT_REASON = AttributeKey.stringKey("budget.wait_reason");
-    private static final long WAITED_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Span server;
     private final Tracer tracer;
@@ -118,7 +117,7 @@ public final class RequestTrace {
             long waited = System.nanoTime() - asked;
             if (refused instanceof BudgetExhausted && !answered.getAsBoolean()) {
                 event("budget.refused", "budget.wait_reason", reason);
-            } else if (refused == null && waited >= WAITED_NANOS) {
+            } else if (refused == null && waited >= BudgetMeters.WAITED_NANOS) {
                 budgetWait(waited, reason);
             }
         });
