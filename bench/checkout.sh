@@ -5,12 +5,15 @@
 # maintenance for a minute in the middle; then one gateway and two replicas receiving MixPay's payment
 # callbacks (callbacks, callbacks-2). docs/benchmark.md, "Checkout benchmark", explains it.
 #
-#   bench/checkout.sh           full run (~17 min): 180 s per target (CHECKOUT_SECONDS), 24 merchants
+#   bench/checkout.sh           full run (~24 min): 180 s per target (CHECKOUT_SECONDS), 24 merchants
 #   bench/checkout.sh --smoke   ~20 s of workload, 4 s per target: everything starts, checkouts complete
 #                               and the report is written (used by CI; the figures mean nothing)
 #   CHECKOUT_TARGETS="gateway gateway-2" bench/checkout.sh
 #                               only these targets, in the usual order (a gateway-only check while
 #                               tuning; the ratios to direct and nginx need those targets in the run)
+#   CHECKOUT_B_ENV="NAME=value ..." CHECKOUT_TARGETS="callbacks callbacks-b" bench/checkout.sh
+#                               callbacks-b is the callbacks target with that extra gateway environment:
+#                               both sides of a decision in one run (never part of the default run)
 #
 # Scale: MixPay allows 60 calls per 60 s; here 20 per 10 s (CHECKOUT_LIMIT, CHECKOUT_WINDOW_S), so a run
 # fits in minutes. What is timed against the budget is scaled by the same factor: mixpayjs' 20 s timeout
@@ -67,7 +70,7 @@ SIMULATOR=$((PORT_BASE + 1)) NGINX=$((PORT_BASE + 11)) LIMITER=$((PORT_BASE + 12
 # next target's gateways start while one target runs, and a stopped gateway's port need not be free yet.
 declare -A PORT_OF=([gateway]=$((PORT_BASE + 100)) [gateway-2-a]=$((PORT_BASE + 110)) [gateway-2-b]=$((PORT_BASE + 111))
   [gateway-maintenance]=$((PORT_BASE + 120)) [callbacks]=$((PORT_BASE + 130)) [callbacks-2-a]=$((PORT_BASE + 140))
-  [callbacks-2-b]=$((PORT_BASE + 141)))
+  [callbacks-2-b]=$((PORT_BASE + 141)) [callbacks-b]=$((PORT_BASE + 150)))
 for port in $SIMULATOR $NGINX $LIMITER $MERCHANT_HOOKS "${PORT_OF[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { [ "$port" -ge $((PORT_BASE + 100)) ] && (exec 3<>"/dev/tcp/127.0.0.1/$((port + 1000))") 2>/dev/null; }; then
     echo "port $port is taken (another benchmark?); CHECKOUT_PORT_BASE moves them all" >&2; exit 1
@@ -97,11 +100,11 @@ wait_for() { # $1 URL $2 what
 # MixPay: the simulator, on its own, with MixPay's limit (scaled) and payers who pay after a while. Its
 # callbacks go to each gateway's https public URL, mapped to a gateway's port as an ingress would: with
 # two replicas, each one's callbacks to the other, so every callback crosses replicas through Redis.
-CALLBACK=https://gateway.bench CALLBACK_A=https://gateway-a.bench CALLBACK_B=https://gateway-b.bench
+CALLBACK=https://gateway.bench CALLBACK_A=https://gateway-a.bench CALLBACK_B=https://gateway-b.bench CALLBACK_VARIANT=https://gateway-variant.bench
 CALLBACK_SECRET=bench-callback-token-secret-0123456789abcdef
 SIGNING_SECRET="whsec_$(printf 'bench-relay-signing-key-32-bytes' | base64)"
 java $SMOKE_JAVA_OPTS -Dgateway.simulator.rate-limit.limit="$LIMIT" -Dgateway.simulator.rate-limit.window="${WINDOW_S}s" \
-    -Dgateway.simulator.callbacks.rewrite="$CALLBACK=http://127.0.0.1:${PORT_OF[callbacks]},$CALLBACK_A=http://127.0.0.1:${PORT_OF[callbacks-2-b]},$CALLBACK_B=http://127.0.0.1:${PORT_OF[callbacks-2-a]}" \
+    -Dgateway.simulator.callbacks.rewrite="$CALLBACK=http://127.0.0.1:${PORT_OF[callbacks]},$CALLBACK_A=http://127.0.0.1:${PORT_OF[callbacks-2-b]},$CALLBACK_B=http://127.0.0.1:${PORT_OF[callbacks-2-a]},$CALLBACK_VARIANT=http://127.0.0.1:${PORT_OF[callbacks-b]}" \
     -Dgateway.simulator.pay-after="$PAY_AFTER" -cp "$CLASSPATH_BENCH" me.mixpay.gateway.simulator.MixPaySimulator "$SIMULATOR" \
     > "$OUT/simulator.log" 2>&1 &
 PIDS+=($!)
@@ -118,6 +121,7 @@ nginx -p "$RUN" -c "$RUN/nginx-checkout.conf" & PIDS+=($!)
 KEY=bench-key-0123456789abcdef
 echo "bench:$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)" > "$RUN/merchant-keys"
 read -r -a EXTRA_ENV <<< "${CHECKOUT_GATEWAY_ENV:-}"
+read -r -a VARIANT_ENV <<< "${CHECKOUT_B_ENV:-}"
 declare -A PIDS_OF=()
 launch() { # $1 target $2 name (the target, or its replica's) [$3 Redis URL] [$4 callbacks' public URL]
   local target=$1 name=$2 port=${PORT_OF[$2]} redis=() callbacks=()
@@ -125,14 +129,15 @@ launch() { # $1 target $2 name (the target, or its replica's) [$3 Redis URL] [$4
   # With callbacks, the merchants ask for their own callbacks too, at the workload's receiver: the relay's lag.
   [ -n "${4:-}" ] && callbacks=(GATEWAY_CALLBACKS_PUBLIC_URL="$4" GATEWAY_CALLBACKS_TOKEN_SECRET="$CALLBACK_SECRET"
     GATEWAY_CALLBACKS_ALLOWED_TARGETS="http://127.0.0.1:$MERCHANT_HOOKS" GATEWAY_CALLBACKS_SIGNING_SECRET="$SIGNING_SECRET")
-  local timeouts=() group
+  local timeouts=() group variant=()
+  [ "$target" = callbacks-b ] && variant=("${VARIANT_ENV[@]}")
   for group in SETTINGS ESTIMATES PAYMENT_RESULTS PAYMENTS DEFAULT; do
     timeouts+=("GATEWAY_ROUTES_${group}_TIMEOUT_OVERALL=${GATEWAY_TIMEOUT_MS}ms" "GATEWAY_ROUTES_${group}_TIMEOUT_ATTEMPT=${GATEWAY_ATTEMPT_MS}ms")
   done
   # Shipped policies, MixPay's budget scaled as the simulator's limit is.
   env GATEWAY_UPSTREAM_BASE_URL="http://127.0.0.1:$SIMULATOR" GATEWAY_AUTH_KEYS_FILE="$RUN/merchant-keys" \
       GATEWAY_BUDGET_LIMIT="$LIMIT" GATEWAY_BUDGET_WINDOW="${WINDOW_S}s" "${timeouts[@]}" "${redis[@]}" "${callbacks[@]}" \
-      QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$((port + 1000))" "${EXTRA_ENV[@]}" \
+      QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$((port + 1000))" "${EXTRA_ENV[@]}" "${variant[@]}" \
       java $JVM_OPTS $SMOKE_JAVA_OPTS -jar "$JAR" > "$OUT/$name.log" 2>&1 &
   PIDS+=($!)
   PIDS_OF[$target]="${PIDS_OF[$target]:-} $!"
@@ -150,6 +155,7 @@ start_target() { # $1 target: its gateways launched, not yet ready
     gateway|gateway-maintenance) launch "$1" "$1" ;;
     gateway-2) new_redis "$1"; launch "$1" gateway-2-a "$REDIS_URL"; launch "$1" gateway-2-b "$REDIS_URL" ;;
     callbacks) launch "$1" callbacks "" "$CALLBACK" ;;
+    callbacks-b) launch "$1" callbacks-b "" "$CALLBACK_VARIANT" ;;
     callbacks-2) new_redis "$1"; launch "$1" callbacks-2-a "$REDIS_URL" "$CALLBACK_A"; launch "$1" callbacks-2-b "$REDIS_URL" "$CALLBACK_B" ;;
   esac
 }
@@ -187,8 +193,11 @@ workload() { # $1 target $2 base URLs [$3... more settings]
       2>> "$OUT/workload.log" | tee -a "$OUT/workload.log"
 }
 
-ALL_TARGETS=(direct nginx gateway gateway-2 gateway-maintenance callbacks callbacks-2)
-read -r -a WANTED <<< "${CHECKOUT_TARGETS:-${ALL_TARGETS[*]}}"
+ALL_TARGETS=(direct nginx gateway gateway-2 gateway-maintenance callbacks callbacks-2 callbacks-b)
+read -r -a WANTED <<< "${CHECKOUT_TARGETS:-${ALL_TARGETS[*]:0:7}}"
+if [[ " ${WANTED[*]} " == *" callbacks-b "* && -z "${CHECKOUT_B_ENV:-}" ]]; then
+  echo "callbacks-b needs CHECKOUT_B_ENV (e.g. GATEWAY_CALLBACKS_VERIFY_CLASS=critical)" >&2; exit 2
+fi
 TARGETS=()
 for target in "${ALL_TARGETS[@]}"; do
   [[ " ${WANTED[*]} " == *" $target "* ]] && TARGETS+=("$target")
@@ -207,7 +216,7 @@ for target in "${TARGETS[@]}"; do
     direct) workload direct "http://127.0.0.1:$SIMULATOR"; continue ;;
     nginx) workload nginx "http://127.0.0.1:$NGINX"; continue ;;
     gateway-maintenance) extra=(maintenance-at="$MAINTENANCE_AT" maintenance-for="$MAINTENANCE_FOR") ;;
-    callbacks|callbacks-2) extra=(merchant-callbacks-port="$MERCHANT_HOOKS") ;;
+    callbacks|callbacks-2|callbacks-b) extra=(merchant-callbacks-port="$MERCHANT_HOOKS") ;;
   esac
   $SMOKE || start_target "$target"
   await_target "$target"
@@ -218,9 +227,9 @@ done
 await_stopped
 
 java $SMOKE_JAVA_OPTS -Djava.awt.headless=true -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.CheckoutReport "$OUT" "$BUDGET_WAIT_MS" "${TARGETS[@]}"
-COMMAND=${CHECKOUT_COMMAND:-${CHECKOUT_TARGETS:+CHECKOUT_TARGETS=\"$CHECKOUT_TARGETS\" }bench/checkout.sh${1:+ $1}}
+COMMAND=${CHECKOUT_COMMAND:-${CHECKOUT_B_ENV:+CHECKOUT_B_ENV=\"$CHECKOUT_B_ENV\" }${CHECKOUT_TARGETS:+CHECKOUT_TARGETS=\"$CHECKOUT_TARGETS\" }bench/checkout.sh${1:+ $1}}
 { echo
-  echo "Command: \`$COMMAND\`; limit $LIMIT per ${WINDOW_S} s, pay-after $PAY_AFTER, poll every $POLL_MS ms, mixpayjs timeout $CLIENT_TIMEOUT_MS ms, gateway timeout $GATEWAY_TIMEOUT_MS ms (attempt $GATEWAY_ATTEMPT_MS ms), maintenance from ${MAINTENANCE_AT} s for ${MAINTENANCE_FOR} s, merchants starting over ${RAMP_MS} ms, extra gateway environment: ${CHECKOUT_GATEWAY_ENV:-none}; build $BUILD."; } >> "$OUT/summary.md"
+  echo "Command: \`$COMMAND\`; limit $LIMIT per ${WINDOW_S} s, pay-after $PAY_AFTER, poll every $POLL_MS ms, mixpayjs timeout $CLIENT_TIMEOUT_MS ms, gateway timeout $GATEWAY_TIMEOUT_MS ms (attempt $GATEWAY_ATTEMPT_MS ms), maintenance from ${MAINTENANCE_AT} s for ${MAINTENANCE_FOR} s, merchants starting over ${RAMP_MS} ms, extra gateway environment: ${CHECKOUT_GATEWAY_ENV:-none}${CHECKOUT_B_ENV:+, callbacks-b adds $CHECKOUT_B_ENV}; build $BUILD."; } >> "$OUT/summary.md"
 if $SMOKE; then
   # The harness, not the gateway, is what the smoke checks: every target completed checkouts, and the
   # maintenance run's merchants called while MixPay was in maintenance (its breaker then stays open

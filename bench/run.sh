@@ -17,6 +17,10 @@
 #                           BENCH_AB_REPLY=big-20k and BENCH_AB_CONNECTIONS=256 measure another row;
 #                           BENCH_AB_DELAY_MS=14 paces every connection (the half-load run's pacing) and
 #                           adds the direct upstream to each round, for the p99 each gateway adds
+#   BENCH_B_ENV="..." BENCH_C_ENV="NAME=value ..." bench/run.sh --ab
+#                           the same with a third gateway (gateway-c, the shipped jar with that
+#                           environment) in every round: both sides of a decision against the
+#                           shipped configuration in one run (e.g. tracing sampled at 1.0 and at 0.1)
 #   BENCH_B_JAR=/path/to/quarkus-app/quarkus-run.jar bench/run.sh --ab
 #                           the same, with gateway-b another build (e.g. the previous commit's, copied
 #                           aside): what a code change gains, measured in one run
@@ -98,6 +102,7 @@ KEY=bench-key-0123456789abcdef
 echo "bench:$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)" > "$RUN/merchant-keys"
 GATEWAY_PID=
 GATEWAY_B_PID=
+GATEWAY_C_PID=
 LOG_SUFFIX=
 BARE_PID=
 WEBCLIENT_PID=
@@ -132,7 +137,7 @@ start_gateway() { # $1 upstream port
   launch "$1" 18080 19000 "gateway-$1$LOG_SUFFIX"
   GATEWAY_PID=$LAUNCHED
 }
-pid_of() { case $1 in gateway) echo "$GATEWAY_PID" ;; gateway-b) echo "$GATEWAY_B_PID" ;; vertx-bare) echo "$BARE_PID" ;; vertx-webclient) echo "$WEBCLIENT_PID" ;; esac; }
+pid_of() { case $1 in gateway) echo "$GATEWAY_PID" ;; gateway-b) echo "$GATEWAY_B_PID" ;; gateway-c) echo "$GATEWAY_C_PID" ;; vertx-bare) echo "$BARE_PID" ;; vertx-webclient) echo "$WEBCLIENT_PID" ;; esac; }
 rss_kib() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 requests_in() { echo "$1" | sed 's/.*"requests":\([0-9]*\).*/\1/'; } # $1 a line of report.lua's
@@ -239,26 +244,41 @@ if $AB; then
         launch "$AB_UPSTREAM" 18180 19100 "gateway-b$LOG_SUFFIX" "${B_ENV[@]}"
     GATEWAY_B_PID=$LAUNCHED
   }
+  read -r -a C_ENV <<< "${BENCH_C_ENV:-}"
+  start_gateway_c() {
+    [ -n "$GATEWAY_C_PID" ] && { kill "$GATEWAY_C_PID"; wait "$GATEWAY_C_PID" 2>/dev/null || true; }
+    [ -n "${BENCH_C_ENV:-}" ] || return 0
+    launch "$AB_UPSTREAM" 18280 19200 "gateway-c$LOG_SUFFIX" "${C_ENV[@]}"
+    GATEWAY_C_PID=$LAUNCHED
+  }
   start_gateway_b
-  echo "gateway-b: ${BENCH_B_JAVA:-java} ${BENCH_B_JAR:-$JAR} ${BENCH_B_ENV:-} ${BENCH_B_JAVA_OPTS:-}; ${BENCH_AB_REPLY:-small} replies, $AB_CONNECTIONS connections, delay $AB_DELAY ms" > "$OUT/b-env.txt"
+  start_gateway_c
+  AB_TARGETS=(gateway gateway-b)
+  [ -z "${BENCH_C_ENV:-}" ] || AB_TARGETS+=(gateway-c)
+  { echo "gateway-b: ${BENCH_B_JAVA:-java} ${BENCH_B_JAR:-$JAR} ${BENCH_B_ENV:-} ${BENCH_B_JAVA_OPTS:-}; ${BENCH_AB_REPLY:-small} replies, $AB_CONNECTIONS connections, delay $AB_DELAY ms"
+    [ -z "${BENCH_C_ENV:-}" ] || echo "gateway-c: java $JAR $BENCH_C_ENV"; } > "$OUT/b-env.txt"
   # Four rounds unless BENCH_AB_ROUNDS says more (an even count): one run of four moved a ratio by
   # 0.1 between two runs of the same builds (docs/observability.md, "Tracing").
   AB_ROUNDS=${BENCH_AB_ROUNDS:-4}
   (( AB_ROUNDS >= 2 && AB_ROUNDS % 2 == 0 )) || { echo "BENCH_AB_ROUNDS must be an even number, 2 or more" >&2; exit 2; }
+  port_of() { case $1 in gateway) echo 18080 ;; gateway-b) echo 18180 ;; gateway-c) echo 18280 ;; esac; }
   for r in $(seq "$AB_ROUNDS"); do
     if (( r == AB_ROUNDS / 2 + 1 )); then
       # The JVM launched second won ten rounds of twelve whichever build it ran (three runs, both
       # orders; docs/benchmark.md, "What was tried"): a suspected bias as large as the effects measured.
-      # The second half of the rounds therefore runs on a fresh pair launched in the other order, so that it cancels.
-      kill "$GATEWAY_PID" "$GATEWAY_B_PID"; wait "$GATEWAY_PID" "$GATEWAY_B_PID" 2>/dev/null || true
-      GATEWAY_PID= GATEWAY_B_PID=
+      # The second half of the rounds therefore runs on fresh gateways launched in the other order, so that it cancels.
+      kill $GATEWAY_PID $GATEWAY_B_PID $GATEWAY_C_PID; wait $GATEWAY_PID $GATEWAY_B_PID $GATEWAY_C_PID 2>/dev/null || true
+      GATEWAY_PID= GATEWAY_B_PID= GATEWAY_C_PID=
       LOG_SUFFIX=-second-pair
+      start_gateway_c
       start_gateway_b
       start_gateway "$AB_UPSTREAM"
     fi
-    if (( r % 2 )); then order="gateway gateway-b"; else order="gateway-b gateway"; fi
-    for target in $order; do
-      measure "ab-r$r" "$target" "$([ "$target" = gateway ] && echo 18080 || echo 18180)" "$AB_CONNECTIONS" "$AB_DELAY"
+    # Each round starts with the next target, so every one goes first, in the middle and last alike.
+    n=${#AB_TARGETS[@]}
+    for (( i = 0; i < n; i++ )); do
+      target=${AB_TARGETS[$(( (r - 1 + i) % n ))]}
+      measure "ab-r$r" "$target" "$(port_of "$target")" "$AB_CONNECTIONS" "$AB_DELAY"
     done
     measure "ab-r$r" nginx "$AB_NGINX" "$AB_CONNECTIONS" "$AB_DELAY"
     [ "$AB_DELAY" = 0 ] || measure "ab-r$r" direct "$AB_UPSTREAM" "$AB_CONNECTIONS" "$AB_DELAY"

@@ -73,6 +73,21 @@ for target in sorted(added, key=lambda t: (t == "nginx", t)):
         lines.append(f"\np99 added by {target} at a paced rate, pooled over the same {len(runs)} rounds: "
                      f"{p99 - direct_p99:+.3f} ms ({p99:.3f} ms over {sum(q['requests'] for q in mine)} requests "
                      f"vs {direct_p99:.3f} ms over {sum(q['requests'] for q in direct)})")
+# --ab: each gateway against the shipped one (gateway), pooled over the rounds (the summed req/s, and CPU
+# per request weighed the same way), with each round's ratio beside it: the figure the docs cite.
+ab = {}
+for r in rows:
+    if r["scenario"].startswith("ab-r") and r["target"].startswith("gateway"):
+        ab.setdefault(r["target"], {})[r["scenario"]] = r
+for target in sorted(t for t in ab if t != "gateway" and "gateway" in ab):
+    rounds = [s for s in ab[target] if s in ab["gateway"]]
+    if not rounds:
+        continue
+    rps = lambda t: sum(float(ab[t][s]["rps"]) for s in rounds)
+    cpu = lambda t: sum(float(ab[t][s]["rps"]) * float(ab[t][s]["gateway_cpu_s_per_10k"]) for s in rounds) / rps(t)
+    each = ", ".join(f"{float(ab[target][s]['rps']) / float(ab['gateway'][s]['rps']):.2f}" for s in rounds)
+    lines.append(f"\n{target} against gateway, pooled over {len(rounds)} rounds: **{rps(target) / rps('gateway'):.2f}x** the req/s "
+                 f"({rps(target):.0f} against {rps('gateway'):.0f} summed; rounds {each}); CPU per request {cpu(target) / cpu('gateway'):.2f}x")
 text = "\n".join(lines)
 (out / "summary.md").write_text(text + "\n")
 print(text)

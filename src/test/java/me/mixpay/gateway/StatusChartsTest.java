@@ -79,7 +79,7 @@ class StatusChartsTest extends GatewayTestBase {
         // The burst's bars (in one sample, or two when it straddled one), in the normal class (t-status is a
         // test group of the default class), and a refusal mark.
         String body = dom.substring(chart.start(), dom.indexOf("</svg>", chart.start()));
-        Matcher bars = Pattern.compile("class=\"calls\" data-class=\"normal\" data-calls=\"(\\d+)\"").matcher(body);
+        Matcher bars = Pattern.compile("class=\"calls\" data-class=\"normal\" data-scope=\"replica\" data-calls=\"(\\d+)\"").matcher(body);
         long drawn = 0;
         while (bars.find()) {
             drawn += Long.parseLong(bars.group(1));

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.search.Search;
 
 /**
  * {@code mixpay_gateway_budget_*} and {@code mixpay_gateway_cluster_*}: what on-call reads of the
@@ -58,6 +59,16 @@ public final class BudgetMeters {
         }
         mixpayRateLimited = Counter.builder("mixpay.gateway.budget.mixpay.rate.limited")
                 .description("1429 replies received from MixPay").register(registry);
+    }
+
+    /** This replica's calls taken from the budget since it started, by class in {@link Priority} order. */
+    public static double[] callsByClass(MeterRegistry registry) {
+        double[] calls = new double[Priority.values().length];
+        for (Priority priority : Priority.values()) {
+            calls[priority.ordinal()] = Search.in(registry).name(CALLS).tag("class", priority.label()).counters().stream()
+                    .mapToDouble(Counter::count).sum();
+        }
+        return calls;
     }
 
     /** A call taken from the budget, at once ({@code waitedNanos} 0) or after a wait. */

@@ -9,6 +9,8 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import me.mixpay.gateway.budget.Priority;
+
 /**
  * MixPay's payment callbacks, received by the gateway (docs/callbacks.md). Unset {@link #publicUrl()}: the
  * gateway neither changes creations nor receives callbacks.
@@ -55,11 +57,35 @@ public interface CallbackConfig {
     Duration verifyTimeout();
 
     /**
-     * How long a verification waits for MixPay budget, in the {@code normal} class with the polls it
-     * replaces: creations go first. Past it, MixPay's next try starts another.
+     * How long a verification waits for MixPay budget ({@link #verifyClass()}). Past it, MixPay's next try
+     * starts another.
      */
     @WithDefault("30s")
     Duration verifyBudgetWait();
+
+    /**
+     * The budget class a callback's check is served in: {@code verification} (after creations, before every
+     * poll: a payment created is worth more than one seen a few seconds sooner) or {@code critical} (with the
+     * creations, in their order: faster detection, and creations refused when the window runs short).
+     * docs/callbacks.md, "Measured", has both sides in one run.
+     */
+    @WithDefault("verification")
+    VerifyClass verifyClass();
+
+    /** The classes {@link #verifyClass()} may name. */
+    enum VerifyClass {
+        VERIFICATION(Priority.VERIFICATION), CRITICAL(Priority.CRITICAL);
+
+        private final Priority priority;
+
+        VerifyClass(Priority priority) {
+            this.priority = priority;
+        }
+
+        Priority priority() {
+            return priority;
+        }
+    }
 
     /**
      * While a payment's callback is expected, its pending polls are answered from the cache for up to

@@ -38,20 +38,22 @@ class PaymentVerifier {
     private final OwnLookUps lookUps;
     private final Duration timeout;
     private final Duration budgetWait;
+    private final Priority priority;
 
     PaymentVerifier(OwnLookUps lookUps, CallbackConfig config) {
         this.lookUps = lookUps;
+        this.priority = config.verifyClass().priority();
         this.timeout = config.verifyTimeout();
         this.budgetWait = config.verifyBudgetWait();
     }
 
     /**
-     * In the {@code verification} class: after creations, before every poll, since the one call a payment
-     * needs replaces every poll that would have followed. On {@code trace}, the first post's: the check is
+     * In the {@code verification} class unless configured otherwise: after creations, before every poll,
+     * since the one call a payment needs replaces every poll that would have followed. On {@code trace}, the first post's: the check is
      * its client span (posts that join the check, and MixPay's later tries, carry none).
      */
     Uni<Verdict> verify(PaymentRecord record, String requestId, RequestTrace trace) {
-        return lookUps.get(requestId, record.merchant(), Priority.VERIFICATION, target(record), timeout, budgetWait.toMillis(), trace)
+        return lookUps.get(requestId, record.merchant(), priority, target(record), timeout, budgetWait.toMillis(), trace)
                 .map(reply -> judge(record, reply))
                 .onFailure().recoverWithItem(failure -> new Verdict(null, null, null, String.valueOf(failure.getMessage())));
     }

@@ -55,13 +55,16 @@ final class StatusCharts {
         long refusals = (long) samples.stream().mapToDouble(StatusHistory.Sample::refusals).sum();
         long rateLimited = (long) samples.stream().mapToDouble(StatusHistory.Sample::rateLimited).sum();
         long openings = samples.stream().mapToLong(StatusHistory.Sample::breakerOpenings).sum();
+        long clusterSamples = samples.stream().filter(StatusHistory.Sample::clusterCalls).count();
         html.append("<figure><figcaption>MixPay calls: the budget window's count against the limit (line), calls per sample by class")
+                .append(clusterSamples == 0 ? " on this replica" : clusterSamples == samples.size() ? " across the cluster"
+                        : " across the cluster (paler: this replica's alone, while Redis was away)")
                 .append(" (bars), refusals (red), MixPay's 1429 (black), breaker openings (orange)</figcaption>")
                 .append("<svg id=\"budget-chart\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
                 .append("\" data-samples=\"").append(samples.size()).append("\" data-limit=\"").append(number(limit))
                 .append("\" data-peak-used=\"").append(number(peakUsed)).append("\" data-peak-calls=\"").append(number(peakCalls))
                 .append("\" data-refusals=\"").append(refusals).append("\" data-rate-limited=\"").append(rateLimited)
-                .append("\" data-openings=\"").append(openings).append("\">");
+                .append("\" data-openings=\"").append(openings).append("\" data-cluster-samples=\"").append(clusterSamples).append("\">");
         axes(html, top);
         double step = (WIDTH - 2.0 * PAD) / Math.max(1, samples.size());
         for (int i = 0; i < samples.size(); i++) {
@@ -73,10 +76,12 @@ final class StatusCharts {
                 if (calls > 0) {
                     double h = calls / top * (HEIGHT - 2 * PAD);
                     base -= h;
-                    html.append("<rect class=\"calls\" data-class=\"").append(priority.label()).append("\" data-calls=\"").append(number(calls))
+                    html.append("<rect class=\"calls\" data-class=\"").append(priority.label()).append("\" data-scope=\"")
+                            .append(s.clusterCalls() ? "cluster" : "replica").append("\" data-calls=\"").append(number(calls))
                             .append("\" x=\"").append(number(x)).append("\" y=\"").append(number(base)).append("\" width=\"")
                             .append(number(Math.max(1, step - 1))).append("\" height=\"").append(number(h)).append("\" fill=\"")
-                            .append(CLASS_COLOURS[priority.ordinal()]).append("\"/>");
+                            .append(CLASS_COLOURS[priority.ordinal()]).append(s.clusterCalls() || clusterSamples == 0 ? "" : "\" fill-opacity=\"0.45")
+                            .append("\"/>");
                 }
             }
             if (s.refusals() > 0) {

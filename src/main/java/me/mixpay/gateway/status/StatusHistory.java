@@ -2,6 +2,8 @@ package me.mixpay.gateway.status;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
@@ -20,7 +22,8 @@ import me.mixpay.gateway.resilience.RouteTable;
 /**
  * The last quarter hour of this replica, for the status page's charts: one sample every
  * {@code gateway.status.sample-interval} in a fixed ring. It reads the gateway's own meters (the same
- * figures Prometheus scrapes), so the page and the dashboards never disagree; breaker openings are
+ * figures Prometheus scrapes), so the page and the dashboards never disagree; with Redis the budget's
+ * figures are the cluster's ({@link ClusterCalls}); breaker openings are
  * caught as they happen, since a sample could miss a breaker that opened and closed in between.
  */
 @Startup
@@ -28,7 +31,7 @@ import me.mixpay.gateway.resilience.RouteTable;
 public class StatusHistory {
 
     /** One sample: what happened since the previous one, and the budget's window as it stood. */
-    public record Sample(long atMillis, double budgetUsed, double budgetLimit, double[] callsByClass, double refusals,
+    public record Sample(long atMillis, double budgetUsed, double budgetLimit, double[] callsByClass, boolean clusterCalls, double refusals,
             double rateLimited, double hits, double misses, double pollIntervalSeconds, double pollAnswerAgeSeconds, double callbackToCacheMillis,
             int breakerOpenings) {
     }
@@ -41,7 +44,9 @@ public class StatusHistory {
     private final Vertx vertx;
     private int next;
     private int size;
+    private final ClusterCalls clusterCalls;
     private double[] lastCalls = new double[Priority.values().length];
+    private Map<String, double[]> lastOthers = Map.of();
     private double lastRefusals;
     private double lastRateLimited;
     private double lastHits;
@@ -49,8 +54,9 @@ public class StatusHistory {
     private final IntervalMean callbackToCache = new IntervalMean();
     private final IntervalMean pollAnswerAge = new IntervalMean();
 
-    StatusHistory(MeterRegistry registry, RouteTable routes, StatusConfig config, Vertx vertx) {
+    StatusHistory(MeterRegistry registry, RouteTable routes, StatusConfig config, Vertx vertx, ClusterCalls clusterCalls) {
         this.registry = registry;
+        this.clusterCalls = clusterCalls;
         this.routes = routes;
         this.vertx = vertx;
         long every = Math.max(100, config.sampleInterval().toMillis());
@@ -78,14 +84,21 @@ public class StatusHistory {
 
     synchronized void sample() {
         // By the class each call was served in: the callbacks' checks and the reconciliations' look-ups too.
-        double[] calls = new double[Priority.values().length];
-        for (Priority priority : Priority.values()) {
-            calls[priority.ordinal()] = sum(Search.in(registry).name(BudgetMeters.CALLS).tag("class", priority.label()));
-        }
+        double[] calls = BudgetMeters.callsByClass(registry);
         double[] callsNow = new double[calls.length];
         for (int i = 0; i < calls.length; i++) {
             callsNow[i] = Math.max(0, calls[i] - lastCalls[i]);
         }
+        // With Redis, the other replicas' calls too: a replica's counts since the last sample, so a replica
+        // first seen now adds from the next sample on, and one that left takes nothing away.
+        Optional<Map<String, double[]>> others = clusterCalls.others();
+        others.ifPresent(now -> now.forEach((replica, counts) -> {
+            double[] before = lastOthers.get(replica);
+            for (int i = 0; before != null && i < callsNow.length; i++) {
+                callsNow[i] += Math.max(0, counts[i] - before[i]);
+            }
+        }));
+        lastOthers = others.orElse(Map.of());
         double refusals = sum(Search.in(registry).name("mixpay.gateway.budget.refusals"));
         double rateLimited = sum(Search.in(registry).name("mixpay.gateway.budget.mixpay.rate.limited"));
         double hits = sum(Search.in(registry).name("mixpay.gateway.cache.replies").tag("result", "hit"))
@@ -103,7 +116,7 @@ public class StatusHistory {
             ageTotal += ages.totalAmount();
         }
         Sample sample = new Sample(System.currentTimeMillis(), gauge("mixpay.gateway.budget.used"), gauge("mixpay.gateway.budget.limit"),
-                callsNow, Math.max(0, refusals - lastRefusals), Math.max(0, rateLimited - lastRateLimited), Math.max(0, hits - lastHits),
+                callsNow, others.isPresent(), Math.max(0, refusals - lastRefusals), Math.max(0, rateLimited - lastRateLimited), Math.max(0, hits - lastHits),
                 Math.max(0, misses - lastMisses), poll,
                 pollAnswerAge.since(ageCount, ageTotal), callbackToCache.since(toCacheCount, toCacheTotal),
                 openings.getAndSet(0));

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.vertx.core.json.JsonObject;
 
 import me.mixpay.gateway.simulator.CreationForm;
 import me.mixpay.gateway.support.CallbackUpstream;
@@ -40,6 +42,9 @@ class LostCallbackTest {
             config.put("gateway.budget.limit", "6000");
             config.put("gateway.routes.payment-results.poll.min-interval", "200ms");
             config.put("gateway.routes.payment-results.poll.max-interval", "3s");
+            // Here a check runs only when a test posts the callback itself: the one profile where the
+            // check's class can change without moving another test's figures.
+            config.put("gateway.callbacks.verify-class", "critical");
             return config;
         }
     }
@@ -74,5 +79,25 @@ class LostCallbackTest {
         assertThat(seen.header("X-Gateway-Cache")).isEqualTo("miss");
         assertThat(System.currentTimeMillis() - polledAt).as("ms from the first poll to the payment seen paid").isBetween(2_500L, 6_500L);
         assertThat(CallbackTest.metric("mixpay_gateway_callbacks_verified_total{status=\"success\"}")).as("no callback arrived").isZero();
+    }
+
+    @Test
+    void withVerifyClassCriticalACallbacksCheckIsServedWithTheCreations() {
+        String orderId = orderId();
+        String traceId = given().formParams(CreationForm.of(orderId, CreationForm.ETH)).post("/v1/one_time_payment")
+                .then().statusCode(200).extract().jsonPath().getString("data.code");
+        pay(traceId);
+        double critical = CallbackTest.metric("mixpay_gateway_budget_calls_total{class=\"critical\"}");
+        double verification = CallbackTest.metric("mixpay_gateway_budget_calls_total{class=\"verification\"}");
+
+        // MixPay's own post is lost; the test posts it as MixPay would, to the URL MixPay was given.
+        String callbackUrl = CallbackTest.payment(traceId).getString("callbackUrl");
+        JsonObject body = new JsonObject().put("orderId", orderId).put("traceId", traceId).put("payeeId", CreationForm.PAYEE);
+        given().contentType(ContentType.JSON).body(body.encode()).post(callbackUrl.substring(CallbackUpstream.PUBLIC_URL.length()))
+                .then().statusCode(200).body("code", org.hamcrest.Matchers.equalTo("SUCCESS"));
+
+        assertThat(CallbackTest.metric("mixpay_gateway_budget_calls_total{class=\"critical\"}") - critical).as("the check").isEqualTo(1);
+        assertThat(CallbackTest.metric("mixpay_gateway_budget_calls_total{class=\"verification\"}")).isEqualTo(verification);
+        poll(orderId).then().statusCode(200).header("X-Gateway-Cache", "hit").body("data.status", org.hamcrest.Matchers.equalTo("success"));
     }
 }

@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +32,7 @@ class ClusterCacheIT {
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = ClusterOfTwo.start(SimulatorSettings.defaults().withRateLimit(1000, Duration.ofSeconds(60)),
-                Map.of("GATEWAY_BUDGET_LIMIT", "1000", "GATEWAY_AUTH_ENABLED", "false"));
+                Map.of("GATEWAY_BUDGET_LIMIT", "1000", "GATEWAY_AUTH_ENABLED", "false", "GATEWAY_STATUS_SAMPLE_INTERVAL", "500ms"));
     }
 
     @AfterAll
@@ -76,6 +78,39 @@ class ClusterCacheIT {
         } finally {
             cluster.redis.startAgain();
         }
+    }
+
+    @Test
+    void oneReplicasStatusPageChartsTheOthersCallsByClass() throws Exception {
+        double charted = chartedClusterCalls(cluster.b);
+        double bOwn = GatewayCalls.metric(cluster.b, "mixpay_gateway_budget_calls_total{class=\"normal\"}");
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> miss = get(cluster.a, "/v1/setting/payment_assets?quoteAssetId=usd&quoteAmount=" + unique());
+            assertThat(miss.headers().firstValue("X-Gateway-Cache")).hasValue("miss");
+        }
+        // Five calls, all a's (low look-ups that nothing answered go as normal: docs/caching.md): b's own
+        // counter has not moved, its chart has.
+        assertThat(GatewayCalls.metric(cluster.b, "mixpay_gateway_budget_calls_total{class=\"normal\"}")).isEqualTo(bOwn);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (chartedClusterCalls(cluster.b) - charted < 5 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(chartedClusterCalls(cluster.b) - charted).isEqualTo(5);
+        String page = GatewayCalls.HTTP.send(HttpRequest.newBuilder(URI.create(cluster.b.management("/status"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(page).contains("calls per sample by class across the cluster").contains("data-class=\"normal\" data-scope=\"cluster\"");
+    }
+
+    /** The normal-class calls the budget chart of {@code replica}'s status page shows in samples that counted the cluster's. */
+    private static double chartedClusterCalls(PackagedGateway replica) throws Exception {
+        String page = GatewayCalls.HTTP.send(HttpRequest.newBuilder(URI.create(replica.management("/status"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher bars = Pattern.compile("data-class=\"normal\" data-scope=\"cluster\" data-calls=\"([0-9.]+)\"").matcher(page);
+        double sum = 0;
+        while (bars.find()) {
+            sum += Double.parseDouble(bars.group(1));
+        }
+        return sum;
     }
 
     private static HttpResponse<String> get(PackagedGateway replica, String target) throws Exception {
