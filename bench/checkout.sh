@@ -11,9 +11,9 @@
 #   CHECKOUT_TARGETS="gateway gateway-2" bench/checkout.sh
 #                               only these targets, in the usual order (a gateway-only check while
 #                               tuning; the ratios to direct and nginx need those targets in the run)
-#   CHECKOUT_B_ENV="NAME=value ..." CHECKOUT_TARGETS="callbacks callbacks-b" bench/checkout.sh
-#                               callbacks-b is the callbacks target with that extra gateway environment:
-#                               both sides of a decision in one run (never part of the default run)
+#   CHECKOUT_VARIANT_ENV="NAME=value ..." CHECKOUT_TARGETS="callbacks callbacks-variant" bench/checkout.sh
+#                               callbacks-variant is the callbacks target with that extra gateway
+#                               environment: both sides of a decision in one run (never in the default run)
 #
 # Scale: MixPay allows 60 calls per 60 s; here 20 per 10 s (CHECKOUT_LIMIT, CHECKOUT_WINDOW_S), so a run
 # fits in minutes. What is timed against the budget is scaled by the same factor: mixpayjs' 20 s timeout
@@ -65,12 +65,19 @@ fi
 # less the 250 ms it keeps to answer budget_exhausted in time).
 BUDGET_WAIT_MS=$(( GATEWAY_TIMEOUT_MS - 250 ))
 
+# The variant target and its environment go together: one without the other would measure nothing it says.
+wants_variant=false has_variant=false
+[[ " ${CHECKOUT_TARGETS:-} " == *" callbacks-variant "* ]] && wants_variant=true
+[ -n "${CHECKOUT_VARIANT_ENV:-}" ] && has_variant=true
+if [ "$wants_variant" != "$has_variant" ]; then
+  echo "callbacks-variant and CHECKOUT_VARIANT_ENV go together (e.g. GATEWAY_CALLBACKS_VERIFY_CLASS=critical)" >&2; exit 2
+fi
 SIMULATOR=$((PORT_BASE + 1)) NGINX=$((PORT_BASE + 11)) LIMITER=$((PORT_BASE + 12)) MERCHANT_HOOKS=$((PORT_BASE + 21))
 # Every gateway target has ports of its own (its management port 1000 above), so that in the smoke the
 # next target's gateways start while one target runs, and a stopped gateway's port need not be free yet.
 declare -A PORT_OF=([gateway]=$((PORT_BASE + 100)) [gateway-2-a]=$((PORT_BASE + 110)) [gateway-2-b]=$((PORT_BASE + 111))
   [gateway-maintenance]=$((PORT_BASE + 120)) [callbacks]=$((PORT_BASE + 130)) [callbacks-2-a]=$((PORT_BASE + 140))
-  [callbacks-2-b]=$((PORT_BASE + 141)) [callbacks-b]=$((PORT_BASE + 150)))
+  [callbacks-2-b]=$((PORT_BASE + 141)) [callbacks-variant]=$((PORT_BASE + 150)))
 for port in $SIMULATOR $NGINX $LIMITER $MERCHANT_HOOKS "${PORT_OF[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { [ "$port" -ge $((PORT_BASE + 100)) ] && (exec 3<>"/dev/tcp/127.0.0.1/$((port + 1000))") 2>/dev/null; }; then
     echo "port $port is taken (another benchmark?); CHECKOUT_PORT_BASE moves them all" >&2; exit 1
@@ -104,7 +111,7 @@ CALLBACK=https://gateway.bench CALLBACK_A=https://gateway-a.bench CALLBACK_B=htt
 CALLBACK_SECRET=bench-callback-token-secret-0123456789abcdef
 SIGNING_SECRET="whsec_$(printf 'bench-relay-signing-key-32-bytes' | base64)"
 java $SMOKE_JAVA_OPTS -Dgateway.simulator.rate-limit.limit="$LIMIT" -Dgateway.simulator.rate-limit.window="${WINDOW_S}s" \
-    -Dgateway.simulator.callbacks.rewrite="$CALLBACK=http://127.0.0.1:${PORT_OF[callbacks]},$CALLBACK_A=http://127.0.0.1:${PORT_OF[callbacks-2-b]},$CALLBACK_B=http://127.0.0.1:${PORT_OF[callbacks-2-a]},$CALLBACK_VARIANT=http://127.0.0.1:${PORT_OF[callbacks-b]}" \
+    -Dgateway.simulator.callbacks.rewrite="$CALLBACK=http://127.0.0.1:${PORT_OF[callbacks]},$CALLBACK_A=http://127.0.0.1:${PORT_OF[callbacks-2-b]},$CALLBACK_B=http://127.0.0.1:${PORT_OF[callbacks-2-a]},$CALLBACK_VARIANT=http://127.0.0.1:${PORT_OF[callbacks-variant]}" \
     -Dgateway.simulator.pay-after="$PAY_AFTER" -cp "$CLASSPATH_BENCH" me.mixpay.gateway.simulator.MixPaySimulator "$SIMULATOR" \
     > "$OUT/simulator.log" 2>&1 &
 PIDS+=($!)
@@ -121,7 +128,7 @@ nginx -p "$RUN" -c "$RUN/nginx-checkout.conf" & PIDS+=($!)
 KEY=bench-key-0123456789abcdef
 echo "bench:$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)" > "$RUN/merchant-keys"
 read -r -a EXTRA_ENV <<< "${CHECKOUT_GATEWAY_ENV:-}"
-read -r -a VARIANT_ENV <<< "${CHECKOUT_B_ENV:-}"
+read -r -a VARIANT_ENV <<< "${CHECKOUT_VARIANT_ENV:-}"
 declare -A PIDS_OF=()
 launch() { # $1 target $2 name (the target, or its replica's) [$3 Redis URL] [$4 callbacks' public URL]
   local target=$1 name=$2 port=${PORT_OF[$2]} redis=() callbacks=()
@@ -130,7 +137,7 @@ launch() { # $1 target $2 name (the target, or its replica's) [$3 Redis URL] [$4
   [ -n "${4:-}" ] && callbacks=(GATEWAY_CALLBACKS_PUBLIC_URL="$4" GATEWAY_CALLBACKS_TOKEN_SECRET="$CALLBACK_SECRET"
     GATEWAY_CALLBACKS_ALLOWED_TARGETS="http://127.0.0.1:$MERCHANT_HOOKS" GATEWAY_CALLBACKS_SIGNING_SECRET="$SIGNING_SECRET")
   local timeouts=() group variant=()
-  [ "$target" = callbacks-b ] && variant=("${VARIANT_ENV[@]}")
+  [ "$target" = callbacks-variant ] && variant=("${VARIANT_ENV[@]}")
   for group in SETTINGS ESTIMATES PAYMENT_RESULTS PAYMENTS DEFAULT; do
     timeouts+=("GATEWAY_ROUTES_${group}_TIMEOUT_OVERALL=${GATEWAY_TIMEOUT_MS}ms" "GATEWAY_ROUTES_${group}_TIMEOUT_ATTEMPT=${GATEWAY_ATTEMPT_MS}ms")
   done
@@ -155,7 +162,7 @@ start_target() { # $1 target: its gateways launched, not yet ready
     gateway|gateway-maintenance) launch "$1" "$1" ;;
     gateway-2) new_redis "$1"; launch "$1" gateway-2-a "$REDIS_URL"; launch "$1" gateway-2-b "$REDIS_URL" ;;
     callbacks) launch "$1" callbacks "" "$CALLBACK" ;;
-    callbacks-b) launch "$1" callbacks-b "" "$CALLBACK_VARIANT" ;;
+    callbacks-variant) launch "$1" callbacks-variant "" "$CALLBACK_VARIANT" ;;
     callbacks-2) new_redis "$1"; launch "$1" callbacks-2-a "$REDIS_URL" "$CALLBACK_A"; launch "$1" callbacks-2-b "$REDIS_URL" "$CALLBACK_B" ;;
   esac
 }
@@ -193,11 +200,8 @@ workload() { # $1 target $2 base URLs [$3... more settings]
       2>> "$OUT/workload.log" | tee -a "$OUT/workload.log"
 }
 
-ALL_TARGETS=(direct nginx gateway gateway-2 gateway-maintenance callbacks callbacks-2 callbacks-b)
+ALL_TARGETS=(direct nginx gateway gateway-2 gateway-maintenance callbacks callbacks-2 callbacks-variant)
 read -r -a WANTED <<< "${CHECKOUT_TARGETS:-${ALL_TARGETS[*]:0:7}}"
-if [[ " ${WANTED[*]} " == *" callbacks-b "* && -z "${CHECKOUT_B_ENV:-}" ]]; then
-  echo "callbacks-b needs CHECKOUT_B_ENV (e.g. GATEWAY_CALLBACKS_VERIFY_CLASS=critical)" >&2; exit 2
-fi
 TARGETS=()
 for target in "${ALL_TARGETS[@]}"; do
   [[ " ${WANTED[*]} " == *" $target "* ]] && TARGETS+=("$target")
@@ -216,7 +220,7 @@ for target in "${TARGETS[@]}"; do
     direct) workload direct "http://127.0.0.1:$SIMULATOR"; continue ;;
     nginx) workload nginx "http://127.0.0.1:$NGINX"; continue ;;
     gateway-maintenance) extra=(maintenance-at="$MAINTENANCE_AT" maintenance-for="$MAINTENANCE_FOR") ;;
-    callbacks|callbacks-2|callbacks-b) extra=(merchant-callbacks-port="$MERCHANT_HOOKS") ;;
+    callbacks|callbacks-2|callbacks-variant) extra=(merchant-callbacks-port="$MERCHANT_HOOKS") ;;
   esac
   $SMOKE || start_target "$target"
   await_target "$target"
@@ -227,9 +231,9 @@ done
 await_stopped
 
 java $SMOKE_JAVA_OPTS -Djava.awt.headless=true -cp "$CLASSPATH_BENCH" me.mixpay.gateway.bench.CheckoutReport "$OUT" "$BUDGET_WAIT_MS" "${TARGETS[@]}"
-COMMAND=${CHECKOUT_COMMAND:-${CHECKOUT_B_ENV:+CHECKOUT_B_ENV=\"$CHECKOUT_B_ENV\" }${CHECKOUT_TARGETS:+CHECKOUT_TARGETS=\"$CHECKOUT_TARGETS\" }bench/checkout.sh${1:+ $1}}
+COMMAND=${CHECKOUT_COMMAND:-${CHECKOUT_VARIANT_ENV:+CHECKOUT_VARIANT_ENV=\"$CHECKOUT_VARIANT_ENV\" }${CHECKOUT_TARGETS:+CHECKOUT_TARGETS=\"$CHECKOUT_TARGETS\" }bench/checkout.sh${1:+ $1}}
 { echo
-  echo "Command: \`$COMMAND\`; limit $LIMIT per ${WINDOW_S} s, pay-after $PAY_AFTER, poll every $POLL_MS ms, mixpayjs timeout $CLIENT_TIMEOUT_MS ms, gateway timeout $GATEWAY_TIMEOUT_MS ms (attempt $GATEWAY_ATTEMPT_MS ms), maintenance from ${MAINTENANCE_AT} s for ${MAINTENANCE_FOR} s, merchants starting over ${RAMP_MS} ms, extra gateway environment: ${CHECKOUT_GATEWAY_ENV:-none}${CHECKOUT_B_ENV:+, callbacks-b adds $CHECKOUT_B_ENV}; build $BUILD."; } >> "$OUT/summary.md"
+  echo "Command: \`$COMMAND\`; limit $LIMIT per ${WINDOW_S} s, pay-after $PAY_AFTER, poll every $POLL_MS ms, mixpayjs timeout $CLIENT_TIMEOUT_MS ms, gateway timeout $GATEWAY_TIMEOUT_MS ms (attempt $GATEWAY_ATTEMPT_MS ms), maintenance from ${MAINTENANCE_AT} s for ${MAINTENANCE_FOR} s, merchants starting over ${RAMP_MS} ms, extra gateway environment: ${CHECKOUT_GATEWAY_ENV:-none}${CHECKOUT_VARIANT_ENV:+, callbacks-variant adds $CHECKOUT_VARIANT_ENV}; build $BUILD."; } >> "$OUT/summary.md"
 if $SMOKE; then
   # The harness, not the gateway, is what the smoke checks: every target completed checkouts, and the
   # maintenance run's merchants called while MixPay was in maintenance (its breaker then stays open

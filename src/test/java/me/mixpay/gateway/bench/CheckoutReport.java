@@ -24,12 +24,12 @@ import io.vertx.core.json.JsonObject;
  */
 public final class CheckoutReport {
 
-    private static final List<String> GATEWAYS = List.of("gateway", "gateway-2", "callbacks", "callbacks-2", "callbacks-b");
+    private static final List<String> GATEWAYS = List.of("gateway", "gateway-2", "callbacks", "callbacks-2", "callbacks-variant");
     /**
      * Targets whose gateways receive MixPay's callbacks (public-url set): judged on detection too;
-     * {@code callbacks-b} is one gateway with CHECKOUT_B_ENV, the other side of a decision in the same run.
+     * {@code callbacks-variant} is one gateway with CHECKOUT_VARIANT_ENV, the other side of a decision in the same run.
      */
-    private static final List<String> CALLBACK_TARGETS = List.of("callbacks", "callbacks-2", "callbacks-b");
+    private static final List<String> CALLBACK_TARGETS = List.of("callbacks", "callbacks-2", "callbacks-variant");
 
     private CheckoutReport() {
     }
