@@ -20,7 +20,8 @@
 #   BENCH_B_ENV="..." BENCH_C_ENV="NAME=value ..." bench/run.sh --ab
 #                           the same with a third gateway (gateway-c, the shipped jar with that
 #                           environment) in every round: both sides of a decision against the
-#                           shipped configuration in one run (e.g. tracing sampled at 1.0 and at 0.1)
+#                           shipped configuration in one run (e.g. tracing sampled at 1.0 and at 0.1);
+#                           six rounds, two on each of three fresh sets launched in rotating order (~18 min)
 #   BENCH_B_JAR=/path/to/quarkus-app/quarkus-run.jar bench/run.sh --ab
 #                           the same, with gateway-b another build (e.g. the previous commit's, copied
 #                           aside): what a code change gains, measured in one run
@@ -251,31 +252,42 @@ if $AB; then
     launch "$AB_UPSTREAM" 18280 19200 "gateway-c$LOG_SUFFIX" "${C_ENV[@]}"
     GATEWAY_C_PID=$LAUNCHED
   }
-  start_gateway_b
-  start_gateway_c
   AB_TARGETS=(gateway gateway-b)
   [ -z "${BENCH_C_ENV:-}" ] || AB_TARGETS+=(gateway-c)
+  n=${#AB_TARGETS[@]}
   { echo "gateway-b: ${BENCH_B_JAVA:-java} ${BENCH_B_JAR:-$JAR} ${BENCH_B_ENV:-} ${BENCH_B_JAVA_OPTS:-}; ${BENCH_AB_REPLY:-small} replies, $AB_CONNECTIONS connections, delay $AB_DELAY ms"
     [ -z "${BENCH_C_ENV:-}" ] || echo "gateway-c: java $JAR $BENCH_C_ENV"; } > "$OUT/b-env.txt"
-  # Four rounds unless BENCH_AB_ROUNDS says more (an even count): one run of four moved a ratio by
-  # 0.1 between two runs of the same builds (docs/observability.md, "Tracing").
-  AB_ROUNDS=${BENCH_AB_ROUNDS:-4}
-  (( AB_ROUNDS >= 2 && AB_ROUNDS % 2 == 0 )) || { echo "BENCH_AB_ROUNDS must be an even number, 2 or more" >&2; exit 2; }
+  # The JVM launched second won ten rounds of twelve whichever build it ran (three runs, both orders;
+  # docs/benchmark.md, "What was tried"): a suspected bias as large as the effects measured. So the run
+  # is cut into as many parts as there are gateways, each on a fresh set launched in the next rotation
+  # of the order (two: ab, ba; three: abc, bca, cab): every gateway is launched first, second (and
+  # third) once. Four rounds for two, six for three, unless BENCH_AB_ROUNDS says more (a multiple of
+  # the count): one run of four moved a ratio by 0.1 between two runs of the same builds.
+  AB_ROUNDS=${BENCH_AB_ROUNDS:-$(( n == 2 ? 4 : 6 ))}
+  (( AB_ROUNDS >= n && AB_ROUNDS % n == 0 )) || { echo "BENCH_AB_ROUNDS must be a multiple of $n with $n gateways" >&2; exit 2; }
+  start_of() { case $1 in gateway) start_gateway "$AB_UPSTREAM" ;; gateway-b) start_gateway_b ;; gateway-c) start_gateway_c ;; esac; }
+  pid_of_target() { case $1 in gateway) echo "$GATEWAY_PID" ;; gateway-b) echo "$GATEWAY_B_PID" ;; gateway-c) echo "$GATEWAY_C_PID" ;; esac; }
+  launch_set() { # $1 the set's index: its launch order is the targets rotated by it
+    local i target
+    for (( i = 0; i < n; i++ )); do
+      target=${AB_TARGETS[$(( ($1 + i) % n ))]}
+      # The first set's shipped gateway is up already: launched first, above.
+      [ -n "$(pid_of_target "$target")" ] || start_of "$target"
+    done
+  }
+  launch_set 0
   port_of() { case $1 in gateway) echo 18080 ;; gateway-b) echo 18180 ;; gateway-c) echo 18280 ;; esac; }
+  per_set=$(( AB_ROUNDS / n ))
   for r in $(seq "$AB_ROUNDS"); do
-    if (( r == AB_ROUNDS / 2 + 1 )); then
-      # The JVM launched second won ten rounds of twelve whichever build it ran (three runs, both
-      # orders; docs/benchmark.md, "What was tried"): a suspected bias as large as the effects measured.
-      # The second half of the rounds therefore runs on fresh gateways launched in the other order, so that it cancels.
-      kill $GATEWAY_PID $GATEWAY_B_PID $GATEWAY_C_PID; wait $GATEWAY_PID $GATEWAY_B_PID $GATEWAY_C_PID 2>/dev/null || true
+    if (( r > 1 && (r - 1) % per_set == 0 )); then
+      for target in "${AB_TARGETS[@]}"; do
+        pid=$(pid_of_target "$target"); kill "$pid"; wait "$pid" 2>/dev/null || true
+      done
       GATEWAY_PID= GATEWAY_B_PID= GATEWAY_C_PID=
-      LOG_SUFFIX=-second-pair
-      start_gateway_c
-      start_gateway_b
-      start_gateway "$AB_UPSTREAM"
+      LOG_SUFFIX=-set$(( (r - 1) / per_set + 1 ))
+      launch_set $(( (r - 1) / per_set ))
     fi
-    # Each round starts with the next target, so every one goes first, in the middle and last alike.
-    n=${#AB_TARGETS[@]}
+    # Each round starts with the next target: over the run every one is measured first as often.
     for (( i = 0; i < n; i++ )); do
       target=${AB_TARGETS[$(( (r - 1 + i) % n ))]}
       measure "ab-r$r" "$target" "$(port_of "$target")" "$AB_CONNECTIONS" "$AB_DELAY"

@@ -81,9 +81,10 @@ for r in rows:
         ab.setdefault(r["target"], {})[r["scenario"]] = r
 for target in sorted(t for t in ab if t != "gateway" and "gateway" in ab):
     rounds = [s for s in ab[target] if s in ab["gateway"]]
-    if not rounds:
-        continue
     rps = lambda t: sum(float(ab[t][s]["rps"]) for s in rounds)
+    if not rounds or rps("gateway") == 0 or rps(target) == 0 or any(float(ab["gateway"][s]["rps"]) == 0 for s in rounds):
+        print(f"{target}: a round without requests, no pooled ratio", file=sys.stderr)
+        continue
     cpu = lambda t: sum(float(ab[t][s]["rps"]) * float(ab[t][s]["gateway_cpu_s_per_10k"]) for s in rounds) / rps(t)
     each = ", ".join(f"{float(ab[target][s]['rps']) / float(ab['gateway'][s]['rps']):.2f}" for s in rounds)
     lines.append(f"\n{target} against gateway, pooled over {len(rounds)} rounds: **{rps(target) / rps('gateway'):.2f}x** the req/s "

@@ -7,6 +7,8 @@ import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.vertx.redis.client.Response;
@@ -28,10 +30,12 @@ import me.mixpay.gateway.config.GatewayConfig;
 @Singleton
 public class ClusterCalls {
 
+    private static final Logger LOG = Logger.getLogger(ClusterCalls.class);
+
     /**
      * KEYS: the hash. ARGV: replica, ms after which a silent replica's counts are dropped, its counts
-     * ({@code c0,c1,...}). Each field is {@code replica -> at,c0,c1,...}, stamped by Redis' clock.
-     * Returns the fields still fresh, this replica's included, as a flat list.
+     * ({@code critical=3,normal=12,...}). Each field is {@code replica -> at,critical=3,...}, stamped by
+     * Redis' clock. Returns the fields still fresh, this replica's included, as a flat list.
      */
     static final LuaScript PUBLISH = LuaScript.of("status-calls", """
             local t = redis.call('TIME')
@@ -71,9 +75,11 @@ public class ClusterCalls {
     }
 
     private void publish(RedisLink redis, String key) {
+        // By label, not position: a replica of a build with another set of classes still reads what it knows.
+        double[] calls = BudgetMeters.callsByClass(registry);
         StringBuilder counts = new StringBuilder();
-        for (double calls : BudgetMeters.callsByClass(registry)) {
-            counts.append(counts.isEmpty() ? "" : ",").append((long) calls);
+        for (Priority priority : Priority.values()) {
+            counts.append(counts.isEmpty() ? "" : ",").append(priority.label()).append('=').append((long) calls[priority.ordinal()]);
         }
         redis.eval(PUBLISH, List.of(key), List.of(cluster.replica(), Long.toString(staleMillis), counts.toString()))
                 .onSuccess(this::read);
@@ -84,19 +90,30 @@ public class ClusterCalls {
         for (int i = 0; i + 1 < fields.size(); i += 2) {
             String replica = fields.get(i).toString();
             if (!replica.equals(cluster.replica())) {
-                read.put(replica, parse(fields.get(i + 1).toString()));
+                try {
+                    read.put(replica, parse(fields.get(i + 1).toString()));
+                } catch (RuntimeException unreadable) {
+                    // One replica's odd field costs its bars, never the others'.
+                    LOG.debugf("unreadable call counts of replica %s: %s", replica, unreadable.getMessage());
+                }
             }
         }
         others = read;
         readAtMillis = System.currentTimeMillis();
     }
 
-    /** {@code at,c0,c1,...} to the counts by class; a class a replica of another build lacks counts 0. */
+    /** {@code at,critical=3,...} to the counts by class; a class this build does not know is skipped, one it lacks counts 0. */
     private static double[] parse(String value) {
         String[] parts = value.split(",");
         double[] counts = new double[Priority.values().length];
-        for (int i = 1; i < parts.length && i - 1 < counts.length; i++) {
-            counts[i - 1] = Double.parseDouble(parts[i]);
+        for (int i = 1; i < parts.length; i++) {
+            int equals = parts[i].indexOf('=');
+            String label = parts[i].substring(0, equals);
+            for (Priority priority : Priority.values()) {
+                if (priority.label().equals(label)) {
+                    counts[priority.ordinal()] = Double.parseDouble(parts[i].substring(equals + 1));
+                }
+            }
         }
         return counts;
     }

@@ -1,6 +1,7 @@
 package me.mixpay.gateway.status;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +47,8 @@ public class StatusHistory {
     private int size;
     private final ClusterCalls clusterCalls;
     private double[] lastCalls = new double[Priority.values().length];
-    private Map<String, double[]> lastOthers = Map.of();
+    private final Map<String, double[]> highest = new HashMap<>();
+    private boolean othersBefore;
     private double lastRefusals;
     private double lastRateLimited;
     private double lastHits;
@@ -89,16 +91,26 @@ public class StatusHistory {
         for (int i = 0; i < calls.length; i++) {
             callsNow[i] = Math.max(0, calls[i] - lastCalls[i]);
         }
-        // With Redis, the other replicas' calls too: a replica's counts since the last sample, so a replica
-        // first seen now adds from the next sample on, and one that left takes nothing away.
+        // With Redis, the other replicas' calls too: each one's counts since the last sample, so a replica
+        // first seen now adds from the next sample on, and one that left takes nothing away. The counts
+        // kept are the highest seen, so a read from a lagging Redis replica never counts calls twice. A
+        // sample is the cluster's when the one before it read the others too; the first after an outage
+        // (or at start) only takes their counts as its baseline, and says it is this replica's alone.
         Optional<Map<String, double[]>> others = clusterCalls.others();
-        others.ifPresent(now -> now.forEach((replica, counts) -> {
-            double[] before = lastOthers.get(replica);
-            for (int i = 0; before != null && i < callsNow.length; i++) {
-                callsNow[i] += Math.max(0, counts[i] - before[i]);
-            }
-        }));
-        lastOthers = others.orElse(Map.of());
+        boolean cluster = others.isPresent() && othersBefore;
+        others.ifPresent(now -> {
+            highest.keySet().retainAll(now.keySet());
+            now.forEach((replica, counts) -> {
+                double[] kept = highest.computeIfAbsent(replica, r -> counts.clone());
+                for (int i = 0; i < kept.length; i++) {
+                    if (cluster) {
+                        callsNow[i] += Math.max(0, counts[i] - kept[i]);
+                    }
+                    kept[i] = Math.max(kept[i], counts[i]);
+                }
+            });
+        });
+        othersBefore = others.isPresent();
         double refusals = sum(Search.in(registry).name("mixpay.gateway.budget.refusals"));
         double rateLimited = sum(Search.in(registry).name("mixpay.gateway.budget.mixpay.rate.limited"));
         double hits = sum(Search.in(registry).name("mixpay.gateway.cache.replies").tag("result", "hit"))
@@ -116,7 +128,7 @@ public class StatusHistory {
             ageTotal += ages.totalAmount();
         }
         Sample sample = new Sample(System.currentTimeMillis(), gauge("mixpay.gateway.budget.used"), gauge("mixpay.gateway.budget.limit"),
-                callsNow, others.isPresent(), Math.max(0, refusals - lastRefusals), Math.max(0, rateLimited - lastRateLimited), Math.max(0, hits - lastHits),
+                callsNow, cluster, Math.max(0, refusals - lastRefusals), Math.max(0, rateLimited - lastRateLimited), Math.max(0, hits - lastHits),
                 Math.max(0, misses - lastMisses), poll,
                 pollAnswerAge.since(ageCount, ageTotal), callbackToCache.since(toCacheCount, toCacheTotal),
                 openings.getAndSet(0));

@@ -82,6 +82,12 @@ class ClusterCacheIT {
 
     @Test
     void oneReplicasStatusPageChartsTheOthersCallsByClass() throws Exception {
+        // b charts a's calls from its second sample after it first read a's counts: wait until b sees both
+        // replicas, then for two more of its cluster samples.
+        await(() -> statusPage(cluster.b).contains("2 replicas seen"));
+        assertThat(statusPage(cluster.b)).contains("2 replicas seen");
+        long samples = clusterSamples(statusPage(cluster.b));
+        await(() -> clusterSamples(statusPage(cluster.b)) >= samples + 2);
         double charted = chartedClusterCalls(cluster.b);
         double bOwn = GatewayCalls.metric(cluster.b, "mixpay_gateway_budget_calls_total{class=\"normal\"}");
         for (int i = 0; i < 5; i++) {
@@ -91,20 +97,37 @@ class ClusterCacheIT {
         // Five calls, all a's (low look-ups that nothing answered go as normal: docs/caching.md): b's own
         // counter has not moved, its chart has.
         assertThat(GatewayCalls.metric(cluster.b, "mixpay_gateway_budget_calls_total{class=\"normal\"}")).isEqualTo(bOwn);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (chartedClusterCalls(cluster.b) - charted < 5 && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
+        await(() -> chartedClusterCalls(cluster.b) - charted >= 5);
         assertThat(chartedClusterCalls(cluster.b) - charted).isEqualTo(5);
-        String page = GatewayCalls.HTTP.send(HttpRequest.newBuilder(URI.create(cluster.b.management("/status"))).build(),
+        assertThat(statusPage(cluster.b)).contains("calls per sample by class across the cluster")
+                .contains("data-class=\"normal\" data-scope=\"cluster\"");
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Waits up to 10 s for {@code check}; the assertion after it says what was not reached. */
+    private static void await(Check check) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!check.holds() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
+    private static String statusPage(PackagedGateway replica) throws Exception {
+        return GatewayCalls.HTTP.send(HttpRequest.newBuilder(URI.create(replica.management("/status"))).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(page).contains("calls per sample by class across the cluster").contains("data-class=\"normal\" data-scope=\"cluster\"");
+    }
+
+    private static long clusterSamples(String page) {
+        Matcher count = Pattern.compile("data-cluster-samples=\"(\\d+)\"").matcher(page);
+        return count.find() ? Long.parseLong(count.group(1)) : 0;
     }
 
     /** The normal-class calls the budget chart of {@code replica}'s status page shows in samples that counted the cluster's. */
     private static double chartedClusterCalls(PackagedGateway replica) throws Exception {
-        String page = GatewayCalls.HTTP.send(HttpRequest.newBuilder(URI.create(replica.management("/status"))).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String page = statusPage(replica);
         Matcher bars = Pattern.compile("data-class=\"normal\" data-scope=\"cluster\" data-calls=\"([0-9.]+)\"").matcher(page);
         double sum = 0;
         while (bars.find()) {
