@@ -49,8 +49,9 @@ class PaymentVerifier {
 
     /**
      * In the {@code verification} class unless configured otherwise: after creations, before every poll,
-     * since the one call a payment needs replaces every poll that would have followed. On {@code trace}, the first post's: the check is
-     * its client span (posts that join the check, and MixPay's later tries, carry none).
+     * since the one call a payment needs replaces every poll that would have followed. On {@code trace},
+     * the first post's: the check is its client span (posts that join the check, and MixPay's later
+     * tries, carry none).
      */
     Uni<Verdict> verify(PaymentRecord record, String requestId, RequestTrace trace) {
         return lookUps.get(requestId, record.merchant(), priority, target(record), timeout, budgetWait.toMillis(), trace)
