@@ -137,6 +137,10 @@ public class CallbackReceiver {
         }
         PaymentRecord checked = record.verified(outcome, verdict.traceId());
         if (outcome.refusal() != null) {
+            // The payment itself, named: its callback came with a valid token and MixPay disagrees with the
+            // creation, which the alert pages on. Once per payment (the outcome is remembered), so no flood.
+            LOG.warnf("payment failed verification (%s): orderId %s, traceId %s, payeeId %s; MixPay says %s; request %s",
+                    outcome.refusal(), record.orderId(), checked.traceId(), record.payeeId(), outcome.status(), requestId);
             return records.update(checked).map(kept -> refuse(outcome.refusal(), peer, requestId));
         }
         if (!outcome.isFinal() && !record.subscribedMore()) {

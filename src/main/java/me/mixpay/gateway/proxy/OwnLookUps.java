@@ -15,8 +15,8 @@ import me.mixpay.gateway.trace.RequestTrace;
 
 /**
  * A GET the gateway sends MixPay on its own behalf, never from the cache: a creation's reconciliation (a
- * {@code critical} call, as the creation it stands for), a callback's verification ({@code normal}, as the
- * polls it replaces). Each tells the budget what MixPay's reply said of its rate limit.
+ * {@code critical} call, as the creation it stands for), a callback's verification (its own class,
+ * {@code gateway.callbacks.verify-class}). Each tells the budget what MixPay's reply said of its rate limit.
  */
 @ApplicationScoped
 public class OwnLookUps {

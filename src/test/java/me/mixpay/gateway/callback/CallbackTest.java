@@ -204,12 +204,17 @@ class CallbackTest {
         long paidAt = System.currentTimeMillis();
         pay(traceId);
         JsonObject body = new JsonObject().put("orderId", orderId).put("traceId", traceId).put("payeeId", CreationForm.PAYEE);
+        LogCapture logs = new LogCapture().start();
 
         given().contentType(ContentType.JSON).body(body.encode()).post(path).then().statusCode(403)
                 .body("gateway.detail", org.hamcrest.Matchers.containsString("amount mismatch"));
         // Checked once: MixPay's later tries get the same answer without another call.
         given().contentType(ContentType.JSON).body(body.encode()).post(path).then().statusCode(403);
         assertThat(calls(PAYMENTS_RESULT, paidAt)).isEqualTo(1);
+        // What the page's runbook looks for: the payment named, once.
+        logs.stop();
+        assertThat(logs.lines()).filteredOn(line -> line.contains("payment failed verification (amount_mismatch)"))
+                .singleElement().asString().contains(orderId, traceId, CreationForm.PAYEE);
 
         // The merchant's poll is MixPay's own answer, never a verified hit.
         poll(orderId).then().statusCode(200).header("X-Gateway-Cache", "miss").body("data.quoteAmount", org.hamcrest.Matchers.equalTo("0.01"));
