@@ -74,17 +74,19 @@ class StatusChartsTest extends GatewayTestBase {
         String svg = chart.group();
         assertThat(attribute(svg, "data-limit")).isEqualTo(LIMIT);
         assertThat(attribute(svg, "data-peak-used")).as("the window's count at its highest").isEqualTo(LIMIT);
-        assertThat(attribute(svg, "data-peak-calls")).as("calls in one sample").isPositive().isLessThanOrEqualTo(LIMIT);
+        // The bars are the window's calls as of each sample: at their highest the burst fills the window.
+        assertThat(attribute(svg, "data-peak-calls")).as("the window's calls by class, stacked, at their highest").isEqualTo(LIMIT);
         assertThat(attribute(svg, "data-refusals")).as("the look-ups refused").isEqualTo(4);
         // The burst's bars (in one sample, or two when it straddled one), in the normal class (t-status is a
         // test group of the default class), and a refusal mark.
         String body = dom.substring(chart.start(), dom.indexOf("</svg>", chart.start()));
-        Matcher bars = Pattern.compile("class=\"calls\" data-class=\"normal\" data-scope=\"replica\" data-calls=\"(\\d+)\"").matcher(body);
+        Matcher bars = Pattern.compile("class=\"calls\" data-class=\"normal\" data-scope=\"replica\" data-calls=\"\\d+\" data-sample-calls=\"(\\d+)\"")
+                .matcher(body);
         long drawn = 0;
         while (bars.find()) {
             drawn += Long.parseLong(bars.group(1));
         }
-        assertThat(drawn).as("the burst's calls drawn").isEqualTo(LIMIT);
+        assertThat(drawn).as("the burst's calls, sample by sample").isEqualTo(LIMIT);
         assertThat(body).contains("class=\"refusal\"").contains("class=\"limit\"").contains("class=\"used\"");
         assertThat(dom).contains("id=\"cache-chart\"").contains("id=\"poll-chart\"");
         assertThat(dom).as("the poll chart draws the answers' age beside the interval").contains("class=\"answer-age\"");

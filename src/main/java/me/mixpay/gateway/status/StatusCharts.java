@@ -46,19 +46,23 @@ final class StatusCharts {
     private record Series(String name, String colour, ToDoubleFunction<StatusHistory.Sample> value) {
     }
 
-    /** Calls per sample by class (stacked bars), the window's count against the limit, refusals, 1429s and breaker openings. */
+    /**
+     * The budget window's calls by class as of each sample (stacked bars, each a window's worth of samples
+     * summed, so they stand against the limit as the window's count does), the window's count against the
+     * limit, refusals, 1429s and breaker openings.
+     */
     private static void budget(StringBuilder html, List<StatusHistory.Sample> samples) {
         double limit = samples.get(samples.size() - 1).budgetLimit();
         double peakUsed = samples.stream().mapToDouble(StatusHistory.Sample::budgetUsed).filter(v -> !Double.isNaN(v)).max().orElse(0);
-        double peakCalls = samples.stream().mapToDouble(s -> sum(s.callsByClass())).max().orElse(0);
+        double peakCalls = samples.stream().mapToDouble(s -> sum(s.windowCallsByClass())).max().orElse(0);
         double top = Math.max(1, Math.max(Math.max(limit, peakUsed), peakCalls));
         long refusals = (long) samples.stream().mapToDouble(StatusHistory.Sample::refusals).sum();
         long rateLimited = (long) samples.stream().mapToDouble(StatusHistory.Sample::rateLimited).sum();
         long openings = samples.stream().mapToLong(StatusHistory.Sample::breakerOpenings).sum();
         long clusterSamples = samples.stream().filter(StatusHistory.Sample::clusterCalls).count();
-        html.append("<figure><figcaption>MixPay calls: the budget window's count against the limit (line), calls per sample by class")
+        html.append("<figure><figcaption>MixPay calls: the budget window's count against the limit (line), the window's calls by class")
                 .append(clusterSamples == 0 ? " on this replica" : clusterSamples == samples.size() ? " across the cluster"
-                        : " across the cluster (paler: this replica's alone, while Redis was away)")
+                        : " across the cluster (paler: this replica's alone, where the others' were not known)")
                 .append(" (bars), refusals (red), MixPay's 1429 (black), breaker openings (orange)</figcaption>")
                 .append("<svg id=\"budget-chart\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
                 .append("\" data-samples=\"").append(samples.size()).append("\" data-limit=\"").append(number(limit))
@@ -72,12 +76,13 @@ final class StatusCharts {
             double x = PAD + i * step;
             double base = HEIGHT - PAD;
             for (Priority priority : Priority.values()) {
-                double calls = s.callsByClass()[priority.ordinal()];
+                double calls = s.windowCallsByClass()[priority.ordinal()];
                 if (calls > 0) {
                     double h = calls / top * (HEIGHT - 2 * PAD);
                     base -= h;
                     html.append("<rect class=\"calls\" data-class=\"").append(priority.label()).append("\" data-scope=\"")
                             .append(s.clusterCalls() ? "cluster" : "replica").append("\" data-calls=\"").append(number(calls))
+                            .append("\" data-sample-calls=\"").append(number(s.callsByClass()[priority.ordinal()]))
                             .append("\" x=\"").append(number(x)).append("\" y=\"").append(number(base)).append("\" width=\"")
                             .append(number(Math.max(1, step - 1))).append("\" height=\"").append(number(h)).append("\" fill=\"")
                             .append(CLASS_COLOURS[priority.ordinal()]).append(s.clusterCalls() || clusterSamples == 0 ? "" : "\" fill-opacity=\"0.45")

@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 
 import me.mixpay.gateway.budget.BudgetMeters;
 import me.mixpay.gateway.budget.Priority;
+import me.mixpay.gateway.config.GatewayConfig;
 import me.mixpay.gateway.resilience.RouteGroup;
 import me.mixpay.gateway.resilience.RouteTable;
 
@@ -32,7 +33,8 @@ import me.mixpay.gateway.resilience.RouteTable;
 public class StatusHistory {
 
     /** One sample: what happened since the previous one, and the budget's window as it stood. */
-    public record Sample(long atMillis, double budgetUsed, double budgetLimit, double[] callsByClass, boolean clusterCalls, double refusals,
+    public record Sample(long atMillis, double budgetUsed, double budgetLimit, double[] callsByClass, double[] windowCallsByClass,
+            boolean clusterCalls, double refusals,
             double rateLimited, double hits, double misses, double pollIntervalSeconds, double pollAnswerAgeSeconds, double callbackToCacheMillis,
             int breakerOpenings) {
     }
@@ -46,6 +48,8 @@ public class StatusHistory {
     private int next;
     private int size;
     private final ClusterCalls clusterCalls;
+    /** Samples per budget window: the bars sum this many, so they stand against the window's limit. */
+    private final int windowSamples;
     private double[] lastCalls = new double[Priority.values().length];
     private final Map<String, double[]> highest = new HashMap<>();
     private boolean othersBefore;
@@ -56,12 +60,14 @@ public class StatusHistory {
     private final IntervalMean callbackToCache = new IntervalMean();
     private final IntervalMean pollAnswerAge = new IntervalMean();
 
-    StatusHistory(MeterRegistry registry, RouteTable routes, StatusConfig config, Vertx vertx, ClusterCalls clusterCalls) {
+    StatusHistory(MeterRegistry registry, RouteTable routes, StatusConfig config, Vertx vertx, ClusterCalls clusterCalls,
+            GatewayConfig gateway) {
         this.registry = registry;
         this.clusterCalls = clusterCalls;
         this.routes = routes;
         this.vertx = vertx;
         long every = Math.max(100, config.sampleInterval().toMillis());
+        this.windowSamples = (int) Math.max(1, Math.round(gateway.budget().window().toMillis() / (double) every));
         this.ring = new Sample[(int) Math.max(2, config.history().toMillis() / every)];
         for (RouteGroup group : routes.groups()) {
             group.onTransition(state -> {
@@ -111,6 +117,14 @@ public class StatusHistory {
             });
         });
         othersBefore = others.isPresent();
+        // The budget window's calls by class as of this sample: this one's and the samples' before it within a window.
+        double[] inWindow = callsNow.clone();
+        for (int back = 1; back < windowSamples && back <= size; back++) {
+            double[] earlier = ring[(next - back + ring.length) % ring.length].callsByClass();
+            for (int i = 0; i < inWindow.length; i++) {
+                inWindow[i] += earlier[i];
+            }
+        }
         double refusals = sum(Search.in(registry).name("mixpay.gateway.budget.refusals"));
         double rateLimited = sum(Search.in(registry).name("mixpay.gateway.budget.mixpay.rate.limited"));
         double hits = sum(Search.in(registry).name("mixpay.gateway.cache.replies").tag("result", "hit"))
@@ -128,7 +142,7 @@ public class StatusHistory {
             ageTotal += ages.totalAmount();
         }
         Sample sample = new Sample(System.currentTimeMillis(), gauge("mixpay.gateway.budget.used"), gauge("mixpay.gateway.budget.limit"),
-                callsNow, cluster, Math.max(0, refusals - lastRefusals), Math.max(0, rateLimited - lastRateLimited), Math.max(0, hits - lastHits),
+                callsNow, inWindow, cluster, Math.max(0, refusals - lastRefusals), Math.max(0, rateLimited - lastRateLimited), Math.max(0, hits - lastHits),
                 Math.max(0, misses - lastMisses), poll,
                 pollAnswerAge.since(ageCount, ageTotal), callbackToCache.since(toCacheCount, toCacheTotal),
                 openings.getAndSet(0));

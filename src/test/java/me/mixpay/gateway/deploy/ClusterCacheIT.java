@@ -99,7 +99,7 @@ class ClusterCacheIT {
         assertThat(GatewayCalls.metric(cluster.b, "mixpay_gateway_budget_calls_total{class=\"normal\"}")).isEqualTo(bOwn);
         await(() -> chartedClusterCalls(cluster.b) - charted >= 5);
         assertThat(chartedClusterCalls(cluster.b) - charted).isEqualTo(5);
-        assertThat(statusPage(cluster.b)).contains("calls per sample by class across the cluster")
+        assertThat(statusPage(cluster.b)).contains("the window's calls by class across the cluster")
                 .contains("data-class=\"normal\" data-scope=\"cluster\"");
     }
 
@@ -128,7 +128,7 @@ class ClusterCacheIT {
     /** The normal-class calls the budget chart of {@code replica}'s status page shows in samples that counted the cluster's. */
     private static double chartedClusterCalls(PackagedGateway replica) throws Exception {
         String page = statusPage(replica);
-        Matcher bars = Pattern.compile("data-class=\"normal\" data-scope=\"cluster\" data-calls=\"([0-9.]+)\"").matcher(page);
+        Matcher bars = Pattern.compile("data-class=\"normal\" data-scope=\"cluster\" data-calls=\"[0-9.]+\" data-sample-calls=\"([0-9.]+)\"").matcher(page);
         double sum = 0;
         while (bars.find()) {
             sum += Double.parseDouble(bars.group(1));
