@@ -32,7 +32,7 @@ public final class BudgetMeters {
                 .description("MixPay calls allowed per budget window on this replica: the configured limit, or MixPay's lower x-ratelimit-limit; while Redis is away, this replica's share of it")
                 .register(registry);
         Gauge.builder("mixpay.gateway.budget.used", budget, RequestBudget::used)
-                .description("MixPay calls in the current window: the cluster's with Redis, else this replica's").register(registry);
+                .description("MixPay calls in the current window: the cluster's with Redis (read on every heartbeat and call), else this replica's").register(registry);
         Gauge.builder("mixpay.gateway.budget.remaining", budget, RequestBudget::remaining)
                 .description("MixPay calls left in the current window").register(registry);
         Gauge.builder("mixpay.gateway.budget.mixpay.remaining", budget, RequestBudget::mixpayRemaining)

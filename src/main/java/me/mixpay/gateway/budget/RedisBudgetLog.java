@@ -103,6 +103,19 @@ final class RedisBudgetLog implements BudgetLog {
             return 1
             """);
 
+    /**
+     * KEYS: log, limit. ARGV: window ms, configured limit. The window's count and the limit in force, by
+     * Redis' clock, changing nothing: what a replica that sends no call still shows of the cluster's window.
+     */
+    static final LuaScript PEEK = LuaScript.of("peek", """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local limit = tonumber(ARGV[2])
+            local seen = tonumber(redis.call('GET', KEYS[2]))
+            if seen and seen < limit then limit = seen end
+            return {redis.call('ZCOUNT', KEYS[1], '(' .. (now - tonumber(ARGV[1])), '+inf'), limit}
+            """);
+
     /** KEYS: pause. ARGV: ms. */
     static final LuaScript PAUSE = LuaScript.of("pause", """
             local t = redis.call('TIME')
@@ -189,6 +202,12 @@ final class RedisBudgetLog implements BudgetLog {
         }
         return redis.eval(OBSERVE, observeKeys, List.of(Long.toString(windowMillis), Integer.toString(configuredLimit),
                 Integer.toString(mixpayLimit), Integer.toString(mixpayRemaining), prefix)).mapEmpty();
+    }
+
+    /** The window's count and the limit in force, as {@link #PEEK} reads them. */
+    Future<Take> peek(int configuredLimit) {
+        return redis.eval(PEEK, observeKeys, List.of(Long.toString(windowMillis), Integer.toString(configuredLimit)))
+                .map(reply -> new Take(false, 0, reply.get(0).toInteger(), reply.get(1).toInteger()));
     }
 
     @Override

@@ -91,6 +91,12 @@ public class RequestBudget {
                 if (writeBackDue.getAndSet(false)) {
                     writeBack();
                 }
+                // The window's count as the other replicas fill it: a replica that sends nothing would
+                // otherwise show the count of its own last call on the status page and the used gauge.
+                shared.peek(limit).onSuccess(window -> {
+                    lastUsed = window.used();
+                    lastLimit = window.limit();
+                });
             });
         }
     }

@@ -101,6 +101,15 @@ class ClusterCacheIT {
         assertThat(chartedClusterCalls(cluster.b) - charted).isEqualTo(5);
         assertThat(statusPage(cluster.b)).contains("the window's calls by class across the cluster")
                 .contains("data-class=\"normal\" data-scope=\"cluster\"");
+        // And b's count of the window is the cluster's, read on its heartbeat, though b sent none of the calls.
+        await(() -> windowUsed(statusPage(cluster.b)) >= 5);
+        assertThat(windowUsed(statusPage(cluster.b))).as("the window's count on b's page").isGreaterThanOrEqualTo(5);
+        assertThat(GatewayCalls.metric(cluster.b, "mixpay_gateway_budget_used")).as("b's used gauge").isGreaterThanOrEqualTo(5);
+    }
+
+    private static long windowUsed(String page) {
+        Matcher used = Pattern.compile("<section id=\"budget\" data-used=\"(\\d+)\"").matcher(page);
+        return used.find() ? Long.parseLong(used.group(1)) : -1;
     }
 
     private interface Check {
