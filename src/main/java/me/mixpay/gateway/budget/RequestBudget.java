@@ -93,10 +93,7 @@ public class RequestBudget {
                 }
                 // The window's count as the other replicas fill it: a replica that sends nothing would
                 // otherwise show the count of its own last call on the status page and the used gauge.
-                shared.peek(limit).onSuccess(window -> {
-                    lastUsed = window.used();
-                    lastLimit = window.limit();
-                });
+                shared.peek(limit).onSuccess(this::remember);
             });
         }
     }
@@ -274,10 +271,13 @@ public class RequestBudget {
 
     /** One answer of the store in force, remembered as the window's latest description. */
     private Future<Take> take(Priority priority) {
-        return askStore(priority).onSuccess(take -> {
-            lastUsed = take.used();
-            lastLimit = take.limit();
-        });
+        return askStore(priority).onSuccess(this::remember);
+    }
+
+    /** The window as the store last described it: what the used and limit gauges and the status page show. */
+    private void remember(Take window) {
+        lastUsed = window.used();
+        lastLimit = window.limit();
     }
 
     /**
