@@ -79,30 +79,36 @@ class PaymentVerifier {
         if (data == null || !(data.getValue("status") instanceof String status)) {
             return new Verdict(null, null, null, "payments_result answered without a payment status");
         }
-        String traceId = data.getString("traceId");
-        PaymentRecord.Verified outcome = new PaymentRecord.Verified(status.toLowerCase(Locale.ROOT), data.getString("settleStatus"),
+        String traceId = text(data, "traceId");
+        PaymentRecord.Verified outcome = new PaymentRecord.Verified(status.toLowerCase(Locale.ROOT), text(data, "settleStatus"),
                 mismatch(record, data), System.currentTimeMillis());
         return new Verdict(outcome, reply, traceId, null);
     }
 
     /** The first of the guideline's checks the payment fails, as a metric label; null when it passes them all. */
     static String mismatch(PaymentRecord record, JsonObject data) {
-        if (!same(record.payeeId(), data.getString("payeeId"))) {
+        if (!same(record.payeeId(), text(data, "payeeId"))) {
             return CallbackMeters.PAYEE_MISMATCH;
         }
-        if (record.traceId() != null && !same(record.traceId(), data.getString("traceId"))) {
+        if (record.traceId() != null && !same(record.traceId(), text(data, "traceId"))) {
             return CallbackMeters.TRACE_MISMATCH;
         }
         boolean byPayment = record.paymentAmount() != null;
         String amount = byPayment ? record.paymentAmount() : record.quoteAmount();
         String asset = byPayment ? record.paymentAssetId() : record.quoteAssetId();
-        if (!sameAmount(amount, data.getString(byPayment ? "paymentAmount" : "quoteAmount"))) {
+        if (!sameAmount(amount, text(data, byPayment ? "paymentAmount" : "quoteAmount"))) {
             return CallbackMeters.AMOUNT_MISMATCH;
         }
-        if (asset != null && !same(asset, data.getString(byPayment ? "paymentAssetId" : "quoteAssetId"))) {
+        if (asset != null && !same(asset, text(data, byPayment ? "paymentAssetId" : "quoteAssetId"))) {
             return CallbackMeters.ASSET_MISMATCH;
         }
         return null;
+    }
+
+    /** MixPay's docs give these as strings; a number in their place is compared, not thrown on. */
+    private static String text(JsonObject data, String name) {
+        Object value = data.getValue(name);
+        return value instanceof String || value instanceof Number ? value.toString() : null;
     }
 
     private static boolean same(String expected, String actual) {

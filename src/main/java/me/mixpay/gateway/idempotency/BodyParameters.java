@@ -1,5 +1,6 @@
 package me.mixpay.gateway.idempotency;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,10 +8,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
 import me.mixpay.gateway.proxy.ProxyExchange;
 
@@ -19,6 +24,14 @@ import me.mixpay.gateway.proxy.ProxyExchange;
  * spellings of one order read the same. Sorted by name; {@code name[]} is {@code name}, as PHP writes arrays.
  */
 public final class BodyParameters {
+
+    /**
+     * Amounts are money: a JSON number is read as the decimal written ({@code 0.123456789012345678901},
+     * {@code 10.00}), where a double would round it and the callback's check would find a mismatch.
+     */
+    private static final ObjectMapper EXACT = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true)).build();
 
     private BodyParameters() {
     }
@@ -52,21 +65,32 @@ public final class BodyParameters {
     }
 
     private static Map<String, List<String>> json(Buffer body, Map<String, List<String>> params) {
-        JsonObject object;
+        JsonNode object;
         try {
-            object = new JsonObject(body);
-        } catch (RuntimeException notAnObject) {
+            object = EXACT.readTree(body.getBytes());
+        } catch (IOException | RuntimeException notJson) {
             return null;
         }
-        for (Map.Entry<String, Object> field : object) {
-            Object value = field.getValue();
-            if (value instanceof JsonArray array) {
-                array.forEach(item -> add(params, field.getKey(), String.valueOf(item)));
-            } else if (value != null) {
-                add(params, field.getKey(), value instanceof JsonObject nested ? nested.encode() : String.valueOf(value));
-            }
+        if (object == null || !object.isObject()) {
+            return null;
         }
+        object.fields().forEachRemaining(field -> {
+            JsonNode value = field.getValue();
+            if (value.isArray()) {
+                value.forEach(item -> add(params, field.getKey(), text(item)));
+            } else if (!value.isNull()) {
+                add(params, field.getKey(), text(value));
+            }
+        });
         return params;
+    }
+
+    /** A member as text: a number exactly as many digits as were written, never through a double. */
+    private static String text(JsonNode value) {
+        if (value.isBigDecimal()) {
+            return value.decimalValue().toPlainString();
+        }
+        return value.isValueNode() ? value.asText() : value.toString();
     }
 
     private static void add(Map<String, List<String>> params, String name, String value) {
