@@ -125,7 +125,8 @@ public class UpstreamClient {
                     } else {
                         attempt.failed(failure instanceof UpstreamFailure known ? known.error().reason() : failure.getClass().getSimpleName());
                     }
-                });
+                })
+                .onCancellation().invoke(attempt::cancelled);
     }
 
     private UpstreamReply toReply(HttpResponse<io.vertx.core.buffer.Buffer> response) {

@@ -28,6 +28,7 @@ import me.mixpay.gateway.budget.BudgetMeters;
 public final class RequestTrace {
 
     public static final RequestTrace OFF = new RequestTrace(null, null, null);
+    private static final String OTHER_METHOD = "_OTHER";
 
     static final AttributeKey<Long> RESEND_COUNT = AttributeKey.longKey("http.request.resend_count");
     static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
@@ -35,6 +36,7 @@ public final class RequestTrace {
     static final AttributeKey<String> SERVER = AttributeKey.stringKey("server.address");
     static final AttributeKey<String> MIXPAY_CODE = AttributeKey.stringKey("mixpay.code");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+    static final String CANCELLED = "cancelled";
     static final AttributeKey<String> GATEWAY_ERROR = AttributeKey.stringKey("gateway.error");
     private static final AttributeKey<Double> WAIT_MS = AttributeKey.doubleKey("budget.wait_ms");
     private static final AttributeKey<String> WAIT_REASON = AttributeKey.stringKey("budget.wait_reason");
@@ -153,8 +155,24 @@ public final class RequestTrace {
     /** Names the server span by method and route group (or {@code refused}, {@code callback}): a bounded name, never the raw path. */
     public void name(String group) {
         if (on()) {
-            server.updateName(method + " " + group);
+            server.updateName(spanName(method) + " " + group);
         }
+    }
+
+    /**
+     * The method as OpenTelemetry's HTTP conventions record it: a method HTTP defines as itself, any other
+     * token as {@code _OTHER}. Vert.x accepts any token, and a span's name must stay one of a few.
+     */
+    public static String method(String raw) {
+        return switch (raw) {
+            case "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH" -> raw;
+            default -> OTHER_METHOD;
+        };
+    }
+
+    /** A span's name for a method from {@link #method}: {@code HTTP} for {@code _OTHER}, as the conventions say. */
+    static String spanName(String method) {
+        return OTHER_METHOD.equals(method) ? "HTTP" : method;
     }
 
     /** A request the gateway refused before any route group saw it. */
@@ -204,8 +222,9 @@ public final class RequestTrace {
      * place of any in {@code headers}: the next hop's side of the trace hangs under it.
      */
     static Attempt clientSpan(Tracer tracer, Context parent, String method, String host, MultiMap headers) {
-        Span client = tracer.spanBuilder(method).setSpanKind(SpanKind.CLIENT).setParent(parent)
-                .setAttribute(METHOD, method).setAttribute(SERVER, host).startSpan();
+        String known = method(method);
+        Span client = tracer.spanBuilder(spanName(known)).setSpanKind(SpanKind.CLIENT).setParent(parent)
+                .setAttribute(METHOD, known).setAttribute(SERVER, host).startSpan();
         headers.remove("traceparent");
         headers.remove("tracestate");
         W3CTraceContextPropagator.getInstance().inject(Context.root().with(client), headers, MultiMap::set);
@@ -244,6 +263,15 @@ public final class RequestTrace {
                 span.setAttribute(ERROR_TYPE, reason).setStatus(StatusCode.ERROR);
                 span.end();
             }
+        }
+
+        /**
+         * The gateway stopped waiting for the attempt: its deadline passed (the attempt's or the request's),
+         * or the answer came another way (a verified callback answered the poll). A span never ended is
+         * never exported, and a timed-out attempt is the one an engineer most needs to see.
+         */
+        public void cancelled() {
+            failed(CANCELLED);
         }
     }
 }

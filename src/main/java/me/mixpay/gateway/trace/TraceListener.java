@@ -67,7 +67,11 @@ public class TraceListener implements ExchangeListener {
             GatewayError error = forwarded.failure().error();
             trace.attribute(RequestTrace.GATEWAY_ERROR, error.reason());
             trace.attribute(RequestTrace.MIXPAY_CODE, Long.toString(forwarded.failure().code()));
-            trace.failed();
+            // A 429 for budget, a 409 for a key in use: the caller's to act on, as OpenTelemetry marks a
+            // server's 4xx; only the gateway's own 5xx (MixPay unreachable, a breaker open) is an error.
+            if (error.status() >= 500) {
+                trace.failed();
+            }
         }
     }
 }

@@ -29,6 +29,7 @@ public class Traces {
 
     static final AttributeKey<String> PATH = AttributeKey.stringKey("url.path");
     private static final String KEY = "mixpay.gateway.trace";
+    private static final String CALLBACKS = "/callbacks/";
 
     private static final TextMapGetter<MultiMap> HEADERS = new TextMapGetter<>() {
         @Override
@@ -53,6 +54,18 @@ public class Traces {
     }
 
     /**
+     * The path as a span records it. A callback's path holds its payment's ref and token, the credential
+     * MixPay posts with: spans leave the gateway for a collector, so those are never in them.
+     */
+    static String recordedPath(String path) {
+        if (path == null || !path.startsWith(CALLBACKS)) {
+            return path;
+        }
+        int kind = path.indexOf('/', CALLBACKS.length());
+        return (kind < 0 ? path : path.substring(0, kind + 1)) + "{credential}";
+    }
+
+    /**
      * Opens the request's server span, continuing the merchant's W3C trace, and ends it with the reply's
      * status; {@link RequestTrace#OFF} when tracing is off. The span is named by method alone until the
      * route group is known ({@link RequestTrace#name}): never the raw path.
@@ -62,10 +75,10 @@ public class Traces {
             return RequestTrace.OFF;
         }
         HttpServerRequest request = rc.request();
-        String method = request.method().name();
+        String method = RequestTrace.method(request.method().name());
         Context parent = propagator.extract(Context.root(), request.headers(), HEADERS);
-        Span server = tracer.spanBuilder(method).setSpanKind(SpanKind.SERVER).setParent(parent)
-                .setAttribute(RequestTrace.METHOD, method).setAttribute(PATH, request.path()).startSpan();
+        Span server = tracer.spanBuilder(RequestTrace.spanName(method)).setSpanKind(SpanKind.SERVER).setParent(parent)
+                .setAttribute(RequestTrace.METHOD, method).setAttribute(PATH, recordedPath(request.path())).startSpan();
         if (!server.isRecording()) {
             // Not sampled (by the merchant's trace or the ratio): nothing of this trace is kept, so the
             // gateway takes no part in it and MixPay gets the merchant's own trace headers, as with tracing

@@ -65,6 +65,12 @@ class CallbackTracingTest {
             assertThat(link.getSpanContext().getTraceId()).isEqualTo(creationTrace);
             assertThat(link.getSpanContext().getSpanId()).isEqualTo(creation.getSpanId());
         });
+        // The path's ref and token are the credential MixPay posts with: spans leave for a collector.
+        String callbackUrl = given().baseUri(SimulatorUpstream.controls()).port(-1).get("/_simulator/payments/" + traceId)
+                .jsonPath().getString("callbackUrl");
+        String credential = callbackUrl.substring(callbackUrl.indexOf("/callbacks/mixpay/") + "/callbacks/mixpay/".length());
+        assertThat(callback.getAttributes().get(AttributeKey.stringKey("url.path"))).isEqualTo("/callbacks/mixpay/{credential}");
+        assertThat(spans.getFinishedSpanItems()).allSatisfy(span -> assertThat(span.getAttributes().toString()).doesNotContain(credential));
     }
 
     @Test

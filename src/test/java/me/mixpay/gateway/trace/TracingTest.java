@@ -241,6 +241,58 @@ class TracingTest extends GatewayTestBase {
         assertThat(server.getAttributes().get(RequestTrace.STATUS)).as("no reply was written").isNull();
     }
 
+    @Test
+    void anAttemptTheGatewayStoppedWaitingForStillEndsItsClientSpan() {
+        // t-timeout cuts each attempt at 250 ms: the attempt's deadline cancels the call, and a span
+        // ended only on MixPay's reply or failure would never be exported.
+        upstream.stubFor(get(urlPathEqualTo("/v1/test/timeout/traced")).willReturn(MixPayReplies.json(MixPayReplies.success("{}"))
+                .withFixedDelay(800)));
+        String traceId = "7a1c2e3f4b5d6e7f8091a2b3c4d5e6f7";
+        given().header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01").get("/v1/test/timeout/traced")
+                .then().statusCode(504).header("X-Gateway-Attempts", "2");
+
+        SpanData server = awaitServerSpan(traceId);
+        assertThat(server.getAttributes().get(RequestTrace.GATEWAY_ERROR)).isEqualTo("upstream_timeout");
+        assertThat(server.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+        List<SpanData> attempts = await().atMost(Duration.ofSeconds(5)).until(() -> clientSpans(server), list -> list.size() == 2);
+        assertThat(attempts).extracting(span -> span.getAttributes().get(AttributeKey.stringKey("error.type")))
+                .containsExactly(RequestTrace.CANCELLED, RequestTrace.CANCELLED);
+        assertThat(attempts).extracting(span -> span.getAttributes().get(RequestTrace.RESEND_COUNT)).containsExactly(null, 1L);
+    }
+
+    @Test
+    void aMethodHttpDoesNotDefineNamesNoSpanOfItsOwn() {
+        upstream.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathEqualTo("/v1/test/inspect/method"))
+                .willReturn(MixPayReplies.json(MixPayReplies.success("{}"))));
+        String traceId = "8b2d3f405c6e7f8091a2b3c4d5e6f708";
+        for (String token : List.of("X9F2", "PURGE", "QWERTY")) {
+            given().header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01").request(token, "/v1/test/inspect/method");
+        }
+
+        List<SpanData> servers = await().atMost(Duration.ofSeconds(5)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getKind() == SpanKind.SERVER && span.getTraceId().equals(traceId)).toList(), list -> list.size() == 3);
+        // One name however many tokens callers invent, per OpenTelemetry's HTTP conventions.
+        assertThat(servers).extracting(SpanData::getName).allMatch(name -> name.startsWith("HTTP "))
+                .extracting(name -> name).hasSize(3).containsOnly(servers.get(0).getName());
+        assertThat(servers).extracting(span -> span.getAttributes().get(RequestTrace.METHOD)).containsOnly("_OTHER");
+        assertThat(spans.getFinishedSpanItems()).filteredOn(span -> span.getTraceId().equals(traceId))
+                .extracting(SpanData::getName).noneMatch(name -> name.contains("X9F2") || name.contains("QWERTY"));
+    }
+
+    @Test
+    void aRefusalThatIsTheCallersToActOnIsNotASpanError() {
+        upstream.stubFor(post(urlPathEqualTo("/v1/test/inspect/keyed")).willReturn(MixPayReplies.json(MixPayReplies.success("{}"))));
+        String traceId = "9c3e4f5061728394a5b6c7d8e9f0a1b2";
+        given().header("Idempotency-Key", "trace-conflict").formParam("a", "1").post("/v1/test/inspect/keyed").then().statusCode(200);
+        // The same key with another body: 422, the merchant's mistake, not the gateway's failure.
+        given().header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01").header("Idempotency-Key", "trace-conflict")
+                .formParam("a", "2").post("/v1/test/inspect/keyed").then().statusCode(422);
+
+        SpanData server = awaitServerSpan(traceId);
+        assertThat(server.getAttributes().get(RequestTrace.GATEWAY_ERROR)).isEqualTo("idempotency_conflict");
+        assertThat(server.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.UNSET);
+    }
+
     private long serverSpans() {
         return spans.getFinishedSpanItems().stream().filter(span -> span.getKind() == SpanKind.SERVER).count();
     }
