@@ -57,6 +57,15 @@ public interface CallbackConfig {
     Duration verifyTimeout();
 
     /**
+     * A payment checked with MixPay this recently (on this replica, or recorded by any) is not checked again
+     * for a post: MixPay is told to send it again, and its next try (15 s on) is checked. So a post right
+     * after a check (MixPay's {@code settle} after {@code success}, or a token holder repeating itself) is
+     * neither told {@code SUCCESS} unchecked nor worth a call. Below MixPay's first retry interval (15 s).
+     */
+    @WithDefault("10s")
+    Duration recheckAfter();
+
+    /**
      * How long a verification waits for MixPay budget ({@link #verifyClass()}). Past it, MixPay's next try
      * starts another.
      */

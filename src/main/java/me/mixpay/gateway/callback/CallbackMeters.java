@@ -36,7 +36,8 @@ public class CallbackMeters {
 
     static final String NOT_FINAL = "not_final";
     static final String UNVERIFIED = "unverified";
-    static final List<String> DEFERRALS = List.of(NOT_FINAL, UNVERIFIED);
+    static final String RECENTLY_CHECKED = "recently_checked";
+    static final List<String> DEFERRALS = List.of(NOT_FINAL, UNVERIFIED, RECENTLY_CHECKED);
 
     private final Counter received;
     private final Map<String, Counter> verified;

@@ -31,12 +31,18 @@ import me.mixpay.gateway.trace.RequestTrace;
 public class CallbackReceiver {
 
     private static final Logger LOG = Logger.getLogger(CallbackReceiver.class);
-    /** A settled payment's later events ({@code settle}) are verified again, but not more often than this. */
-    static final long REVERIFY_AFTER_MILLIS = 10_000;
 
-    /** How a post was answered: {@code error} is null when MixPay is told {@code SUCCESS}. */
-    public record Receipt(GatewayError error, String detail) {
-        static final Receipt ACCEPTED = new Receipt(null, null);
+    /**
+     * How a post was answered: {@code error} is null when MixPay is told {@code SUCCESS}; {@code finalOutcome}
+     * when that answer rests on a final status (a subscribed {@code pending} is accepted without one).
+     */
+    public record Receipt(GatewayError error, String detail, boolean finalOutcome) {
+        static final Receipt ACCEPTED = new Receipt(null, null, true);
+        static final Receipt ACCEPTED_NOT_FINAL = new Receipt(null, null, false);
+
+        Receipt(GatewayError error, String detail) {
+            this(error, detail, false);
+        }
 
         public boolean accepted() {
             return error == null;
@@ -51,12 +57,15 @@ public class CallbackReceiver {
     private final CallbackRelay relay;
     private final RefusalLog refusals = new RefusalLog();
     private final Map<String, CompletableFuture<Receipt>> verifying = new ConcurrentHashMap<>();
+    private final RecentChecks checks = new RecentChecks();
     /** How long MixPay's post waits for the verification before it is told to try again. */
     private final java.time.Duration answerWithin;
+    private final long recheckAfterMillis;
 
     CallbackReceiver(CallbackSetup setup, PaymentRecords records, PaymentVerifier verifier, LookupCache cache,
             CallbackMeters meters, CallbackRelay relay, CallbackConfig config) {
         this.answerWithin = config.verifyTimeout();
+        this.recheckAfterMillis = config.recheckAfter().toMillis();
         this.relay = relay;
         this.setup = setup;
         this.records = records;
@@ -89,9 +98,17 @@ public class CallbackReceiver {
                 // The payment was checked and does not match its creation: the same answer, no new call.
                 return Uni.createFrom().item(refuse(known.refusal(), peer, requestId));
             }
-            if (known != null && known.isFinal()
-                    && !(record.subscribedMore() && System.currentTimeMillis() - known.at() >= REVERIFY_AFTER_MILLIS)) {
+            if (known != null && known.isFinal() && !record.subscribedMore()) {
                 return Uni.createFrom().item(Receipt.ACCEPTED);
+            }
+            long checkedAt = Math.max(known == null ? 0 : known.at(), checks.lastAt(record.ref()));
+            if (System.currentTimeMillis() - checkedAt < recheckAfterMillis && !verifying.containsKey(record.ref())) {
+                // Checked moments ago: a post now is MixPay's next event (settle after success) or a token
+                // holder repeating itself. Neither is told SUCCESS unchecked, nor costs a call; MixPay's next
+                // try, 15 s on, is checked.
+                meters.deferred(CallbackMeters.RECENTLY_CHECKED);
+                return Uni.createFrom().item(new Receipt(GatewayError.CALLBACK_UNVERIFIED,
+                        "the payment was checked with MixPay moments ago; send the callback again"));
             }
             CompletableFuture<Receipt> outcome = verification(record, arrived, peer, requestId, trace);
             // A copy: Mutiny cancels the stage it waits on when the wait ends, and the verification itself
@@ -119,7 +136,11 @@ public class CallbackReceiver {
         CompletableFuture<Receipt> mine = new CompletableFuture<>();
         CompletableFuture<Receipt> running = verifying.putIfAbsent(record.ref(), mine);
         if (running != null) {
-            return running;
+            // The check began before this post came and may predate its news (a success posted while the
+            // check of the pending event is in flight): only a final outcome answers it.
+            return running.thenApply(receipt -> receipt.accepted() && !receipt.finalOutcome()
+                    ? new Receipt(GatewayError.CALLBACK_UNVERIFIED, "a check begun before this post found the payment not final; send the callback again")
+                    : receipt);
         }
         // Started outside the map's own update: a verification that ends at once (no budget) removes itself.
         verifier.verify(record, requestId, trace).chain(verdict -> settle(record, verdict, arrived, peer, requestId))
@@ -136,6 +157,7 @@ public class CallbackReceiver {
                     "MixPay could not be asked about the payment now; send the callback again"));
         }
         PaymentRecord checked = record.verified(outcome, verdict.traceId());
+        checks.checked(record.ref());
         if (outcome.refusal() != null) {
             // The payment itself, named: its callback came with a valid token and MixPay disagrees with the
             // creation, which the alert pages on. Once per payment (the outcome is remembered), so no flood.
@@ -156,7 +178,7 @@ public class CallbackReceiver {
         Uni<Void> relayed = checked.callbackUrl() == null ? Uni.createFrom().voidItem()
                 : relay.relay(RelayedEvent.id(checked), checked.ref(), checked.callbackUrl(), RelayedEvent.body(checked),
                         checked.creationTrace());
-        return relayed.chain(kept -> records.update(checked)).replaceWith(Receipt.ACCEPTED);
+        return relayed.chain(kept -> records.update(checked)).replaceWith(outcome.isFinal() ? Receipt.ACCEPTED : Receipt.ACCEPTED_NOT_FINAL);
     }
 
     private static boolean sameIds(PaymentRecord record, Map<String, List<String>> ids) {

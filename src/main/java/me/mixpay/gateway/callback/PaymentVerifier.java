@@ -93,6 +93,11 @@ class PaymentVerifier {
         if (record.traceId() != null && !same(record.traceId(), text(data, "traceId"))) {
             return CallbackMeters.TRACE_MISMATCH;
         }
+        if ("failed".equalsIgnoreCase(text(data, "status"))) {
+            // A failure is often the payer's wrong amount or asset (failureCode 40024, 40020), and MixPay then
+            // reports what was paid: nothing is fulfilled on it, so only whose payment it is must match.
+            return null;
+        }
         boolean byPayment = record.paymentAmount() != null;
         String amount = byPayment ? record.paymentAmount() : record.quoteAmount();
         String asset = byPayment ? record.paymentAssetId() : record.quoteAssetId();

@@ -29,12 +29,15 @@ import me.mixpay.gateway.support.MixPayReplies;
 /**
  * What MixPay receives of a JSON creation when the gateway puts its callback URL in: the merchant's own
  * members exactly as written (numbers with trailing zeros or more digits than a double holds, escapes,
- * spacing), recorded by WireMock as bytes. A body parsed and encoded again would send {@code 10.0}. And what
- * the gateway keeps of it to check MixPay's callback: the amount as written, not as a double rounds it.
+ * spacing), recorded by WireMock as bytes. A body parsed and encoded again would send {@code 10.0}. And how
+ * MixPay's callbacks are checked against those terms, with WireMock answering as MixPay: an amount as written
+ * (not as a double rounds it), a failed payment whatever was paid, and posts that come right after a check.
  */
 @QuarkusTest
-@TestProfile(CreationBodyBytesTest.CallbacksOnWireMock.class)
-class CreationBodyBytesTest extends GatewayTestBase {
+@TestProfile(CallbackTermsTest.CallbacksOnWireMock.class)
+class CallbackTermsTest extends GatewayTestBase {
+
+    private static final String PAYEE = "8e69e534-d0c4-3e04-8b61-37a73cd9e7d7";
 
     public static class CallbacksOnWireMock implements QuarkusTestProfile {
         @Override
@@ -72,26 +75,73 @@ class CreationBodyBytesTest extends GatewayTestBase {
 
     @Test
     void aJsonAmountADoubleCannotHoldIsCheckedAsWrittenWhenItsCallbackComes() {
-        String payee = "8e69e534-d0c4-3e04-8b61-37a73cd9e7d7";
         String amount = "0.123456789012345678901";
-        upstream.stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(MixPayReplies.json(MixPayReplies.success(
-                "{\"traceId\":\"t-exact\",\"orderId\":\"exact-1\",\"status\":\"unpaid\"}"))));
         // MixPay answers amounts as strings (payments--payments-results.md), with every digit it was given.
-        upstream.stubFor(get(urlPathEqualTo("/v1/payments_result")).willReturn(MixPayReplies.json(MixPayReplies.success(
-                "{\"status\":\"success\",\"traceId\":\"t-exact\",\"orderId\":\"exact-1\",\"payeeId\":\"" + payee
-                        + "\",\"quoteAmount\":\"" + amount + "\",\"quoteAssetId\":\"usd\"}"))));
-        given().contentType(ContentType.JSON).body("{\"payeeId\":\"" + payee + "\",\"orderId\":\"exact-1\",\"quoteAssetId\":\"usd\","
+        mixPayAnswers("exact-1", "\"status\":\"success\",\"quoteAmount\":\"" + amount + "\",\"quoteAssetId\":\"usd\"");
+        given().contentType(ContentType.JSON).body("{\"payeeId\":\"" + PAYEE + "\",\"orderId\":\"exact-1\",\"quoteAssetId\":\"usd\","
                 + "\"quoteAmount\":" + amount + ",\"settlementAssetId\":\"usd\"}").post("/v1/payments").then().statusCode(200);
 
-        String callback = given().contentType(ContentType.JSON)
-                .body("{\"orderId\":\"exact-1\",\"traceId\":\"t-exact\",\"payeeId\":\"" + payee + "\"}")
-                .post(callbackPath("anonymous\norder\n" + payee + "\nexact-1")).then().extract().asString();
-
         // Read through a double, the order's amount was 0.12345678901234568 and MixPay's a mismatch (403).
-        assertThat(callback).contains("\"code\":\"SUCCESS\"");
+        callback("exact-1").then().statusCode(200).body("code", org.hamcrest.Matchers.equalTo("SUCCESS"));
         assertThat(upstream.findAll(getRequestedFor(urlPathEqualTo("/v1/payments_result")))).hasSize(1);
-        given().get("/v1/payments_result?orderId=exact-1&payeeId=" + payee).then().statusCode(200)
+        given().get("/v1/payments_result?orderId=exact-1&payeeId=" + PAYEE).then().statusCode(200)
                 .header("X-Gateway-Cache", "hit").body("data.status", org.hamcrest.Matchers.equalTo("success"));
+    }
+
+    @Test
+    void aFailedPaymentIsRecordedFailedWhateverAmountThePayerSent() {
+        // The payer sent 1.5 of the 2 the order fixed: MixPay fails it (40024) and reports what was paid.
+        mixPayAnswers("short-1", "\"status\":\"failed\",\"failureCode\":\"40024\",\"paymentAmount\":\"1.5\",\"paymentAssetId\":\"eth\"");
+        given().formParams(Map.of("payeeId", PAYEE, "orderId", "short-1", "paymentAssetId", "eth", "paymentAmount", "2",
+                "settlementAssetId", "eth")).post("/v1/payments").then().statusCode(200);
+
+        callback("short-1").then().statusCode(200).body("code", org.hamcrest.Matchers.equalTo("SUCCESS"));
+        given().get("/v1/payments_result?orderId=short-1&payeeId=" + PAYEE).then().statusCode(200)
+                .header("X-Gateway-Cache", "hit").body("data.status", org.hamcrest.Matchers.equalTo("failed"));
+    }
+
+    @Test
+    void aPostRightAfterACheckIsToldToComeBackAndCostsNoCall() {
+        mixPayAnswers("again-1", "\"status\":\"unpaid\",\"quoteAmount\":\"3\",\"quoteAssetId\":\"usd\"");
+        given().formParams(Map.of("payeeId", PAYEE, "orderId", "again-1", "quoteAssetId", "usd", "quoteAmount", "3",
+                "settlementAssetId", "usd")).post("/v1/payments").then().statusCode(200);
+
+        callback("again-1").then().statusCode(409).header("X-Gateway-Error", "callback_not_final");
+        // Whoever holds the URL, posting again at once: told to come back, and MixPay is not asked again.
+        for (int i = 0; i < 5; i++) {
+            callback("again-1").then().statusCode(503).header("X-Gateway-Error", "callback_unverified");
+        }
+        assertThat(upstream.findAll(getRequestedFor(urlPathEqualTo("/v1/payments_result")))).hasSize(1);
+    }
+
+    @Test
+    void aSubscribedEventPostedRightAfterTheSuccessIsNotAcceptedUnchecked() {
+        mixPayAnswers("settle-1", "\"status\":\"success\",\"settleStatus\":\"pending\",\"quoteAmount\":\"3\",\"quoteAssetId\":\"usd\"");
+        given().formParams(Map.of("payeeId", PAYEE, "orderId", "settle-1", "quoteAssetId", "usd", "quoteAmount", "3",
+                "settlementAssetId", "usd", "callbackUrl", "https://merchant.example/hooks", "callbackEvent", "settle"))
+                .post("/v1/payments").then().statusCode(200);
+
+        callback("settle-1").then().statusCode(200);
+        // The same ids again, seconds later: MixPay's settle event for all the gateway can tell. SUCCESS now
+        // would end MixPay's tries, and the merchant who subscribed to settle would never hear of it.
+        callback("settle-1").then().statusCode(503).header("X-Gateway-Error", "callback_unverified");
+        assertThat(upstream.findAll(getRequestedFor(urlPathEqualTo("/v1/payments_result")))).hasSize(1);
+    }
+
+    /** MixPay, as WireMock: the order's creation, and {@code payments_result} answering with these members. */
+    private void mixPayAnswers(String orderId, String resultMembers) {
+        String ids = "\"traceId\":\"t-" + orderId + "\",\"orderId\":\"" + orderId + "\",\"payeeId\":\"" + PAYEE + "\"";
+        upstream.stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(MixPayReplies.json(MixPayReplies.success(
+                "{" + ids + ",\"status\":\"unpaid\"}"))));
+        upstream.stubFor(get(urlPathEqualTo("/v1/payments_result")).willReturn(MixPayReplies.json(MixPayReplies.success(
+                "{" + ids + "," + resultMembers + "}"))));
+    }
+
+    /** MixPay's callback post for the order, to the URL the gateway gave its creation. */
+    private static io.restassured.response.Response callback(String orderId) {
+        return given().contentType(ContentType.JSON)
+                .body("{\"orderId\":\"" + orderId + "\",\"traceId\":\"t-" + orderId + "\",\"payeeId\":\"" + PAYEE + "\"}")
+                .post(callbackPath("anonymous\norder\n" + PAYEE + "\n" + orderId));
     }
 
     /** The path of the gateway's callback URL for a creation's key, computed as the gateway does. */
