@@ -178,7 +178,14 @@ public class CallbackReceiver {
         Uni<Void> relayed = checked.callbackUrl() == null ? Uni.createFrom().voidItem()
                 : relay.relay(RelayedEvent.id(checked), checked.ref(), checked.callbackUrl(), RelayedEvent.body(checked),
                         checked.creationTrace());
-        return relayed.chain(kept -> records.update(checked)).replaceWith(outcome.isFinal() ? Receipt.ACCEPTED : Receipt.ACCEPTED_NOT_FINAL);
+        return relayed.chain(kept -> records.update(checked)).replaceWith(outcome.isFinal() ? Receipt.ACCEPTED : Receipt.ACCEPTED_NOT_FINAL)
+                .onFailure().recoverWithItem(unstored -> {
+                    // Not recorded verified either: MixPay's next try is checked again and stores the event.
+                    LOG.warnf("the merchant's callback event for request %s could not be stored (%s): MixPay is told to try again",
+                            requestId, unstored.getMessage());
+                    return new Receipt(GatewayError.CALLBACK_UNVERIFIED,
+                            "the merchant's event could not be stored where it outlives this replica; send the callback again");
+                });
     }
 
     private static boolean sameIds(PaymentRecord record, Map<String, List<String>> ids) {

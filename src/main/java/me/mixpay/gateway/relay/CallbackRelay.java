@@ -77,16 +77,22 @@ public class CallbackRelay {
     }
 
     /**
-     * Queues a verified event for the merchant, once per id, where it outlives this replica (Redis while it
-     * answers; else this replica's memory). Completes when it is recorded: only then may MixPay be told SUCCESS.
+     * Queues a verified event for the merchant, once per id, where it outlives this replica: Redis when
+     * configured, else (one replica) its memory. Completes when it is recorded: only then may MixPay be told
+     * SUCCESS. With Redis configured and not answering it fails: this replica's memory would lose the event
+     * with the replica, while MixPay, told to try again, keeps it for hours (docs/callbacks.md).
      */
     public Uni<Void> relay(String id, String ref, String target, JsonObject body, String creationTrace) {
         RelayEvent event = new RelayEvent(id, ref, target, body.encode(), System.currentTimeMillis(), 0, 0, null, creationTrace);
         long now = System.currentTimeMillis();
-        Uni<Boolean> added = shared() ? redis.add(event, now, rememberMillis).onFailure().recoverWithUni(down -> {
-            LOG.warnf("Redis failed to keep a relayed callback (%s): this replica keeps and delivers it", down.getMessage());
-            return memory.add(event, now, rememberMillis);
-        }) : memory.add(event, now, rememberMillis);
+        Uni<Boolean> added;
+        if (redis == null) {
+            added = memory.add(event, now, rememberMillis);
+        } else if (shared()) {
+            added = redis.add(event, now, rememberMillis);
+        } else {
+            added = Uni.createFrom().failure(new IllegalStateException("Redis is not answering"));
+        }
         return added.invoke(fresh -> {
             if (fresh) {
                 meters.accepted();

@@ -31,7 +31,8 @@ import me.mixpay.gateway.support.MerchantReceiver;
  * the simulator maps to the other replica's port: every callback is received by the replica that did not
  * forward the creation, and must find the creation's record, and leave its verified answer, in Redis, where
  * the other replica's next poll finds it, and a poll waiting there hears of it. The last test kills a
- * replica holding an undelivered relay event; the other one delivers it. Merchant keys are required, as in
+ * replica holding an undelivered relay event; the other one delivers it. The one before stops Redis while a
+ * callback comes: the event cannot be stored where it outlives the replica, so MixPay is told to try again. Merchant keys are required, as in
  * production: MixPay's callbacks carry none, and are received all the same.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -77,6 +78,7 @@ class CallbackClusterIT {
         env.put("GATEWAY_CALLBACKS_DELIVERY_POLL_INTERVAL", "100ms");
         env.put("GATEWAY_CALLBACKS_DELIVERY_TIMEOUT", "2s");
         env.put("GATEWAY_CALLBACKS_DELIVERY_LEASE", "4s");
+        env.put("GATEWAY_CALLBACKS_RECHECK_AFTER", "1s");
         return env;
     }
 
@@ -153,13 +155,50 @@ class CallbackClusterIT {
 
     @Test
     @Order(3)
+    void aCallbackWhoseEventRedisCannotKeepIsNotAcceptedAndMixPaysNextTryDeliversIt() throws Exception {
+        String orderId = orderId();
+        String traceId = create(orderId, "http://127.0.0.1:" + merchantPort + "/hooks/mixpay");
+        // MixPay's post to replica a itself, which holds the payment's record in memory too: with Redis
+        // stopped, a can check the payment but not store the merchant's event where it outlives a.
+        String url = new JsonObject(GatewayCalls.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(mixpay.baseUrl() + "/_simulator/payments/" + traceId)).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).getString("callbackUrl");
+        String path = url.substring(url.indexOf("/callbacks/mixpay/"));
+        Map<String, String> ids = Map.of("orderId", orderId, "traceId", traceId, "payeeId", CreationForm.PAYEE);
+        try (MerchantReceiver merchant = MerchantReceiver.start(merchantPort)) {
+            redis.pause();
+            try {
+                await().atMost(Duration.ofSeconds(15)).until(() -> metric(a, "mixpay_gateway_cluster_redis_up") == 0);
+                pay(traceId); // the simulator's own tries go to b, which cannot read the record: refused, tried again
+                HttpResponse<String> whileDown = GatewayCalls.post(a, path, ids);
+                assertThat(whileDown.statusCode()).as(whileDown.body()).isEqualTo(503);
+                assertThat(whileDown.headers().firstValue("X-Gateway-Error")).hasValue("callback_unverified");
+            } finally {
+                redis.resume();
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> metric(a, "mixpay_gateway_cluster_redis_up") == 1);
+            // MixPay's next try (here, the test's) past recheck-after is checked again and stored in Redis.
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> GatewayCalls.post(a, path, ids).statusCode() == 200 || !merchant.postsFor(orderId).isEmpty());
+            await().atMost(Duration.ofSeconds(20)).until(() -> !merchant.postsFor(orderId).isEmpty());
+            Thread.sleep(500);
+            assertThat(merchant.postsFor(orderId)).as("one event, however many tries reached the replicas").hasSize(1);
+            assertThat(merchant.postsFor(orderId).get(0).json().getString("status")).isEqualTo("success");
+        }
+    }
+
+    @Test
+    @Order(4)
     void aRelayEventOfAKilledReplicaIsDeliveredByTheOther() throws Exception {
         String orderId = orderId();
         String traceId = create(orderId, "http://127.0.0.1:" + merchantPort + "/hooks/mixpay");
+        double eventsBefore = metric(b, "mixpay_gateway_relay_events_total");
+        double failedBefore = metric(b, "mixpay_gateway_relay_attempts_total{outcome=\"failed\"}");
+        double deliveredBefore = metric(a, "mixpay_gateway_relay_attempts_total{outcome=\"delivered\"}");
         pay(traceId);
         // Replica b accepted and verified the callback; the merchant is not reachable yet, so b only fails.
-        await().atMost(Duration.ofSeconds(15)).until(() -> metric(b, "mixpay_gateway_relay_attempts_total{outcome=\"failed\"}") >= 1);
-        assertThat(metric(b, "mixpay_gateway_relay_events_total")).isEqualTo(1.0);
+        await().atMost(Duration.ofSeconds(15)).until(() -> metric(b, "mixpay_gateway_relay_attempts_total{outcome=\"failed\"}") > failedBefore);
+        assertThat(metric(b, "mixpay_gateway_relay_events_total")).isEqualTo(eventsBefore + 1);
         b.close(); // SIGKILL: no drain, no goodbye
 
         try (MerchantReceiver merchant = MerchantReceiver.start(merchantPort)) {
@@ -167,7 +206,7 @@ class CallbackClusterIT {
             Thread.sleep(500);
             assertThat(merchant.postsFor(orderId)).hasSize(1);
             assertThat(merchant.postsFor(orderId).get(0).json().getString("status")).isEqualTo("success");
-            assertThat(metric(a, "mixpay_gateway_relay_attempts_total{outcome=\"delivered\"}")).isEqualTo(1.0);
+            assertThat(metric(a, "mixpay_gateway_relay_attempts_total{outcome=\"delivered\"}")).isEqualTo(deliveredBefore + 1);
         }
     }
 
