@@ -83,6 +83,15 @@ class CallbackUrlForwarder implements Forwarder {
         if (setup.pacePolls()) {
             cache.expectCallback(record.traceId(), record.payeeId(), record.orderId());
         }
-        return records.create(record).chain(kept -> next.forward(exchange));
+        return records.create(record).chain(kept -> next.forward(exchange))
+                .call(forwarded -> paymentMayExist(forwarded, exchange) ? Uni.createFrom().voidItem() : records.forget(record));
+    }
+
+    /**
+     * Whether MixPay may hold a payment of this creation: it answered success, or may have acted without
+     * answering. As the exactly-once key is freed otherwise, so is the record (docs/exactly-once.md).
+     */
+    private static boolean paymentMayExist(Forwarded forwarded, ProxyExchange exchange) {
+        return (forwarded.reply() != null && forwarded.reply().inspection().isSuccess()) || exchange.unsettled();
     }
 }

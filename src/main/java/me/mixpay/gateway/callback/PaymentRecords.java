@@ -32,6 +32,10 @@ public class PaymentRecords {
     static final LuaScript CREATE = LuaScript.of("callback-create",
             "return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', tonumber(ARGV[2]))");
 
+    /** KEYS: record. ARGV: value. Removes the record only while it is still that value (nothing learnt since, no other creation's). */
+    static final LuaScript FORGET = LuaScript.of("callback-forget",
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0");
+
     private final ClusterLink cluster;
     private final RedisLink redis;
     private final Cache<String, String> local;
@@ -58,6 +62,24 @@ public class PaymentRecords {
         return done(redis.evalDurably(CREATE, List.of(key(record.ref())), List.of(value, Long.toString(ttlMillis))))
                 .onFailure().recoverWithItem(down -> {
                     LOG.debugf("Redis failed on a callback record (%s): kept on this replica", down.getMessage());
+                    return null;
+                });
+    }
+
+    /**
+     * Drops a creation's record that MixPay never made a payment of (it refused the creation, or the gateway
+     * did), so the merchant's corrected creation under the same ids is recorded with its own terms. Only the
+     * record this creation wrote goes: one an earlier creation wrote, or one verified since, stays.
+     */
+    Uni<Void> forget(PaymentRecord record) {
+        String value = record.encode();
+        local.asMap().remove(record.ref(), value);
+        if (!shared()) {
+            return Uni.createFrom().voidItem();
+        }
+        return done(redis.evalDurably(FORGET, List.of(key(record.ref())), List.of(value)))
+                .onFailure().recoverWithItem(down -> {
+                    LOG.debugf("Redis failed to drop a refused creation's record (%s): it ends with its TTL", down.getMessage());
                     return null;
                 });
     }

@@ -128,6 +128,23 @@ class CallbackTermsTest extends GatewayTestBase {
         assertThat(upstream.findAll(getRequestedFor(urlPathEqualTo("/v1/payments_result")))).hasSize(1);
     }
 
+    @Test
+    void aCreationMixPayRefusedLeavesNoTermsBehindForTheCorrectedOne() {
+        mixPayAnswers("fixed-1", "\"status\":\"success\",\"quoteAmount\":\"3\",\"quoteAssetId\":\"usd\"");
+        // MixPay refuses the first creation (a wrong asset, say); the merchant corrects it under the same order id.
+        upstream.stubFor(post(urlPathEqualTo("/v1/payments")).atPriority(1).withRequestBody(
+                com.github.tomakehurst.wiremock.client.WireMock.containing("quoteAmount=5"))
+                .willReturn(MixPayReplies.json(MixPayReplies.error(1017, "Invalid parameters"))));
+        Map<String, String> order = new java.util.HashMap<>(Map.of("payeeId", PAYEE, "orderId", "fixed-1", "quoteAssetId", "usd",
+                "quoteAmount", "5", "settlementAssetId", "usd"));
+        given().formParams(order).post("/v1/payments").then().body("success", org.hamcrest.Matchers.equalTo(false));
+        order.put("quoteAmount", "3");
+        given().formParams(order).post("/v1/payments").then().statusCode(200).body("success", org.hamcrest.Matchers.equalTo(true));
+
+        // Checked against the terms MixPay accepted, not the refused creation's 5.
+        callback("fixed-1").then().statusCode(200).body("code", org.hamcrest.Matchers.equalTo("SUCCESS"));
+    }
+
     /** MixPay, as WireMock: the order's creation, and {@code payments_result} answering with these members. */
     private void mixPayAnswers(String orderId, String resultMembers) {
         String ids = "\"traceId\":\"t-" + orderId + "\",\"orderId\":\"" + orderId + "\",\"payeeId\":\"" + PAYEE + "\"";
