@@ -123,13 +123,13 @@ public interface CallbackConfig {
     Delivery delivery();
 
     interface Delivery {
-        /** One try: connecting, sending, and the merchant's answer. */
+        /** One try, all of it: resolving the host, connecting, sending, and the merchant's whole answer. */
         @WithDefault("10s")
         Duration timeout();
 
         /**
-         * Tries before an event goes to the dead letters. With the default backoff, 15 tries span about 4.4
-         * hours, past MixPay's own 3 hours of retries.
+         * Tries before an event goes to the dead letters. With the default backoff, 15 tries span about 5.4
+         * hours before the random part (up to 8 with it), past MixPay's own 3 hours of retries.
          */
         @WithDefault("15")
         int maxAttempts();

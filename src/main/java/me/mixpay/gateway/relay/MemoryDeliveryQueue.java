@@ -61,27 +61,31 @@ final class MemoryDeliveryQueue implements DeliveryQueue {
 
     @Override
     public synchronized Uni<Void> delivered(RelayEvent event, long now) {
-        removeHead(event);
-        next(event.ref(), now);
+        if (isHead(event)) {
+            boxes.get(event.ref()).pollFirst();
+            next(event.ref(), now);
+        }
         return Uni.createFrom().voidItem();
     }
 
     @Override
     public synchronized Uni<Void> retry(RelayEvent updated, long nextAt) {
-        Deque<RelayEvent> box = boxes.get(updated.ref());
-        if (box != null && !box.isEmpty() && box.peekFirst().id().equals(updated.id())) {
+        if (isHead(updated)) {
+            Deque<RelayEvent> box = boxes.get(updated.ref());
             box.pollFirst();
             box.addFirst(updated);
+            due.put(updated.ref(), nextAt);
         }
-        due.put(updated.ref(), nextAt);
         return Uni.createFrom().voidItem();
     }
 
     @Override
     public synchronized Uni<Void> bury(RelayEvent updated, long now) {
-        removeHead(updated);
-        dead.put(updated.id(), updated);
-        next(updated.ref(), now);
+        if (isHead(updated)) {
+            boxes.get(updated.ref()).pollFirst();
+            dead.put(updated.id(), updated);
+            next(updated.ref(), now);
+        }
         return Uni.createFrom().voidItem();
     }
 
@@ -126,11 +130,13 @@ final class MemoryDeliveryQueue implements DeliveryQueue {
         return box == null ? null : box.peekFirst();
     }
 
-    private void removeHead(RelayEvent event) {
-        Deque<RelayEvent> box = boxes.get(event.ref());
-        if (box != null && !box.isEmpty() && box.peekFirst().id().equals(event.id())) {
-            box.pollFirst();
-        }
+    /**
+     * Whether the event still heads its mailbox. A try that outlived its lease may end after another try of
+     * the same event settled it: its outcome then changes nothing (no dead letter of a delivered event).
+     */
+    private boolean isHead(RelayEvent event) {
+        RelayEvent head = head(event.ref());
+        return head != null && head.id().equals(event.id());
     }
 
     private void next(String ref, long now) {

@@ -44,17 +44,19 @@ final class RedisDeliveryQueue implements DeliveryQueue {
 
     /**
      * KEYS: due, box, dead. ARGV: ref, event id, now, updated event or '' (delivered), next due or '' (buried).
-     * Removes the head (delivered, buried) or replaces it (retried), and schedules the mailbox.
+     * Removes the head (delivered, buried) or replaces it (retried), and schedules the mailbox. A try that
+     * outlived its lease may end after another try of the event settled it: then nothing changes (0), so a
+     * delivered event is never buried, nor the next event's schedule moved.
      */
     static final LuaScript SETTLE = LuaScript.of("relay-settle", """
             local head = redis.call('LINDEX', KEYS[2], 0)
-            local mine = head and cjson.decode(head).id == ARGV[2]
+            if not head or cjson.decode(head).id ~= ARGV[2] then return 0 end
             if ARGV[5] ~= '' then
-              if mine then redis.call('LSET', KEYS[2], 0, ARGV[4]) end
+              redis.call('LSET', KEYS[2], 0, ARGV[4])
               redis.call('ZADD', KEYS[1], tonumber(ARGV[5]), ARGV[1])
               return 1
             end
-            if mine then redis.call('LPOP', KEYS[2]) end
+            redis.call('LPOP', KEYS[2])
             if ARGV[4] ~= '' then redis.call('HSET', KEYS[3], ARGV[2], ARGV[4]) end
             if redis.call('LLEN', KEYS[2]) > 0 then
               redis.call('ZADD', KEYS[1], tonumber(ARGV[3]), ARGV[1])

@@ -109,6 +109,24 @@ class RelayTest {
     }
 
     @Test
+    void aMerchantThatDribblesItsAnswerIsCutOffAtTheTrysTimeoutAndTriedAgain() {
+        String orderId = CallbackTest.orderId();
+        // Headers at once, then a byte every half second: an idle timeout never fires, and the try would hold
+        // its delivery slot, past its lease, until the merchant finished 30 s later.
+        merchant.answer(orderId, MerchantReceiver.DRIBBLE);
+        String traceId = create(orderId);
+        CallbackTest.pay(traceId);
+        await().atMost(Duration.ofSeconds(10)).until(() -> merchant.postsFor(orderId).size() >= 2);
+        List<MerchantReceiver.Post> posts = merchant.postsFor(orderId);
+        // The try's timeout here is 2 s (CallbackUpstream), then a backoff of 100-150 ms.
+        assertThat(posts.get(1).atMs() - posts.get(0).atMs()).isBetween(1_900L, 6_000L);
+        assertThat(posts.get(1).id()).isEqualTo(posts.get(0).id());
+        // And its connection is closed then, not left to dribble on.
+        await().atMost(Duration.ofSeconds(5)).until(() -> merchant.cutOffAt(orderId) != null);
+        assertThat(merchant.cutOffAt(orderId) - posts.get(0).atMs()).isBetween(1_900L, 4_000L);
+    }
+
+    @Test
     void aMerchantThatNeverAnswersEndsInTheDeadLettersAndIsRedeliveredFromTheAdminApi() {
         String orderId = CallbackTest.orderId();
         merchant.answer(orderId, 500, 500, 500, 500);

@@ -78,4 +78,25 @@ abstract class DeliveryQueueContract {
         assertThat(queue().waiting(1_000).await().atMost(WAIT)).filteredOn(d -> d.event().id().equals(c + "-1")).singleElement()
                 .satisfies(d -> assertThat(d.event().attempts()).isZero());
     }
+
+    @Test
+    void aTryThatOutlivedItsLeaseChangesNothingOnceAnotherTrySettledTheEvent() {
+        long now = 3_000_000;
+        String d = "pay-d-" + System.nanoTime();
+        RelayEvent first = event(d + "-1", d);
+        queue().add(first, now, 60_000).await().atMost(WAIT);
+        queue().add(event(d + "-2", d), now, 60_000).await().atMost(WAIT);
+        assertThat(take(now, now + 1_000)).contains(d + "-1");
+        // The lease ends with the first try still running; a second try takes the event and delivers it.
+        List<RelayEvent> retaken = queue().take(now + 1_001, now + 2_000, 10).await().atMost(WAIT);
+        assertThat(retaken).extracting(RelayEvent::id).contains(d + "-1");
+        queue().delivered(first, now + 1_010).await().atMost(WAIT);
+
+        // The first try ends late, failed for good: the event was delivered, so it is no dead letter, and
+        // the next event's turn is not moved.
+        queue().bury(first.failedTry(0, "timed out"), now + 1_020).await().atMost(WAIT);
+        queue().retry(first.failedTry(0, "timed out"), now + 900_000).await().atMost(WAIT);
+        assertThat(queue().dead(1_000).await().atMost(WAIT)).noneMatch(e -> e.id().equals(d + "-1"));
+        assertThat(take(now + 1_030, now + 3_000)).contains(d + "-2");
+    }
 }

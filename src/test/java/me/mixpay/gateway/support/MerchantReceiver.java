@@ -28,6 +28,7 @@ public final class MerchantReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Post> posts = new CopyOnWriteArrayList<>();
     private final Map<String, List<Integer>> scripted = new ConcurrentHashMap<>();
+    private final Map<String, Long> cutOff = new ConcurrentHashMap<>();
 
     private MerchantReceiver(HttpServer server) {
         this.server = server;
@@ -49,18 +50,44 @@ public final class MerchantReceiver implements AutoCloseable {
             }
             List<Integer> statuses = orderId == null ? null : receiver.scripted.get(orderId);
             int status = statuses == null || statuses.isEmpty() ? 200 : statuses.remove(0);
+            if (status == DRIBBLE) {
+                // 200 and its headers at once, then a byte every half second of a body that never ends in time.
+                exchange.sendResponseHeaders(200, 100_000);
+                try {
+                    for (int i = 0; i < 60; i++) {
+                        exchange.getResponseBody().write('x');
+                        exchange.getResponseBody().flush();
+                        Thread.sleep(500);
+                    }
+                } catch (IOException | InterruptedException cutOff) {
+                    // The gateway gave up on the try and closed the connection: what the test looks for.
+                    receiver.cutOff.put(orderId, System.currentTimeMillis());
+                }
+                exchange.close();
+                return;
+            }
             byte[] answer = (status == 200 ? "{\"code\":\"SUCCESS\"}" : "{\"code\":\"FAIL\"}").getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
         });
+        // A handler of its own per post: one that dribbles must not hold up the others.
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
         return receiver;
     }
 
+    /** A status for {@link #answer}: 200 and its headers, then the body a byte every half second for 30 s. */
+    public static final int DRIBBLE = -1;
+
     /** The next posts for this order are answered with these statuses, in order; then 200. */
     public void answer(String orderId, Integer... statuses) {
         scripted.put(orderId, new CopyOnWriteArrayList<>(List.of(statuses)));
+    }
+
+    /** When the relay closed a dribbled answer's connection for this order (ms), or null. */
+    public Long cutOffAt(String orderId) {
+        return cutOff.get(orderId);
     }
 
     public List<Post> postsFor(String orderId) {
