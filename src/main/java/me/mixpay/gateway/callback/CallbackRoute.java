@@ -16,6 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import me.mixpay.gateway.envelope.GatewayError;
 import me.mixpay.gateway.envelope.GatewayException;
+import me.mixpay.gateway.proxy.ExchangeListener;
 import me.mixpay.gateway.proxy.ReplyWriter;
 import me.mixpay.gateway.proxy.RequestBodyReader;
 import me.mixpay.gateway.proxy.RequestIds;
@@ -38,11 +39,14 @@ public class CallbackRoute {
     private final CallbackSetup setup;
     private final CallbackReceiver receiver;
     private final long maxBodyBytes;
+    private final java.util.List<ExchangeListener> listeners;
 
-    CallbackRoute(CallbackSetup setup, CallbackReceiver receiver, CallbackConfig config) {
+    CallbackRoute(CallbackSetup setup, CallbackReceiver receiver, CallbackConfig config,
+            jakarta.enterprise.inject.Instance<ExchangeListener> listeners) {
         this.setup = setup;
         this.receiver = receiver;
         this.maxBodyBytes = config.maxBodySize().asLongValue();
+        this.listeners = listeners.stream().toList();
     }
 
     void register(@Observes Router router) {
@@ -52,22 +56,23 @@ public class CallbackRoute {
     }
 
     private void receive(RoutingContext rc) {
+        long started = System.nanoTime();
         HttpServerRequest request = rc.request();
         String requestId = RequestIds.of(request.getHeader(RequestIds.HEADER));
+        RequestTrace trace = Traces.of(rc);
         if (!HttpMethod.POST.equals(request.method())) {
-            fail(rc, requestId, new GatewayException(GatewayError.METHOD_NOT_ALLOWED, "MixPay's callbacks are POSTs"));
+            fail(rc, requestId, new GatewayException(GatewayError.METHOD_NOT_ALLOWED, "MixPay's callbacks are POSTs"), started, trace);
             return;
         }
         String[] parts = request.path().substring(CallbackUrls.PATH.length()).split("/", -1);
         String ref = parts.length == 2 ? parts[0] : null;
         String token = parts.length == 2 ? parts[1] : null;
         String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-        RequestTrace trace = Traces.of(rc);
         trace.name("callback");
         RequestBodyReader.read(request, maxBodyBytes, rc.vertx(), BODY_TIMEOUT_MILLIS).onComplete(read -> {
             if (read.failed()) {
                 fail(rc, requestId, new GatewayException(read.cause() instanceof RequestBodyReader.TooLarge
-                        ? GatewayError.REQUEST_BODY_TOO_LARGE : GatewayError.BAD_REQUEST, "the callback body could not be read"));
+                        ? GatewayError.REQUEST_BODY_TOO_LARGE : GatewayError.BAD_REQUEST, "the callback body could not be read"), started, trace);
                 return;
             }
             receiver.receive(ref, token, read.result(), request.getHeader(HttpHeaders.CONTENT_TYPE), peer, requestId, trace)
@@ -75,18 +80,32 @@ public class CallbackRoute {
                         if (receipt.accepted()) {
                             rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                                     .putHeader(RequestIds.HEADER, requestId).end(SUCCESS);
+                            answered(rc, requestId, 200, null, started, trace);
                         } else {
-                            fail(rc, requestId, new GatewayException(receipt.error(), receipt.detail()));
+                            fail(rc, requestId, new GatewayException(receipt.error(), receipt.detail()), started, trace);
                         }
                     }, failure -> {
                         LOG.errorf(failure, "callback request %s failed unexpectedly", requestId);
                         fail(rc, requestId, new GatewayException(GatewayError.INTERNAL,
-                                "the callback could not be handled; see the gateway's log"));
+                                "the callback could not be handled; see the gateway's log"), started, trace);
                     });
         });
     }
 
-    private static void fail(RoutingContext rc, String requestId, GatewayException failure) {
+    private void fail(RoutingContext rc, String requestId, GatewayException failure, long started, RequestTrace trace) {
         ReplyWriter.fail(rc.response(), requestId, failure, MultiMap.caseInsensitiveMultiMap());
+        answered(rc, requestId, failure.error().status(), failure.error(), started, trace);
+    }
+
+    /** Every post is told to the listeners (the access log's line among them), whatever its answer. */
+    private void answered(RoutingContext rc, String requestId, int status, GatewayError error, long started, RequestTrace trace) {
+        long took = System.nanoTime() - started;
+        for (ExchangeListener listener : listeners) {
+            try {
+                listener.callback(requestId, rc.request().method().name(), status, error, took, trace);
+            } catch (RuntimeException bug) {
+                LOG.error("exchange listener failed", bug);
+            }
+        }
     }
 }

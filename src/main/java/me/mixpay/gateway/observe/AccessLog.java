@@ -21,6 +21,8 @@ import me.mixpay.gateway.proxy.Forwarded;
 import me.mixpay.gateway.proxy.ProxyExchange;
 import me.mixpay.gateway.resilience.RouteGroup;
 import me.mixpay.gateway.resilience.RouteTable;
+import me.mixpay.gateway.trace.RequestTrace;
+import me.mixpay.gateway.trace.Traces;
 
 /**
  * One line per request on the {@code mixpay.gateway.access} logger. It names what an on-call engineer
@@ -39,6 +41,7 @@ public class AccessLog implements ExchangeListener {
 
     private static final Logger LOG = Logger.getLogger(CATEGORY);
     private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final String CALLBACK_PATH = Traces.recordedPath("/callbacks/mixpay/");
 
     private final boolean json;
     private final RouteTable routes;
@@ -56,28 +59,65 @@ public class AccessLog implements ExchangeListener {
     }
 
     @Override
-    public void refused(String requestId, String method, String path, GatewayError error, String merchant) {
+    public void refused(String requestId, String method, String path, GatewayError error, String merchant, RequestTrace trace) {
         if (LOG.isInfoEnabled()) {
-            LOG.info(renderRefusal(requestId, method, path, error, merchant));
+            LOG.info(renderRefusal(requestId, method, path, error, merchant, trace));
         }
     }
 
-    String renderRefusal(String requestId, String method, String path, GatewayError error, String merchant) {
+    String renderRefusal(String requestId, String method, String path, GatewayError error, String merchant, RequestTrace trace) {
         String who = merchant == null ? "unidentified" : merchant;
+        // Refused paths are attacker-chosen: cap what reaches the log; a callback's credential never does.
+        String shown = Traces.recordedPath(path.length() > 256 ? path.substring(0, 256) + "…" : path);
         if (!json) {
-            return String.format("%s %s %s merchant=%s refused status=%d error=%s", requestId, method, path, who,
+            return String.format("%s %s %s merchant=%s refused status=%d error=%s", requestId, method, shown, who,
                     error.status(), error.reason());
         }
         return jsonLine(line -> {
             line.writeStringField("requestId", requestId);
             line.writeStringField("merchant", who);
             line.writeStringField("method", method);
-            // Refused paths are attacker-chosen: cap what reaches the log.
-            line.writeStringField("path", path.length() > 256 ? path.substring(0, 256) + "…" : path);
+            line.writeStringField("path", shown);
             line.writeNumberField("status", error.status());
             line.writeStringField("outcome", "refused");
             line.writeStringField("error", error.reason());
+            traceIds(line, trace);
         });
+    }
+
+    @Override
+    public void callback(String requestId, String method, int status, GatewayError error, long durationNanos, RequestTrace trace) {
+        if (LOG.isInfoEnabled()) {
+            LOG.info(renderCallback(requestId, method, status, error, durationNanos, trace));
+        }
+    }
+
+    /** MixPay's callback post: the caller is MixPay, and the path stands without its ref and token. */
+    String renderCallback(String requestId, String method, int status, GatewayError error, long durationNanos, RequestTrace trace) {
+        String outcome = error == null ? "callback_accepted" : error.reason();
+        double latencyMs = Math.round(durationNanos / 100_000.0) / 10.0;
+        if (!json) {
+            return String.format("%s %s %s merchant=mixpay route=callback status=%d outcome=%s latency=%.1fms", requestId, method,
+                    CALLBACK_PATH, status, outcome, latencyMs);
+        }
+        return jsonLine(line -> {
+            line.writeStringField("requestId", requestId);
+            line.writeStringField("merchant", "mixpay");
+            line.writeStringField("route", "callback");
+            line.writeStringField("method", method);
+            line.writeStringField("path", CALLBACK_PATH);
+            line.writeNumberField("status", status);
+            line.writeStringField("outcome", outcome);
+            line.writeNumberField("latencyMs", latencyMs);
+            traceIds(line, trace);
+        });
+    }
+
+    private static void traceIds(JsonGenerator line, RequestTrace trace) throws IOException {
+        if (trace != null && trace.on()) {
+            line.writeStringField("traceId", trace.traceId());
+            line.writeStringField("spanId", trace.spanId());
+        }
     }
 
     String render(ProxyExchange exchange, Forwarded forwarded, long durationNanos) {
@@ -111,10 +151,7 @@ public class AccessLog implements ExchangeListener {
             line.writeNumberField("attempts", exchange.attempts());
             line.writeNumberField("latencyMs", Math.round(latencyMs * 10) / 10.0);
             line.writeStringField("breaker", breaker);
-            if (exchange.trace().on()) {
-                line.writeStringField("traceId", exchange.trace().traceId());
-                line.writeStringField("spanId", exchange.trace().spanId());
-            }
+            traceIds(line, exchange.trace());
             if (cache != null) {
                 line.writeStringField("cache", cache);
             }

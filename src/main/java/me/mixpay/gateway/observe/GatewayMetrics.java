@@ -179,7 +179,8 @@ public class GatewayMetrics implements ExchangeListener {
     }
 
     @Override
-    public void refused(String requestId, String method, String path, GatewayError error, String merchant) {
+    public void refused(String requestId, String method, String path, GatewayError error, String merchant,
+            me.mixpay.gateway.trace.RequestTrace trace) {
         refusals.series(error.reason()).increment();
         if (merchant != null) {
             countRefusal(merchant, error.reason());

@@ -221,12 +221,13 @@ public class ProxyRoute {
 
     /** Answers a request the gateway will not forward, and tells the listeners: nothing goes unrecorded. */
     private void refuse(RoutingContext rc, String requestId, Refusal refusal, String merchant, MultiMap headers) {
-        Traces.of(rc).refused(refusal.error().reason(), refusal.error().status() >= 500);
+        RequestTrace trace = Traces.of(rc);
+        trace.refused(refusal.error().reason(), refusal.error().status() >= 500);
         ReplyWriter.fail(rc.response(), requestId, new GatewayException(refusal.error(), refusal.detail()), headers);
         String path = ProxyExchange.withoutQuery(rc.request().uri() == null ? "" : rc.request().uri());
         for (ExchangeListener listener : listeners) {
             try {
-                listener.refused(requestId, rc.request().method().name(), path, refusal.error(), merchant);
+                listener.refused(requestId, rc.request().method().name(), path, refusal.error(), merchant, trace);
             } catch (RuntimeException bug) {
                 LOG.error("exchange listener failed", bug);
             }

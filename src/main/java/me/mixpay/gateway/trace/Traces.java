@@ -54,10 +54,10 @@ public class Traces {
     }
 
     /**
-     * The path as a span records it. A callback's path holds its payment's ref and token, the credential
-     * MixPay posts with: spans leave the gateway for a collector, so those are never in them.
+     * The path as a span or the access log records it. A callback's path holds its payment's ref and token,
+     * the credential MixPay posts with: spans leave the gateway for a collector, logs for a log store.
      */
-    static String recordedPath(String path) {
+    public static String recordedPath(String path) {
         if (path == null || !path.startsWith(CALLBACKS)) {
             return path;
         }

@@ -38,6 +38,7 @@ class CallbackTracingTest {
             Map<String, String> config = new HashMap<>(super.getConfigOverrides());
             config.put("quarkus.otel.sdk.disabled", "false");
             config.put("quarkus.otel.bsp.schedule.delay", "10ms");
+            config.put("quarkus.log.category.\"mixpay.gateway.access\".level", "INFO");
             return config;
         }
     }
@@ -47,6 +48,7 @@ class CallbackTracingTest {
 
     @Test
     void theCallbacksSpanLinksToTheCreationsTrace() {
+        me.mixpay.gateway.support.LogCapture logs = new me.mixpay.gateway.support.LogCapture().start();
         String creationTrace = "5af7651916cd43dd8448eb211c80319c";
         String orderId = "ct_" + System.nanoTime();
         String traceId = given().header("traceparent", "00-" + creationTrace + "-b7ad6b7169203331-01")
@@ -71,6 +73,11 @@ class CallbackTracingTest {
         String credential = callbackUrl.substring(callbackUrl.indexOf("/callbacks/mixpay/") + "/callbacks/mixpay/".length());
         assertThat(callback.getAttributes().get(AttributeKey.stringKey("url.path"))).isEqualTo("/callbacks/mixpay/{credential}");
         assertThat(spans.getFinishedSpanItems()).allSatisfy(span -> assertThat(span.getAttributes().toString()).doesNotContain(credential));
+        // MixPay's post has its access line, with the callback's trace, and without the credential.
+        await().atMost(Duration.ofSeconds(5)).until(() -> logs.accessLines().stream().anyMatch(line -> line.contains("\"route\":\"callback\"")
+                && line.contains("\"traceId\":\"" + callback.getTraceId() + "\"") && line.contains("\"outcome\":\"callback_accepted\"")));
+        logs.stop();
+        assertThat(logs.accessLines()).noneMatch(line -> line.contains(credential));
     }
 
     @Test

@@ -293,6 +293,17 @@ class TracingTest extends GatewayTestBase {
         assertThat(server.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.UNSET);
     }
 
+    @Test
+    void aRefusedRequestsAccessLineCarriesItsTrace() {
+        String traceId = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
+        given().header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01").get("/not-mixpay/anything").then().statusCode(404);
+
+        SpanData server = awaitServerSpan(traceId);
+        assertThat(server.getName()).isEqualTo("GET refused");
+        await().atMost(Duration.ofSeconds(5)).until(() -> logs.accessLines().stream().anyMatch(line -> line.contains("\"outcome\":\"refused\"")
+                && line.contains("\"traceId\":\"" + traceId + "\"") && line.contains("\"spanId\":\"" + server.getSpanId() + "\"")));
+    }
+
     private long serverSpans() {
         return spans.getFinishedSpanItems().stream().filter(span -> span.getKind() == SpanKind.SERVER).count();
     }
