@@ -44,6 +44,8 @@ public final class RequestTrace {
     private final Span server;
     private final Tracer tracer;
     private final String method;
+    private volatile boolean abandoned;
+    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
     RequestTrace(Span server, Tracer tracer, String method) {
         this.server = server;
@@ -187,19 +189,39 @@ public final class RequestTrace {
     }
 
     /**
-     * Ends the server span once the reply is written, or with status 0 when the merchant's connection closed
-     * first: a 5xx is an error, a 4xx the caller's.
+     * Ends the server span once the reply is written: a 5xx is an error, a 4xx the caller's. When the merchant's
+     * connection closed first (status 0) the gateway's work goes on, and what it decides is recorded by
+     * {@link #decided()}: the span ends there, or at the latest when {@link #endAbandoned()} is called.
      */
     void end(int status) {
         if (status == 0) {
             server.setAttribute(ERROR_TYPE, "merchant_disconnected");
-        } else {
-            server.setAttribute(STATUS, (long) status);
+            abandoned = true;
+            return;
         }
+        server.setAttribute(STATUS, (long) status);
         if (status >= 500) {
             server.setStatus(StatusCode.ERROR);
         }
-        server.end();
+        endOnce();
+    }
+
+    /** The gateway's decisions are recorded: a request whose merchant hung up ends its span now. */
+    public void decided() {
+        if (on() && abandoned) {
+            endOnce();
+        }
+    }
+
+    /** For a request whose merchant hung up and whose decisions never came (a bound, not the usual way). */
+    void endAbandoned() {
+        endOnce();
+    }
+
+    private void endOnce() {
+        if (ended.compareAndSet(false, true)) {
+            server.end();
+        }
     }
 
     /**

@@ -73,5 +73,6 @@ public class TraceListener implements ExchangeListener {
                 trace.failed();
             }
         }
+        trace.decided();
     }
 }

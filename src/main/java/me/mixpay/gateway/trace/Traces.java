@@ -30,6 +30,8 @@ public class Traces {
     static final AttributeKey<String> PATH = AttributeKey.stringKey("url.path");
     private static final String KEY = "mixpay.gateway.trace";
     private static final String CALLBACKS = "/callbacks/";
+    /** Past the longest request ({@code timeout.overall}, 25 s): a hung-up request's span ends by then at the latest. */
+    private static final long ABANDONED_SPAN_MILLIS = 30_000;
 
     private static final TextMapGetter<MultiMap> HEADERS = new TextMapGetter<>() {
         @Override
@@ -87,7 +89,15 @@ public class Traces {
         }
         RequestTrace trace = new RequestTrace(server, tracer, method);
         rc.put(KEY, trace);
-        rc.addEndHandler(ended -> trace.end(rc.response().ended() ? rc.response().getStatusCode() : 0));
+        rc.addEndHandler(ended -> {
+            if (rc.response().ended()) {
+                trace.end(rc.response().getStatusCode());
+            } else {
+                // The merchant hung up: the span waits for the gateway's decisions, bounded by the longest request.
+                trace.end(0);
+                rc.vertx().setTimer(ABANDONED_SPAN_MILLIS, late -> trace.endAbandoned());
+            }
+        });
         return trace;
     }
 

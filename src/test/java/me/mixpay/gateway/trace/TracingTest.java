@@ -239,6 +239,10 @@ class TracingTest extends GatewayTestBase {
         SpanData server = awaitServerSpan(traceId);
         assertThat(server.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("merchant_disconnected");
         assertThat(server.getAttributes().get(RequestTrace.STATUS)).as("no reply was written").isNull();
+        // What the gateway went on to decide is on the span all the same: it ended when MixPay answered.
+        assertThat(server.getName()).isEqualTo("GET t-inspect");
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("mixpay.route_group"))).isEqualTo("t-inspect");
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("mixpay.code"))).isEqualTo("0");
     }
 
     @Test
