@@ -89,6 +89,10 @@ class StatusChartsTest extends GatewayTestBase {
         assertThat(drawn).as("the burst's calls, sample by sample").isEqualTo(LIMIT);
         assertThat(body).contains("class=\"refusal\"").contains("class=\"limit\"").contains("class=\"used\"");
         assertThat(dom).contains("id=\"cache-chart\"").contains("id=\"poll-chart\"");
+        // Each chart has its key, in the page's own text: a class per colour of the stack.
+        String key = dom.substring(dom.indexOf("<p class=\"legend\">", chart.start()));
+        key = key.substring(0, key.indexOf("</p>"));
+        assertThat(key).contains("critical", "verification", "normal", "low", "limit", "refused", "1429", "breaker opened");
         assertThat(dom).as("the poll chart draws the answers' age beside the interval").contains("class=\"answer-age\"");
         // Charts come after the budget's figures and before the route table.
         assertThat(dom.indexOf("id=\"history\"")).isGreaterThan(dom.indexOf("id=\"budget\"")).isLessThan(dom.indexOf("id=\"routes\""));
@@ -120,6 +124,26 @@ class StatusChartsTest extends GatewayTestBase {
         assertThat(attribute(chart.group(), "data-rate-limited")).as("1429s from MixPay").isPositive();
         String body = dom.substring(chart.start(), dom.indexOf("</svg>", chart.start()));
         assertThat(body).contains("class=\"opening\"").contains("class=\"rate-limited\"");
+    }
+
+    /** An operator's forced opening is no transition of the breaker's own, and is marked all the same. */
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    void aBreakerForcedOpenIsMarkedOnTheBudgetChart() throws Exception {
+        String before = HeadlessChromium.dumpDom("http://localhost:" + Management.port() + "/status", Path.of("target", "status-forced-before.png"));
+        Matcher chart = Pattern.compile("<svg id=\"budget-chart\"[^>]*>").matcher(before);
+        assertThat(chart.find()).isTrue();
+        long openingsBefore = attribute(chart.group(), "data-openings");
+        Management.management().header("X-Admin-Token", "test-admin-token").post("/admin/routes/settings/circuit/open").then().statusCode(200);
+        try {
+            Thread.sleep(1500); // three samples
+            String dom = HeadlessChromium.dumpDom("http://localhost:" + Management.port() + "/status", Path.of("target", "status-forced.png"));
+            Matcher after = Pattern.compile("<svg id=\"budget-chart\"[^>]*>").matcher(dom);
+            assertThat(after.find()).isTrue();
+            assertThat(attribute(after.group(), "data-openings")).as("openings, the forced one among them").isEqualTo(openingsBefore + 1);
+        } finally {
+            Management.management().header("X-Admin-Token", "test-admin-token").post("/admin/routes/settings/circuit/close").then().statusCode(200);
+        }
     }
 
     private static long attribute(String element, String name) {

@@ -16,8 +16,10 @@ final class StatusCharts {
     private static final int WIDTH = 600;
     private static final int HEIGHT = 150;
     private static final int PAD = 24;
-    /** One per budget class, in Priority order. */
-    private static final String[] CLASS_COLOURS = { "#3a5ba0", "#2f8f83", "#6c8ed4", "#b7c7ea" };
+    /** One per budget class, in Priority order: hues apart, so the stack reads without the legend's help. */
+    private static final String[] CLASS_COLOURS = { "#1f4e9c", "#2a9d8f", "#8e63c7", "#a7adba" };
+    /** Axis labels, in the chart's own units (the SVG scales to the page): about 13 px at a laptop's width. */
+    private static final int LABEL_SIZE = 15;
 
     private StatusCharts() {
     }
@@ -53,9 +55,10 @@ final class StatusCharts {
      */
     private static void budget(StringBuilder html, List<StatusHistory.Sample> samples) {
         double limit = samples.get(samples.size() - 1).budgetLimit();
+        double peakLimit = samples.stream().mapToDouble(StatusHistory.Sample::budgetLimit).filter(v -> !Double.isNaN(v)).max().orElse(0);
         double peakUsed = samples.stream().mapToDouble(StatusHistory.Sample::budgetUsed).filter(v -> !Double.isNaN(v)).max().orElse(0);
         double peakCalls = samples.stream().mapToDouble(s -> sum(s.windowCallsByClass())).max().orElse(0);
-        double top = Math.max(1, Math.max(Math.max(limit, peakUsed), peakCalls));
+        double top = Math.max(1, Math.max(Math.max(Math.max(limit, peakLimit), peakUsed), peakCalls));
         long refusals = (long) samples.stream().mapToDouble(StatusHistory.Sample::refusals).sum();
         long rateLimited = (long) samples.stream().mapToDouble(StatusHistory.Sample::rateLimited).sum();
         long openings = samples.stream().mapToLong(StatusHistory.Sample::breakerOpenings).sum();
@@ -100,11 +103,38 @@ final class StatusCharts {
                         .append(PAD).append("\" y2=\"").append(HEIGHT - PAD).append("\" stroke=\"#e67e22\" stroke-width=\"2\"/>");
             }
         }
-        double limitY = HEIGHT - PAD - limit / top * (HEIGHT - 2 * PAD);
-        html.append("<line class=\"limit\" x1=\"").append(PAD).append("\" x2=\"").append(WIDTH - PAD).append("\" y1=\"").append(number(limitY))
-                .append("\" y2=\"").append(number(limitY)).append("\" stroke=\"#c0392b\" stroke-dasharray=\"4 3\"/>");
+        // Each sample's own limit: a replica's share while Redis is away, MixPay's lower one when it says so.
+        StringBuilder limits = new StringBuilder();
+        for (int i = 0; i < samples.size(); i++) {
+            double own = samples.get(i).budgetLimit();
+            double y = HEIGHT - PAD - (Double.isNaN(own) ? limit : own) / top * (HEIGHT - 2 * PAD);
+            limits.append(number(PAD + i * step)).append(',').append(number(y)).append(' ')
+                    .append(number(PAD + (i + 1) * step)).append(',').append(number(y)).append(' ');
+        }
+        html.append("<polyline class=\"limit\" fill=\"none\" stroke=\"#c0392b\" stroke-dasharray=\"4 3\" points=\"")
+                .append(limits.toString().trim()).append("\"/>");
         polyline(html, "used", "#1d2330", samples, StatusHistory.Sample::budgetUsed, top);
-        html.append("</svg></figure>");
+        html.append("</svg>");
+        java.util.List<String[]> keys = new java.util.ArrayList<>();
+        for (Priority priority : Priority.values()) {
+            keys.add(new String[] { priority.label(), CLASS_COLOURS[priority.ordinal()] });
+        }
+        keys.add(new String[] { "window's count", "#1d2330" });
+        keys.add(new String[] { "limit", "#c0392b" });
+        keys.add(new String[] { "refused", "#c0392b" });
+        keys.add(new String[] { "1429", "#000" });
+        keys.add(new String[] { "breaker opened", "#e67e22" });
+        legend(html, keys);
+        html.append("</figure>");
+    }
+
+    /** The chart's key in HTML, so it reads at the page's own text size on any screen. */
+    private static void legend(StringBuilder html, java.util.List<String[]> keys) {
+        html.append("<p class=\"legend\">");
+        for (String[] key : keys) {
+            html.append("<span><i style=\"background:").append(key[1]).append("\"></i>").append(key[0]).append("</span>");
+        }
+        html.append("</p>");
     }
 
     private static void lines(StringBuilder html, String id, String caption, List<StatusHistory.Sample> samples, Series... series) {
@@ -115,18 +145,22 @@ final class StatusCharts {
         html.append("<figure><figcaption>").append(caption).append("</figcaption><svg id=\"").append(id).append("\" role=\"img\" viewBox=\"0 0 ")
                 .append(WIDTH).append(' ').append(HEIGHT).append("\" data-samples=\"").append(samples.size()).append("\">");
         axes(html, top);
+        java.util.List<String[]> keys = new java.util.ArrayList<>();
         for (Series line : series) {
             polyline(html, line.name().replace(' ', '-'), line.colour(), samples, line.value(), top);
+            keys.add(new String[] { line.name(), line.colour() });
         }
-        html.append("</svg></figure>");
+        html.append("</svg>");
+        legend(html, keys);
+        html.append("</figure>");
     }
 
     private static void axes(StringBuilder html, double top) {
         html.append("<line x1=\"").append(PAD).append("\" x2=\"").append(WIDTH - PAD).append("\" y1=\"").append(HEIGHT - PAD)
                 .append("\" y2=\"").append(HEIGHT - PAD).append("\" stroke=\"#99a\"/>")
-                .append("<text x=\"2\" y=\"").append(PAD).append("\" font-size=\"11\" fill=\"#667\">").append(number(top)).append("</text>")
-                .append("<text x=\"2\" y=\"").append(HEIGHT - PAD).append("\" font-size=\"11\" fill=\"#667\">0</text>")
-                .append("<text x=\"").append(WIDTH - PAD).append("\" y=\"").append(HEIGHT - 6).append("\" font-size=\"11\" fill=\"#667\" text-anchor=\"end\">now</text>");
+                .append("<text x=\"2\" y=\"").append(PAD).append("\" font-size=\"").append(LABEL_SIZE).append("\" fill=\"#667\">").append(number(top)).append("</text>")
+                .append("<text x=\"2\" y=\"").append(HEIGHT - PAD).append("\" font-size=\"").append(LABEL_SIZE).append("\" fill=\"#667\">0</text>")
+                .append("<text x=\"").append(WIDTH - PAD).append("\" y=\"").append(HEIGHT - 6).append("\" font-size=\"").append(LABEL_SIZE).append("\" fill=\"#667\" text-anchor=\"end\">now</text>");
     }
 
     private static void polyline(StringBuilder html, String name, String colour, List<StatusHistory.Sample> samples,

@@ -43,6 +43,9 @@ public class StatusHistory {
     private final RouteTable routes;
     private final Sample[] ring;
     private final AtomicInteger openings = new AtomicInteger();
+    /** Groups whose own breaker opened since the last sample; the rest that are newly open were opened otherwise. */
+    private final java.util.Set<String> openedByTransition = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> openBefore = new java.util.HashSet<>();
     private final long timer;
     private final Vertx vertx;
     private int next;
@@ -73,6 +76,7 @@ public class StatusHistory {
             group.onTransition(state -> {
                 if ("open".equals(state)) {
                     openings.incrementAndGet();
+                    openedByTransition.add(group.name());
                 }
             });
         }
@@ -145,7 +149,7 @@ public class StatusHistory {
                 callsNow, inWindow, cluster, Math.max(0, refusals - lastRefusals), Math.max(0, rateLimited - lastRateLimited), Math.max(0, hits - lastHits),
                 Math.max(0, misses - lastMisses), poll,
                 pollAnswerAge.since(ageCount, ageTotal), callbackToCache.since(toCacheCount, toCacheTotal),
-                openings.getAndSet(0));
+                openings.getAndSet(0) + openedOtherwise());
         lastCalls = calls;
         lastRefusals = refusals;
         lastRateLimited = rateLimited;
@@ -154,6 +158,28 @@ public class StatusHistory {
         ring[next] = sample;
         next = (next + 1) % ring.length;
         size = Math.min(ring.length, size + 1);
+    }
+
+    /**
+     * Groups open now that were not at the last sample, and whose own breaker did not open in between: forced
+     * open by an operator, or held open by another replica's maintenance notice. The table shows them open;
+     * the chart marks them too.
+     */
+    private int openedOtherwise() {
+        int opened = 0;
+        for (RouteGroup group : routes.groups()) {
+            boolean open = "open".equals(group.breakerLabel());
+            if (open && !openBefore.contains(group.name()) && !openedByTransition.contains(group.name())) {
+                opened++;
+            }
+            if (open) {
+                openBefore.add(group.name());
+            } else {
+                openBefore.remove(group.name());
+            }
+        }
+        openedByTransition.clear();
+        return opened;
     }
 
     /** The mean of what a summary or timer recorded since the last sample, from its running count and total. */

@@ -33,7 +33,9 @@ public final class StatusPage {
                 // A table wider than a phone scrolls in its own box; the page never scrolls sideways.
                 .append(".wide{overflow-x:auto}")
                 .append(".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:1em}")
-                .append("figure{margin:0}figcaption{font-size:12px;color:#445}svg{width:100%;height:auto;background:#fafbfd}")
+                .append("figure{margin:0}figcaption{font-size:13px;color:#445}svg{width:100%;height:auto;background:#fafbfd}")
+                .append(".legend{margin:.2em 0 0;font-size:12px;color:#445;display:flex;flex-wrap:wrap;gap:.2em .9em}")
+                .append(".legend i{display:inline-block;width:.8em;height:.8em;margin-right:.3em;vertical-align:-.05em}")
                 .append("@media (max-width:700px){body{margin:.6em}table{font-size:12px}th,td{padding:.3em}}")
                 .append("</style></head><body>")
                 .append("<h1>mixpay-gateway</h1><p><small>Rates and errors cover the last ").append(TrafficWindow.SECONDS)
