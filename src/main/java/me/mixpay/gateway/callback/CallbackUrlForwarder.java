@@ -34,6 +34,9 @@ import me.mixpay.gateway.resilience.RouteTable;
 @Priority(15)
 class CallbackUrlForwarder implements Forwarder {
 
+    private static final String UNREADABLE = "with MixPay's callbacks on, a creation is a form or a JSON object, MixPay's own two"
+            + " spellings, so the gateway can put its callback URL in it; nothing was forwarded";
+
     @Inject
     @Delegate
     Forwarder next;
@@ -60,24 +63,26 @@ class CallbackUrlForwarder implements Forwarder {
             return next.forward(exchange);
         }
         Map<String, List<String>> params = BodyParameters.read(exchange);
+        if (params == null && CreationKey.isCreationPath(exchange.path())) {
+            // Neither a form nor a JSON object (multipart, a broken escape): the gateway could neither put its
+            // URL in nor check a callbackUrl the merchant put there, so nothing of it goes to MixPay.
+            return refuse(exchange, GatewayError.BAD_REQUEST, UNREADABLE);
+        }
         CreationKey key = params == null ? null : CreationKey.of(exchange, params);
         if (key == null || !key.creation()) {
-            // Not a creation MixPay could accept: it goes as it came, and MixPay answers it.
+            // Not a creation MixPay could accept (no orderId nor traceId): it goes as it came, and MixPay refuses it.
             return next.forward(exchange);
         }
         String ref = urls.refOf(key);
         Buffer rewritten = CreationBody.withCallbackUrl(exchange.body(), exchange.header(HttpHeaders.CONTENT_TYPE), urls.urlFor(ref));
         if (rewritten == null) {
-            return next.forward(exchange);
+            return refuse(exchange, GatewayError.BAD_REQUEST, UNREADABLE);
         }
         PaymentRecord record = PaymentRecord.of(ref, exchange.merchant(), params, System.currentTimeMillis(), exchange.trace().traceparent());
         if (record.callbackUrl() != null && !relay.allows(record.callbackUrl())) {
             relay.meters().refusedTarget();
-            String group = routes.match(exchange.method().name(), exchange.path()).name();
-            exchange.route(group);
-            return Uni.createFrom().item(Forwarded.failed(new GatewayException(GatewayError.CALLBACK_TARGET_NOT_ALLOWED,
-                    "callbackUrl is not one of the callback targets this gateway's operator allowed; nothing was forwarded"),
-                    MultiMap.caseInsensitiveMultiMap().set("X-Gateway-Route", group).set("X-Gateway-Attempts", "0")));
+            return refuse(exchange, GatewayError.CALLBACK_TARGET_NOT_ALLOWED,
+                    "callbackUrl is not one of the callback targets this gateway's operator allowed; nothing was forwarded");
         }
         exchange.rewriteBody(rewritten);
         if (setup.pacePolls()) {
@@ -85,6 +90,13 @@ class CallbackUrlForwarder implements Forwarder {
         }
         return records.create(record).chain(kept -> next.forward(exchange))
                 .call(forwarded -> paymentMayExist(forwarded, exchange) ? Uni.createFrom().voidItem() : records.forget(record));
+    }
+
+    private Uni<Forwarded> refuse(ProxyExchange exchange, GatewayError error, String detail) {
+        String group = routes.match(exchange.method().name(), exchange.path()).name();
+        exchange.route(group);
+        return Uni.createFrom().item(Forwarded.failed(new GatewayException(error, detail),
+                MultiMap.caseInsensitiveMultiMap().set("X-Gateway-Route", group).set("X-Gateway-Attempts", "0")));
     }
 
     /**

@@ -21,11 +21,16 @@ public record CreationKey(String id, boolean creation, boolean oneTime, String t
     static final String PAYMENTS = "/v1/payments";
     static final String ONE_TIME_PAYMENT = "/v1/one_time_payment";
 
+    /** Whether a POST to this path creates a payment ({@code /v1/payments}, {@code /v1/one_time_payment}). */
+    public static boolean isCreationPath(String path) {
+        return path.equals(PAYMENTS) || path.equals(ONE_TIME_PAYMENT);
+    }
+
     /** The request's key, or null when it has none (it is then forwarded as it comes). */
     public static CreationKey of(ProxyExchange exchange, Map<String, List<String>> params) {
         String path = exchange.path();
         boolean oneTime = path.equals(ONE_TIME_PAYMENT);
-        boolean creation = oneTime || path.equals(PAYMENTS);
+        boolean creation = isCreationPath(path);
         String scope = exchange.merchant() + "\n";
         String traceId = BodyParameters.first(params, "traceId");
         String payeeId = BodyParameters.first(params, "payeeId");

@@ -145,6 +145,20 @@ class CallbackTermsTest extends GatewayTestBase {
         callback("fixed-1").then().statusCode(200).body("code", org.hamcrest.Matchers.equalTo("SUCCESS"));
     }
 
+    @Test
+    void aCreationTheGatewayCannotReadIsRefusedAndNeverReachesMixPay() {
+        mixPayAnswers("odd-1", "\"status\":\"unpaid\"");
+        // Multipart, plain text, a broken escape: the gateway could not put its URL in, nor check the merchant's.
+        given().multiPart("payeeId", PAYEE).multiPart("orderId", "odd-1").multiPart("callbackUrl", "https://elsewhere.example/cb")
+                .post("/v1/payments").then().statusCode(400).body("data", org.hamcrest.Matchers.empty())
+                .body("gateway.detail", org.hamcrest.Matchers.containsString("a form or a JSON object"));
+        given().contentType("text/plain").body("payeeId=" + PAYEE + "&orderId=odd-1").post("/v1/one_time_payment").then().statusCode(400);
+        given().contentType("application/x-www-form-urlencoded").body("payeeId=" + PAYEE + "&orderId=odd-1&quoteAmount=%zz")
+                .post("/v1/payments").then().statusCode(400);
+        assertThat(upstream.findAll(postRequestedFor(urlPathEqualTo("/v1/payments")))).isEmpty();
+        assertThat(upstream.findAll(postRequestedFor(urlPathEqualTo("/v1/one_time_payment")))).isEmpty();
+    }
+
     /** MixPay, as WireMock: the order's creation, and {@code payments_result} answering with these members. */
     private void mixPayAnswers(String orderId, String resultMembers) {
         String ids = "\"traceId\":\"t-" + orderId + "\",\"orderId\":\"" + orderId + "\",\"payeeId\":\"" + PAYEE + "\"";
