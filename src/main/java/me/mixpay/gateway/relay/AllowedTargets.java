@@ -82,9 +82,14 @@ public final class AllowedTargets {
         return !internal || namesLiterally(entry.host, address);
     }
 
-    /** Cloud metadata services outside the link-local range: AWS' IPv6 one. */
+    /**
+     * Cloud metadata services outside the link-local range, which answer whoever reaches them: AWS' IPv6
+     * one, Alibaba Cloud's ({@code 100.100.100.200}) and Oracle Cloud's older one ({@code 192.0.0.192}).
+     * Private ranges in general stay allowed: a merchant's backend inside the cluster resolves to one.
+     */
     private static boolean isMetadata(InetAddress address) {
-        return address.getHostAddress().toLowerCase(Locale.ROOT).startsWith("fd00:ec2:");
+        String text = address.getHostAddress().toLowerCase(Locale.ROOT);
+        return text.startsWith("fd00:ec2:") || text.equals("100.100.100.200") || text.equals("192.0.0.192");
     }
 
     private static boolean namesLiterally(String host, InetAddress address) {
