@@ -16,7 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import me.mixpay.gateway.envelope.GatewayError;
 import me.mixpay.gateway.envelope.GatewayException;
-import me.mixpay.gateway.proxy.ExchangeListener;
+import me.mixpay.gateway.proxy.ExchangeListeners;
 import me.mixpay.gateway.proxy.ReplyWriter;
 import me.mixpay.gateway.proxy.RequestBodyReader;
 import me.mixpay.gateway.proxy.RequestIds;
@@ -39,14 +39,13 @@ public class CallbackRoute {
     private final CallbackSetup setup;
     private final CallbackReceiver receiver;
     private final long maxBodyBytes;
-    private final java.util.List<ExchangeListener> listeners;
+    private final ExchangeListeners listeners;
 
-    CallbackRoute(CallbackSetup setup, CallbackReceiver receiver, CallbackConfig config,
-            jakarta.enterprise.inject.Instance<ExchangeListener> listeners) {
+    CallbackRoute(CallbackSetup setup, CallbackReceiver receiver, CallbackConfig config, ExchangeListeners listeners) {
         this.setup = setup;
         this.receiver = receiver;
         this.maxBodyBytes = config.maxBodySize().asLongValue();
-        this.listeners = listeners.stream().toList();
+        this.listeners = listeners;
     }
 
     void register(@Observes Router router) {
@@ -100,12 +99,7 @@ public class CallbackRoute {
     /** Every post is told to the listeners (the access log's line among them), whatever its answer. */
     private void answered(RoutingContext rc, String requestId, int status, GatewayError error, long started, RequestTrace trace) {
         long took = System.nanoTime() - started;
-        for (ExchangeListener listener : listeners) {
-            try {
-                listener.callback(requestId, rc.request().method().name(), status, error, took, trace);
-            } catch (RuntimeException bug) {
-                LOG.error("exchange listener failed", bug);
-            }
-        }
+        String method = rc.request().method().name();
+        listeners.tell(listener -> listener.callback(requestId, method, status, error, took, trace));
     }
 }

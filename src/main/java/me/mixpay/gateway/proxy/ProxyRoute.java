@@ -47,19 +47,19 @@ public class ProxyRoute {
     private final DrainSwitch drain;
     private final MerchantGate gate;
     private final RequestLimits limits;
-    private final java.util.List<ExchangeListener> listeners;
+    private final ExchangeListeners listeners;
     private final Traces traces;
     private final long maxBodyBytes;
     private final long bodyTimeoutMillis;
 
-    ProxyRoute(Forwarder forwarder, jakarta.enterprise.inject.Instance<ExchangeListener> listeners, GatewayConfig config,
+    ProxyRoute(Forwarder forwarder, ExchangeListeners listeners, GatewayConfig config,
             DrainSwitch drain, MerchantGate gate, Traces traces) {
         this.forwarder = forwarder;
         this.traces = traces;
         this.drain = drain;
         this.gate = gate;
         this.limits = new RequestLimits(config.limits());
-        this.listeners = listeners.stream().toList();
+        this.listeners = listeners;
         this.maxBodyBytes = config.limits().maxBodySize().asLongValue();
         this.bodyTimeoutMillis = config.limits().bodyReadTimeout().toMillis();
     }
@@ -186,14 +186,7 @@ public class ProxyRoute {
 
     private void answer(RoutingContext rc, ProxyExchange exchange, Forwarded result) {
         long duration = System.nanoTime() - exchange.startNanos();
-        for (ExchangeListener listener : listeners) {
-            try {
-                listener.finished(exchange, result, duration);
-            } catch (RuntimeException bug) {
-                // Observability must never cost the merchant the reply.
-                LOG.error("exchange listener failed", bug);
-            }
-        }
+        listeners.tell(listener -> listener.finished(exchange, result, duration));
         if (rc.response().closed()) {
             // The merchant went away; MixPay's answer (which may be a created payment) is still logged.
             LOG.warnf("merchant disconnected before the reply; request %s ended as %s",
@@ -225,13 +218,8 @@ public class ProxyRoute {
         trace.refused(refusal.error().reason(), refusal.error().status() >= 500);
         ReplyWriter.fail(rc.response(), requestId, new GatewayException(refusal.error(), refusal.detail()), headers);
         String path = ProxyExchange.withoutQuery(rc.request().uri() == null ? "" : rc.request().uri());
-        for (ExchangeListener listener : listeners) {
-            try {
-                listener.refused(requestId, rc.request().method().name(), path, refusal.error(), merchant, trace);
-            } catch (RuntimeException bug) {
-                LOG.error("exchange listener failed", bug);
-            }
-        }
+        String method = rc.request().method().name();
+        listeners.tell(listener -> listener.refused(requestId, method, path, refusal.error(), merchant, trace));
     }
 
     /** The merchant's headers as MixPay should see them. */

@@ -48,6 +48,10 @@ final class StatusCharts {
     private record Series(String name, String colour, ToDoubleFunction<StatusHistory.Sample> value) {
     }
 
+    /** One entry of a chart's key. */
+    private record Key(String name, String colour) {
+    }
+
     /**
      * The budget window's calls by class as of each sample (stacked bars, each a window's worth of samples
      * summed, so they stand against the limit as the window's count does), the window's count against the
@@ -115,24 +119,24 @@ final class StatusCharts {
                 .append(limits.toString().trim()).append("\"/>");
         polyline(html, "used", "#1d2330", samples, StatusHistory.Sample::budgetUsed, top);
         html.append("</svg>");
-        java.util.List<String[]> keys = new java.util.ArrayList<>();
+        List<Key> keys = new java.util.ArrayList<>();
         for (Priority priority : Priority.values()) {
-            keys.add(new String[] { priority.label(), CLASS_COLOURS[priority.ordinal()] });
+            keys.add(new Key(priority.label(), CLASS_COLOURS[priority.ordinal()]));
         }
-        keys.add(new String[] { "window's count", "#1d2330" });
-        keys.add(new String[] { "limit", "#c0392b" });
-        keys.add(new String[] { "refused", "#c0392b" });
-        keys.add(new String[] { "1429", "#000" });
-        keys.add(new String[] { "breaker opened", "#e67e22" });
+        keys.add(new Key("window's count", "#1d2330"));
+        keys.add(new Key("limit", "#c0392b"));
+        keys.add(new Key("refused", "#c0392b"));
+        keys.add(new Key("1429", "#000"));
+        keys.add(new Key("breaker opened", "#e67e22"));
         legend(html, keys);
         html.append("</figure>");
     }
 
     /** The chart's key in HTML, so it reads at the page's own text size on any screen. */
-    private static void legend(StringBuilder html, java.util.List<String[]> keys) {
+    private static void legend(StringBuilder html, List<Key> keys) {
         html.append("<p class=\"legend\">");
-        for (String[] key : keys) {
-            html.append("<span><i style=\"background:").append(key[1]).append("\"></i>").append(key[0]).append("</span>");
+        for (Key key : keys) {
+            html.append("<span><i style=\"background:").append(key.colour()).append("\"></i>").append(key.name()).append("</span>");
         }
         html.append("</p>");
     }
@@ -145,10 +149,10 @@ final class StatusCharts {
         html.append("<figure><figcaption>").append(caption).append("</figcaption><svg id=\"").append(id).append("\" role=\"img\" viewBox=\"0 0 ")
                 .append(WIDTH).append(' ').append(HEIGHT).append("\" data-samples=\"").append(samples.size()).append("\">");
         axes(html, top);
-        java.util.List<String[]> keys = new java.util.ArrayList<>();
+        List<Key> keys = new java.util.ArrayList<>();
         for (Series line : series) {
             polyline(html, line.name().replace(' ', '-'), line.colour(), samples, line.value(), top);
-            keys.add(new String[] { line.name(), line.colour() });
+            keys.add(new Key(line.name(), line.colour()));
         }
         html.append("</svg>");
         legend(html, keys);
