@@ -10,6 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 
@@ -31,6 +34,7 @@ import me.mixpay.gateway.trace.RequestTrace;
 public class CallbackReceiver {
 
     private static final Logger LOG = Logger.getLogger(CallbackReceiver.class);
+    private static final int RECENT_CHECKS = 10_000;
 
     /**
      * How a post was answered: {@code error} is null when MixPay is told {@code SUCCESS}; {@code finalOutcome}
@@ -57,7 +61,12 @@ public class CallbackReceiver {
     private final CallbackRelay relay;
     private final RefusalLog refusals = new RefusalLog();
     private final Map<String, CompletableFuture<Receipt>> verifying = new ConcurrentHashMap<>();
-    private final RecentChecks checks = new RecentChecks();
+    /**
+     * When this replica last had MixPay's answer about a payment, for the payments checked within
+     * {@code recheck-after}: a valid token, however it was learnt, buys at most one call per payment and
+     * interval here. Bounded, as the records' own cache is ({@link PaymentRecords}).
+     */
+    private final Cache<String, Long> checks;
     /** How long MixPay's post waits for the verification before it is told to try again. */
     private final java.time.Duration answerWithin;
     private final long recheckAfterMillis;
@@ -66,6 +75,7 @@ public class CallbackReceiver {
             CallbackMeters meters, CallbackRelay relay, CallbackConfig config) {
         this.answerWithin = config.verifyTimeout();
         this.recheckAfterMillis = config.recheckAfter().toMillis();
+        this.checks = Caffeine.newBuilder().maximumSize(RECENT_CHECKS).expireAfterWrite(config.recheckAfter()).build();
         this.relay = relay;
         this.setup = setup;
         this.records = records;
@@ -101,7 +111,7 @@ public class CallbackReceiver {
             if (known != null && known.isFinal() && !record.subscribedMore()) {
                 return Uni.createFrom().item(Receipt.ACCEPTED);
             }
-            long checkedAt = Math.max(known == null ? 0 : known.at(), checks.lastAt(record.ref()));
+            long checkedAt = Math.max(known == null ? 0 : known.at(), checks.asMap().getOrDefault(record.ref(), 0L));
             if (System.currentTimeMillis() - checkedAt < recheckAfterMillis && !verifying.containsKey(record.ref())) {
                 // Checked moments ago: a post now is MixPay's next event (settle after success) or a token
                 // holder repeating itself. Neither is told SUCCESS unchecked, nor costs a call; MixPay's next
@@ -157,7 +167,7 @@ public class CallbackReceiver {
                     "MixPay could not be asked about the payment now; send the callback again"));
         }
         PaymentRecord checked = record.verified(outcome, verdict.traceId());
-        checks.checked(record.ref());
+        checks.put(record.ref(), System.currentTimeMillis());
         if (outcome.refusal() != null) {
             // The payment itself, named: its callback came with a valid token and MixPay disagrees with the
             // creation, which the alert pages on. Once per payment (the outcome is remembered), so no flood.
