@@ -52,6 +52,11 @@ public class RequestBudget {
     private final AtomicLong serial = new AtomicLong();
     private final AtomicBoolean pumping = new AtomicBoolean();
     private final AtomicBoolean writeBackDue = new AtomicBoolean();
+    private final AtomicBoolean writingBack = new AtomicBoolean();
+    /** How long a call counts: the window plus the send margin. */
+    private final long countedMillis;
+    /** Until when this replica's calls need its local share as well as Redis' room (see {@link #rejoiningTake}). */
+    private volatile long rejoiningUntil;
     private volatile boolean again;
     /** Per class, until when the last answer said it has no room; no store is asked before then. */
     private final AtomicLongArray blockedUntil = new AtomicLongArray(Priority.values().length);
@@ -69,22 +74,25 @@ public class RequestBudget {
         this.windowMillis = budget.window().toMillis();
         this.lastLimit = limit;
         // Each call counts for the window plus the send margin; a 1429's pause is the window itself.
-        long countedMillis = windowMillis + budget.sendMargin().toMillis();
+        this.countedMillis = windowMillis + budget.sendMargin().toMillis();
         this.local = new LocalBudgetLog(countedMillis, shares, System::currentTimeMillis);
         this.cluster = cluster;
         this.vertx = cluster.vertx();
         this.queue = new BudgetQueue(budget.maxWaiting());
         this.shared = cluster.redis().map(redis -> new RedisBudgetLog(redis, countedMillis, shares, cluster.replica())).orElse(null);
         // Redis' window holding fewer calls than this replica sent means it restarted empty: the next
-        // heartbeat writes them back.
+        // heartbeat writes them back. Neither at once nor a rejoin: a local call outlives Redis' copy by the
+        // grant's delay, so this is also seen at a window's edge with nothing lost.
         this.sharedTakes = shared == null ? null : new SharedTakes(shared, local, limit,
                 () -> cluster.replica() + ":" + serial.incrementAndGet(), cluster::replicas, () -> writeBackDue.set(true));
         this.meters = new BudgetMeters(registry, this, queue);
         if (shared != null) {
-            // Redis back after an outage: what this replica sent meanwhile goes back into the shared log.
+            // Redis back after an outage: what this replica sent meanwhile goes back into the shared log now,
+            // and until it has left the window the replica's share still bounds it.
             cluster.redis().ifPresent(redis -> redis.onChange(() -> {
                 if (redis.up()) {
-                    writeBackDue.set(true);
+                    rejoiningUntil = System.currentTimeMillis() + countedMillis;
+                    writeBack();
                 }
             }));
             cluster.onTick(() -> {
@@ -193,6 +201,12 @@ public class RequestBudget {
         boolean newLimit = mixpayLimit > 0 && Math.min(mixpayLimit, limit) != lastLimit;
         boolean fewerLeft = remaining >= 0 && remaining < lastLimit - lastUsed;
         if (!newLimit && !fewerLeft) {
+            if (mixpayLimit > 0) {
+                // No news to the store in force, but the local log must hear it too: a limit another replica
+                // put in Redis is what the local share divides once Redis is away, and one MixPay keeps
+                // repeating must not lapse there (it lapses only when MixPay stops saying it).
+                local.observe(mixpayLimit, -1, limit);
+            }
             return;
         }
         if (newLimit) {
@@ -306,10 +320,32 @@ public class RequestBudget {
     private Future<Take> askStore(Priority priority) {
         String member = cluster.replica() + ":" + serial.incrementAndGet();
         if (cluster.shared()) {
+            if (System.currentTimeMillis() < rejoiningUntil) {
+                return rejoiningTake(priority, member);
+            }
             // Unreachable or too slow: this replica's share, counted against what it already sent.
             return sharedTakes.take(priority, member).recover(unreachable -> Future.succeededFuture(localTake(priority, member)));
         }
         return Future.succeededFuture(localTake(priority, member));
+    }
+
+    /**
+     * For one counted window after Redis returns, a call needs room in both this replica's share and
+     * Redis. Redis may lack what each replica sent while it was away (until written back; if it restarted
+     * empty, nothing of it), so a grant from Redis alone could add a whole limit to a window the shares
+     * already filled. Each replica held to its share until those calls have left the window keeps the
+     * cluster within the limit, however late another replica writes its own back.
+     */
+    private Future<Take> rejoiningTake(Priority priority, String member) {
+        Take share = localTake(priority, member);
+        if (!share.granted()) {
+            return Future.succeededFuture(share);
+        }
+        return sharedTakes.take(priority, member).map(answer -> {
+            // Held in the local log while Redis was asked; a grant is counted there by SharedTakes itself.
+            local.forget(member);
+            return answer;
+        }).recover(unreachable -> Future.succeededFuture(share));
     }
 
     /** The whole limit for a replica on its own; its share of the limit for a cluster member without Redis. */
@@ -327,13 +363,23 @@ public class RequestBudget {
 
     /** After an outage or a restart of Redis: this replica's calls of the window go back where Redis lacks them. */
     private void writeBack() {
+        if (!writingBack.compareAndSet(false, true)) {
+            writeBackDue.set(true);
+            return;
+        }
         // Only this replica's own calls: what MixPay's headers made the local log count is MixPay's
         // word, which the shared log already has from the replica that heard it.
         String mine = cluster.replica() + ":";
         List<LocalBudgetLog.Entry> own = local.window().stream().filter(entry -> entry.member().startsWith(mine)).toList();
-        shared.merge(own, System.currentTimeMillis()).onSuccess(added -> {
-            if (added > 0) {
-                LOG.infof("wrote %d calls of this replica back into the shared budget (Redis was away or restarted)", added);
+        shared.merge(own, System.currentTimeMillis()).onComplete(merged -> {
+            writingBack.set(false);
+            if (merged.failed()) {
+                // Redis went away again: its return writes back. Still up: the next heartbeat tries again.
+                if (cluster.shared()) {
+                    writeBackDue.set(true);
+                }
+            } else if (merged.result() > 0) {
+                LOG.infof("wrote %d calls of this replica back into the shared budget (Redis was away or restarted)", merged.result());
             }
         });
         // A pause MixPay asked for while Redis was away is shared once it is back.

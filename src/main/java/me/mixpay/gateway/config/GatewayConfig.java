@@ -131,7 +131,8 @@ public interface GatewayConfig {
 
         /**
          * Sentinels that know the primary, comma-separated {@code redis://host:26379} (a password for the
-         * sentinels alone in the user info, or in {@code redis-sentinel-password}).
+         * sentinels in the user info, or in {@code redis-sentinel-password}; the nodes' is never sent to them,
+         * since a sentinel without one refuses it).
          */
         Optional<List<String>> redisSentinels();
 
@@ -145,7 +146,7 @@ public interface GatewayConfig {
         /** The password for the Redis nodes, in place of one in the URL (never logged; from a Secret). */
         Optional<String> redisPassword();
 
-        /** The sentinels' own password, when it differs from the nodes' (never logged; from a Secret). */
+        /** The sentinels' password, the only one they are sent: set it when they require one (never logged; from a Secret). */
         Optional<String> redisSentinelPassword();
 
         /**

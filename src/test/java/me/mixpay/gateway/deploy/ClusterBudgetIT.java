@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -271,6 +272,95 @@ class ClusterBudgetIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(replica.log()).contains("Redis is unreachable").contains("Redis is reachable again");
+        }
+    }
+
+    @Test
+    void redisBackEmptyAfterAnOutageAddsNoCallToAWindowTheSharesFilled() throws Exception {
+        // Two replicas of their own, which learn that Redis is back on a heartbeat, here 3 s apart: on the
+        // old code what they sent while it was away reached Redis only on the heartbeat after that.
+        Map<String, String> env = new HashMap<>(ENV);
+        env.put("GATEWAY_UPSTREAM_BASE_URL", mixpay.baseUrl());
+        env.put("GATEWAY_CLUSTER_REDIS_URL", redis.url());
+        env.put("GATEWAY_CLUSTER_MAX_REPLICAS", "2");
+        env.put("GATEWAY_CLUSTER_HEARTBEAT", "3s");
+        List<PackagedGateway> replicas = PackagedGateway.startTogether(List.of(env, env));
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            redis.kill();
+            for (PackagedGateway replica : replicas) {
+                awaitBudgetStore(replica, "local-share");
+            }
+            mixpay.reset();
+            // Look-ups, paced, spread each replica's share over the window while Redis is away, and go on.
+            ConcurrentLinkedQueue<HttpResponse<String>> replies = new ConcurrentLinkedQueue<>();
+            AtomicBoolean looking = new AtomicBoolean(true);
+            List<Future<?>> lookups = new ArrayList<>();
+            for (int worker = 0; worker < 8; worker++) {
+                PackagedGateway replica = replicas.get(worker % 2);
+                lookups.add(pool.submit(() -> {
+                    while (looking.get()) {
+                        replies.add(send(replica, KEY_POLLER, "list"));
+                    }
+                    return null;
+                }));
+            }
+            Thread.sleep(WINDOW_MILLIS + MARGIN_MILLIS);
+            redis.startAgain();
+            for (PackagedGateway replica : replicas) {
+                awaitMetric(replica, "mixpay_gateway_cluster_redis_up", 1.0);
+            }
+            // Back, and empty: creations (never paced) must still find the window the look-ups half filled.
+            List<Future<HttpResponse<String>>> creations = new ArrayList<>();
+            for (int i = 0; i < 2 * LIMIT; i++) {
+                PackagedGateway replica = replicas.get(i % 2);
+                creations.add(pool.submit(() -> send(replica, KEY_SHOP, "create")));
+            }
+            for (Future<HttpResponse<String>> creation : creations) {
+                replies.add(creation.get(60, TimeUnit.SECONDS));
+            }
+            looking.set(false);
+            for (Future<?> worker : lookups) {
+                worker.get(60, TimeUnit.SECONDS);
+            }
+
+            assertThat(replies.stream().map(HttpResponse::statusCode).collect(Collectors.toSet())).isSubsetOf(200, 429);
+            assertMixPaySawAtMostTheLimitPerWindowAndNo1429();
+        } finally {
+            pool.shutdownNow();
+            for (PackagedGateway replica : replicas) {
+                replica.close();
+            }
+        }
+    }
+
+    @Test
+    void aLowerLimitOneReplicaHeardFromMixPayIsTheOneEveryReplicaSharesWhileRedisIsAway() throws Exception {
+        // MixPay allows 6 where the gateway is configured for 10. B learns it through Redis, from A (and from
+        // MixPay's replies repeating it, which are no news to Redis): its share without Redis is 6 / 2.
+        Map<String, String> env = new HashMap<>(ENV);
+        env.put("GATEWAY_CLUSTER_MAX_REPLICAS", "2");
+        env.put("GATEWAY_ROUTES_PAYMENTS_TIMEOUT_OVERALL", "2s");
+        int mixpayLimit = 6;
+        try (ClusterOfTwo lower = ClusterOfTwo.start(SimulatorSettings.defaults().withRateLimit(mixpayLimit, Duration.ofMillis(WINDOW_MILLIS)), env)) {
+            assertThat(send(lower.a, KEY_SHOP, "list").statusCode()).isEqualTo(200);
+            for (int i = 0; i < 3; i++) {
+                assertThat(send(lower.b, KEY_SHOP, "list").statusCode()).isEqualTo(200);
+            }
+            lower.redis.kill();
+            JsonObject details = awaitBudgetStore(lower.b, "local-share");
+            assertThat(details.getInteger("limit")).as("B's share: MixPay's limit, not the configured one, divided").isEqualTo(mixpayLimit / 2);
+            // Past MixPay's window and the counted one: B alone spends its share, no more, per window.
+            Thread.sleep(WINDOW_MILLIS + MARGIN_MILLIS + 200);
+            lower.mixpay.reset();
+            List<Callable<HttpResponse<String>>> creations = new ArrayList<>();
+            for (int i = 0; i < LIMIT; i++) {
+                creations.add(() -> send(lower.b, KEY_SHOP, "create"));
+            }
+            runAll(creations);
+            List<JsonObject> seen = journal(lower.mixpay);
+            assertThat(seen).hasSizeGreaterThanOrEqualTo(mixpayLimit / 2);
+            assertAtMostPerWindow(seen, mixpayLimit / 2, WINDOW_MILLIS);
         }
     }
 
