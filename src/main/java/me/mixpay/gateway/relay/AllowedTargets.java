@@ -59,7 +59,7 @@ public final class AllowedTargets {
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost().toLowerCase(Locale.ROOT);
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        if (path.contains("/../") || path.endsWith("/..") || path.contains("%2e") || path.contains("%2E")) {
+        if (escapesItsPrefix(path)) {
             return null;
         }
         for (Entry entry : entries) {
@@ -77,9 +77,51 @@ public final class AllowedTargets {
         if (entry == null) {
             return false;
         }
-        boolean internal = address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isAnyLocalAddress()
-                || address.isMulticastAddress() || isMetadata(address);
+        InetAddress reached = embeddedIpv4(address);
+        boolean internal = reached.isLoopbackAddress() || reached.isLinkLocalAddress() || reached.isAnyLocalAddress()
+                || reached.isMulticastAddress() || isMetadata(reached);
         return !internal || namesLiterally(entry.host, address);
+    }
+
+    /**
+     * A path that may leave its entry's prefix on the merchant's server: dot segments, and what some servers
+     * turn into them or into a separator ({@code ..;} on Tomcat and Spring, encoded dots, slashes and
+     * backslashes). None of these belongs in a callback URL.
+     */
+    private static boolean escapesItsPrefix(String path) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        return lower.contains("/../") || lower.endsWith("/..") || lower.contains("/..;") || lower.contains("%2e")
+                || lower.contains("%2f") || lower.contains("%5c") || lower.contains("\\");
+    }
+
+    /**
+     * The IPv4 address an IPv6 one carries and is routed to (IPv4-mapped {@code ::ffff:a.b.c.d},
+     * IPv4-compatible {@code ::a.b.c.d}, NAT64 {@code 64:ff9b::a.b.c.d}), so that a name resolving to
+     * {@code ::ffff:169.254.169.254} is judged as the metadata service it reaches.
+     */
+    static InetAddress embeddedIpv4(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        if (bytes.length != 16) {
+            return address;
+        }
+        boolean zeros = true;
+        for (int i = 4; i < 10; i++) {
+            zeros &= bytes[i] == 0;
+        }
+        boolean firstFourZero = bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0 && bytes[3] == 0;
+        boolean mapped = firstFourZero && zeros && bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
+        boolean compatible = firstFourZero && zeros && bytes[10] == 0 && bytes[11] == 0
+                && (bytes[12] | bytes[13] | bytes[14]) != 0;
+        boolean nat64 = bytes[0] == 0 && bytes[1] == 0x64 && bytes[2] == (byte) 0xff && bytes[3] == (byte) 0x9b
+                && zeros && bytes[10] == 0 && bytes[11] == 0;
+        if (!mapped && !compatible && !nat64) {
+            return address;
+        }
+        try {
+            return InetAddress.getByAddress(java.util.Arrays.copyOfRange(bytes, 12, 16));
+        } catch (java.net.UnknownHostException impossible) {
+            return address;
+        }
     }
 
     /**

@@ -2,7 +2,9 @@ package me.mixpay.gateway.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,32 @@ class AllowedTargetsTest {
     void anAllowedNameThatResolvesToAMetadataServiceIsNeverConnectedTo() throws Exception {
         for (String metadata : List.of("169.254.169.254", "100.100.100.200", "192.0.0.192", "fd00:ec2::254", "127.0.0.1", "::1")) {
             assertThat(allowed.mayConnect("http://shop.example/hooks/x", resolved("shop.example", metadata))).as(metadata).isFalse();
+        }
+    }
+
+    @Test
+    void anIpv6AddressCarryingAMetadataOrLoopbackAddressIsJudgedAsTheAddressItReaches() throws Exception {
+        // InetAddress.getByAddress turns a mapped address back into IPv4, which a resolver need not do.
+        for (String carried : List.of("169.254.169.254", "127.0.0.1", "100.100.100.200")) {
+            byte[] v4 = InetAddress.getByName(carried).getAddress();
+            for (byte[] prefix : List.of(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff },
+                    new byte[12], new byte[] { 0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0 })) {
+                byte[] v6 = new byte[16];
+                System.arraycopy(prefix, 0, v6, 0, 12);
+                System.arraycopy(v4, 0, v6, 12, 4);
+                InetAddress resolvedTo = Inet6Address.getByAddress("shop.example", v6, (NetworkInterface) null);
+                assertThat(resolvedTo).isInstanceOf(Inet6Address.class);
+                assertThat(allowed.mayConnect("http://shop.example/hooks/x", resolvedTo)).as(resolvedTo.getHostAddress()).isFalse();
+            }
+        }
+        assertThat(allowed.mayConnect("http://shop.example/hooks/x", resolved("shop.example", "::ffff:10.0.0.5"))).isTrue();
+    }
+
+    @Test
+    void aPathThatAServerMayTurnIntoAnotherPrefixIsNotAllowed() {
+        assertThat(allowed.allows("http://shop.example/hooks/mine")).isTrue();
+        for (String path : List.of("/hooks/..;/admin", "/hooks/..%2fadmin", "/hooks/%2E%2E/admin", "/hooks/..%5cadmin", "/hooks/../admin")) {
+            assertThat(allowed.allows("http://shop.example" + path)).as(path).isFalse();
         }
     }
 
