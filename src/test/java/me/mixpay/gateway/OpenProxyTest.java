@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,15 @@ class OpenProxyTest extends GatewayTestBase {
         RawHttp.Reply reply = RawHttp.send("GET " + target + " HTTP/1.1\r\nHost: localhost");
 
         assertThat(reply.status()).as(target).isIn(400, 404);
+        assertThat(upstream.getAllServeEvents()).as(target).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "/v1/pay%6Dents", "/v1/payments;x=1", "/v1/payments/", "/v1/one_time_payment/", "/v1/one%5Ftime%5Fpayment" })
+    void anotherSpellingOfACreationIsRefusedNotForwardedAsSomethingElse(String target) {
+        given().contentType("application/json").body("{\"orderId\":\"o-1\",\"callbackUrl\":\"https://elsewhere.example/x\"}")
+                .post(target).then().statusCode(400).body("code", equalTo(1017)).body("success", equalTo(false))
+                .body("data", equalTo(List.of())).body("gateway.error", equalTo("bad_request"));
         assertThat(upstream.getAllServeEvents()).as(target).isEmpty();
     }
 

@@ -82,6 +82,14 @@ final class RequestScreen {
         if (!request.uri().startsWith("/v1/")) {
             return new Refusal(GatewayError.BAD_REQUEST, "the path is not a MixPay API path");
         }
+        // MixPay's API paths are plain words (its one parameter is a number). Another spelling of one, such as
+        // /v1/pay%6Dents, /v1/payments;x or /v1/payments/, may reach the same endpoint at MixPay while the
+        // gateway judges it by its text: a creation would pass without exactly-once or the callback rules.
+        String path = ProxyExchange.withoutQuery(request.uri());
+        if (path.indexOf('%') >= 0 || path.indexOf(';') >= 0 || path.endsWith("/")) {
+            return new Refusal(GatewayError.BAD_REQUEST,
+                    "MixPay API paths are plain: no percent-encoding, no ';' parameters and no trailing '/' in the path");
+        }
         for (CharSequence header : STEERING_HEADERS) {
             if (request.headers().contains(header)) {
                 return new Refusal(GatewayError.BAD_REQUEST,
