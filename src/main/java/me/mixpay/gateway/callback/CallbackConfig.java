@@ -3,6 +3,7 @@ package me.mixpay.gateway.callback;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.quarkus.runtime.configuration.MemorySize;
@@ -118,6 +119,14 @@ public interface CallbackConfig {
      * A loopback, link-local or metadata address is reached only when an entry names it literally.
      */
     Optional<List<String>> allowedTargets();
+
+    /**
+     * Targets that belong to one merchant, by the name its key has in {@code gateway.auth}
+     * ({@code merchant-targets.<merchant>}, prefixes as in {@link #allowedTargets()}). They are allowed to that
+     * merchant alone: another merchant's creation naming one is refused, even where an allowed-targets entry
+     * also matches it, since every merchant's events are signed with the same key. Empty by default.
+     */
+    Map<String, List<String>> merchantTargets();
 
     /** How relayed callbacks are delivered. */
     Delivery delivery();

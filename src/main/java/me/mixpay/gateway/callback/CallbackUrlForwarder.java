@@ -79,10 +79,10 @@ class CallbackUrlForwarder implements Forwarder {
             return refuse(exchange, GatewayError.BAD_REQUEST, UNREADABLE);
         }
         PaymentRecord record = PaymentRecord.of(ref, exchange.merchant(), params, System.currentTimeMillis(), exchange.trace().traceparent());
-        if (record.callbackUrl() != null && !relay.allows(record.callbackUrl())) {
+        if (record.callbackUrl() != null && !relay.allows(exchange.merchant(), record.callbackUrl())) {
             relay.meters().refusedTarget();
             return refuse(exchange, GatewayError.CALLBACK_TARGET_NOT_ALLOWED,
-                    "callbackUrl is not one of the callback targets this gateway's operator allowed; nothing was forwarded");
+                    "callbackUrl is not one of the callback targets this gateway's operator allowed this merchant; nothing was forwarded");
         }
         exchange.rewriteBody(rewritten);
         if (setup.pacePolls()) {

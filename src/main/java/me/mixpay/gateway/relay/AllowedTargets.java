@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The merchants' callback targets an operator allowed ({@code gateway.callbacks.allowed-targets}): a URL
@@ -13,15 +14,29 @@ import java.util.Locale;
  * <p>
  * Where a name resolves to is checked on every try: a loopback, link-local (the cloud metadata service at
  * 169.254.169.254 among them) or unspecified address is refused unless the entry names that address itself.
+ * <p>
+ * A target listed for one merchant ({@code gateway.callbacks.merchant-targets.<merchant>}) is that merchant's
+ * alone: every merchant's events are signed with the same key, so another merchant naming it would have a
+ * genuine-looking event about its own payment delivered there.
  */
 public final class AllowedTargets {
 
-    private record Entry(String scheme, String host, int port, String path) {
+    /** {@code owner}: the one merchant this target is for, or null for a target any merchant may name. */
+    private record Entry(String scheme, String host, int port, String path, String owner) {
     }
 
     private final List<Entry> entries = new ArrayList<>();
 
     public AllowedTargets(List<String> allowed) {
+        this(allowed, Map.of());
+    }
+
+    public AllowedTargets(List<String> shared, Map<String, List<String>> byMerchant) {
+        add(shared, null);
+        byMerchant.forEach((merchant, targets) -> add(targets, merchant));
+    }
+
+    private void add(List<String> allowed, String owner) {
         for (String text : allowed) {
             if (text.isBlank()) {
                 continue;
@@ -33,7 +48,7 @@ public final class AllowedTargets {
                 throw new IllegalStateException("gateway.callbacks.allowed-targets: " + text + " is not scheme://host[:port][/path]");
             }
             String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-            entries.add(new Entry(scheme, uri.getHost().toLowerCase(Locale.ROOT), port(uri), path.endsWith("/") ? path : path + "/"));
+            entries.add(new Entry(scheme, uri.getHost().toLowerCase(Locale.ROOT), port(uri), path.endsWith("/") ? path : path + "/", owner));
         }
     }
 
@@ -41,42 +56,55 @@ public final class AllowedTargets {
         return !entries.isEmpty();
     }
 
-    /** Whether a merchant's callback URL is one an operator allowed. */
+    /** Whether a callback URL is one an operator allowed to some merchant: what a try checks again. */
     public boolean allows(String url) {
-        return entry(url) != null;
+        return !matching(url).isEmpty();
     }
 
-    private Entry entry(String url) {
+    /**
+     * Whether this merchant's creation may name this callback URL: an allowed one that no other merchant's
+     * entry claims (a merchant's own entry wins over a shared one that also matches).
+     */
+    public boolean allowsFor(String merchant, String url) {
+        List<Entry> matches = matching(url);
+        List<Entry> claims = matches.stream().filter(entry -> entry.owner() != null).toList();
+        return !matches.isEmpty() && (claims.isEmpty() || claims.stream().anyMatch(entry -> entry.owner().equals(merchant)));
+    }
+
+    private List<Entry> matching(String url) {
         URI uri;
         try {
             uri = URI.create(url.trim());
         } catch (IllegalArgumentException unreadable) {
-            return null;
+            return List.of();
         }
         if (uri.getScheme() == null || uri.getHost() == null || uri.getUserInfo() != null || uri.getFragment() != null) {
-            return null;
+            return List.of();
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost().toLowerCase(Locale.ROOT);
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         if (escapesItsPrefix(path)) {
-            return null;
+            return List.of();
         }
+        List<Entry> matches = new ArrayList<>(1);
         for (Entry entry : entries) {
             if (entry.scheme.equals(scheme) && entry.host.equals(host) && entry.port == port(uri)
                     && (path + "/").startsWith(entry.path)) {
-                return entry;
+                matches.add(entry);
             }
         }
-        return null;
+        return matches;
     }
 
     /** Whether a try may connect to the address the target's host resolved to. */
     boolean mayConnect(String url, InetAddress address) {
-        Entry entry = entry(url);
-        if (entry == null) {
+        List<Entry> matches = matching(url);
+        if (matches.isEmpty()) {
             return false;
         }
+        // Every match has the URL's own host, so any of them tells whether the entry names the address.
+        Entry entry = matches.get(0);
         InetAddress reached = embeddedIpv4(address);
         boolean internal = reached.isLoopbackAddress() || reached.isLinkLocalAddress() || reached.isAnyLocalAddress()
                 || reached.isMulticastAddress() || isMetadata(reached);

@@ -50,7 +50,7 @@ public class CallbackRelay {
         this.cluster = cluster;
         this.meters = meters;
         this.rememberMillis = config.recordTtl().toMillis();
-        this.allowed = new AllowedTargets(config.allowedTargets().orElse(List.of()));
+        this.allowed = new AllowedTargets(config.allowedTargets().orElse(List.of()), config.merchantTargets());
         WebhookSigner signer = new WebhookSigner(config.signingSecret().orElse(List.of()));
         if (allowed.any() && !signer.signs()) {
             throw new IllegalStateException("gateway.callbacks.signing-secret (GATEWAY_CALLBACKS_SIGNING_SECRET) must be set "
@@ -67,9 +67,9 @@ public class CallbackRelay {
         return allowed.any();
     }
 
-    /** Whether a creation may carry this merchant callback URL. */
-    public boolean allows(String callbackUrl) {
-        return allowed.allows(callbackUrl);
+    /** Whether this merchant's creation may carry this callback URL. */
+    public boolean allows(String merchant, String callbackUrl) {
+        return allowed.allowsFor(merchant, callbackUrl);
     }
 
     public RelayMeters meters() {

@@ -164,6 +164,24 @@ class RelayTest {
     }
 
     @Test
+    void aTargetAnotherMerchantClaimsIsRefusedAndAMerchantsOwnTargetIsAllowed() {
+        long since = System.currentTimeMillis();
+        Map<String, String> theirs = CreationForm.of(CallbackTest.orderId(), CreationForm.ETH);
+        // Inside the shared https://merchant.example entry, and claimed by other-shop: every event is signed
+        // with one key, so this merchant must not have its payment's events delivered there.
+        theirs.put("callbackUrl", "https://merchant.example/other-shop/paid");
+        given().formParams(theirs).post("/v1/one_time_payment").then().statusCode(400)
+                .header("X-Gateway-Error", "callback_target_not_allowed").body("data", org.hamcrest.Matchers.empty());
+        assertThat(CallbackTest.calls(null, since)).as("MixPay calls for the refused creation").isZero();
+
+        for (String own : List.of("https://anonymous-shop.example/hooks/paid", "https://merchant.example/shared/paid")) {
+            Map<String, String> order = CreationForm.of(CallbackTest.orderId(), CreationForm.ETH);
+            order.put("callbackUrl", own);
+            given().formParams(order).post("/v1/one_time_payment").then().statusCode(200).body("success", org.hamcrest.Matchers.equalTo(true));
+        }
+    }
+
+    @Test
     void anAllowedNameThatResolvesToALoopbackAddressIsNeverConnectedTo() {
         String orderId = CallbackTest.orderId();
         Map<String, String> order = CreationForm.of(orderId, CreationForm.ETH);

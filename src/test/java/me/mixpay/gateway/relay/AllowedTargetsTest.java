@@ -55,6 +55,18 @@ class AllowedTargetsTest {
     }
 
     @Test
+    void aTargetListedForOneMerchantIsThatMerchantsAloneEvenInsideASharedEntry() {
+        AllowedTargets targets = new AllowedTargets(List.of("https://hooks.example"),
+                java.util.Map.of("shop-us", List.of("https://hooks.example/us"), "shop-eu", List.of("https://eu.example/in")));
+        assertThat(targets.allowsFor("shop-us", "https://hooks.example/us/paid")).isTrue();
+        assertThat(targets.allowsFor("shop-eu", "https://hooks.example/us/paid")).as("claimed by shop-us").isFalse();
+        assertThat(targets.allowsFor("shop-eu", "https://eu.example/in/paid")).isTrue();
+        assertThat(targets.allowsFor("shop-us", "https://eu.example/in/paid")).isFalse();
+        assertThat(targets.allowsFor("shop-eu", "https://hooks.example/shared/paid")).as("unclaimed: shared").isTrue();
+        assertThat(targets.allows("https://eu.example/in/paid")).as("a try may deliver to any merchant's target").isTrue();
+    }
+
+    @Test
     void aPrivateAddressAMerchantsBackendHasIsReachedAndAnEntryNamingAnAddressReachesIt() throws Exception {
         assertThat(allowed.mayConnect("http://shop.example/hooks/x", resolved("shop.example", "10.0.0.5"))).isTrue();
         assertThat(allowed.mayConnect("http://100.100.100.200/own/x", InetAddress.getByName("100.100.100.200"))).isTrue();

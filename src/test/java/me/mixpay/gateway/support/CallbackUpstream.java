@@ -33,6 +33,10 @@ public class CallbackUpstream extends SimulatorUpstream {
         int receiver = FreePort.pick();
         config.put("gateway.callbacks.allowed-targets", "https://merchant.example,http://127.0.0.1:" + receiver + "/hooks,"
                 + "http://localhost:" + receiver + "/hooks");
+        // A target inside a shared entry that another merchant claims, and one this test's merchant (anonymous:
+        // merchant keys are off) has for itself alone.
+        config.put("gateway.callbacks.merchant-targets.other-shop", "https://merchant.example/other-shop");
+        config.put("gateway.callbacks.merchant-targets.anonymous", "https://anonymous-shop.example/hooks");
         config.put("gateway.callbacks.signing-secret", SIGNING_SECRET);
         config.put("gateway.callbacks.delivery.initial-backoff", "100ms");
         config.put("gateway.callbacks.delivery.max-backoff", "300ms");
